@@ -12,6 +12,7 @@ A script rather than ``-m``: ``-m`` would put the working directory (the user's 
 """
 
 import os
+import re
 import runpy
 import sys
 
@@ -21,7 +22,7 @@ def main() -> None:
     tag = "cp%d%d" % sys.version_info[:2]
     versioned = os.path.join(libs, tag)
     if not os.path.isdir(versioned):
-        available = sorted(d for d in os.listdir(libs) if d.startswith("cp")) if os.path.isdir(libs) else []
+        available = sorted(d for d in os.listdir(libs) if re.fullmatch(r"cp3\d+", d)) if os.path.isdir(libs) else []
         sys.stderr.write(
             "looplint: the bundled server has no packages for Python %d.%d (bundled: %s)\n"
             % (sys.version_info[0], sys.version_info[1], ", ".join(available) or "none")

@@ -1,41 +1,9 @@
-// Building the vscode-languageclient client for a resolved server command. The option objects are
-// built by pure functions so the tests can check them without starting anything.
+// Building the vscode-languageclient client for a resolved server command.
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, RevealOutputChannelOn, ServerOptions } from 'vscode-languageclient/node';
+import { CLIENT_ID, clientOptionsFor, serverOptionsFor } from './clientOptions';
 import { ServerCommand } from './resolve';
-import { DOCUMENT_SELECTOR, Filter } from './selector';
-import { SECTION, ServerSettings, initializationOptions } from './settings';
-
-export const CLIENT_ID = 'looplint'; // also makes vscode-languageclient honour `looplint.trace.server`
-
-export interface ExecutableOptions {
-  command: string;
-  args: string[];
-  options: { cwd?: string; env: Record<string, string> };
-}
-
-export function serverOptionsFor(server: ServerCommand, cwd: string | undefined): ExecutableOptions {
-  // Added to (not replacing) the extension host's environment by vscode-languageclient.
-  // Unbuffered: server log lines reach the output channel when they are written.
-  return { command: server.command, args: server.args, options: { cwd, env: { PYTHONUNBUFFERED: '1' } } };
-}
-
-export interface PlainClientOptions {
-  documentSelector: Filter[];
-  initializationOptions: { settings: ServerSettings };
-  synchronize: { configurationSection: string };
-}
-
-export function clientOptionsFor(settings: ServerSettings): PlainClientOptions {
-  return {
-    documentSelector: DOCUMENT_SELECTOR,
-    initializationOptions: initializationOptions(settings),
-    // Sends workspace/didChangeConfiguration {settings: {looplint: {...}}} when any looplint.*
-    // setting changes, so select/ignore/severity edits apply without a restart. The server can
-    // also ask with workspace/configuration (section "looplint"), which the client answers.
-    synchronize: { configurationSection: SECTION },
-  };
-}
+import { ServerSettings } from './settings';
 
 export function createLanguageClient(
   server: ServerCommand,

@@ -27,8 +27,8 @@ async function api(): Promise<PythonApi | undefined> {
   if (!extension) {
     return undefined;
   }
-  const exports = extension.isActive ? extension.exports : await extension.activate();
-  return exports && typeof exports === 'object' ? exports : undefined;
+  const exported = extension.isActive ? extension.exports : await extension.activate();
+  return exported && typeof exported === 'object' ? exported : undefined;
 }
 
 /** The selected interpreter's executable, or undefined (no extension, nothing selected, API changed). */

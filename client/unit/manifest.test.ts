@@ -1,0 +1,64 @@
+// The contract in package.json: settings, commands, activation and trust declarations.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+
+interface Manifest {
+  name: string;
+  publisher: string;
+  main: string;
+  activationEvents: string[];
+  extensionDependencies?: string[];
+  capabilities: { untrustedWorkspaces: { supported: string | boolean; restrictedConfigurations?: string[] } };
+  contributes: {
+    commands: Array<{ command: string; title: string; category?: string }>;
+    configuration: { properties: Record<string, { description?: string; markdownDescription?: string; default?: unknown; enum?: string[] }> };
+  };
+}
+
+const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as Manifest;
+const properties = manifest.contributes.configuration.properties;
+
+describe('package.json', () => {
+  it('is the looplint extension, starting from the esbuild bundle', () => {
+    assert.equal(manifest.name, 'looplint');
+    assert.ok(manifest.publisher);
+    assert.equal(manifest.main, './client/out/extension.js');
+  });
+
+  it('does not depend on the Python extension (it cannot be installed offline)', () => {
+    assert.equal(manifest.extensionDependencies, undefined);
+  });
+
+  it('activates on Python and on every configuration file looplint reads', () => {
+    assert.ok(manifest.activationEvents.includes('onLanguage:python'));
+    for (const file of ['pyproject.toml', 'pytest.ini', 'pytest.toml', 'setup.cfg', 'tox.ini']) {
+      assert.ok(manifest.activationEvents.includes(`workspaceContains:**/${file}`), file);
+    }
+  });
+
+  it('contributes every setting, each described', () => {
+    const expected = [
+      'enable', 'select', 'ignore', 'severity', 'asyncTestBases', 'asyncTestDecorators',
+      'interpreter', 'path', 'importStrategy', 'logLevel', 'unsafeFixes', 'trace.server',
+    ].map((k) => `looplint.${k}`);
+    assert.deepEqual(Object.keys(properties).sort(), expected.sort());
+    for (const [key, prop] of Object.entries(properties)) {
+      assert.ok((prop.description ?? prop.markdownDescription ?? '').length > 20, `${key} needs a description`);
+    }
+    assert.equal(properties['looplint.importStrategy'].default, 'useBundled');
+    assert.deepEqual(properties['looplint.logLevel'].enum, ['error', 'warning', 'info', 'debug']);
+  });
+
+  it('contributes Restart Server, Show Logs and Fix All in File', () => {
+    const titles = Object.fromEntries(manifest.contributes.commands.map((c) => [c.command, c.title]));
+    assert.deepEqual(titles, { 'looplint.restart': 'Restart Server', 'looplint.showLogs': 'Show Logs', 'looplint.fixAll': 'Fix All in File' });
+  });
+
+  it('limits untrusted workspaces and restricts the settings that choose a program', () => {
+    const untrusted = manifest.capabilities.untrustedWorkspaces;
+    assert.equal(untrusted.supported, 'limited');
+    assert.deepEqual(untrusted.restrictedConfigurations, ['looplint.path', 'looplint.interpreter', 'looplint.importStrategy']);
+  });
+});

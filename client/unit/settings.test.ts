@@ -1,0 +1,98 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { ConfigView, expandPath, initializationOptions, readLaunchSettings, readServerSettings } from '../src/settings';
+
+/** A configuration with separate effective (workspace-merged) and user-level values. */
+function config(effective: Record<string, unknown>, user: Record<string, unknown> = {}): ConfigView {
+  return {
+    get: (key) => effective[key],
+    inspect: (key) => ({ globalValue: user[key] }),
+  };
+}
+
+describe('readLaunchSettings', () => {
+  it('takes the effective values in a trusted workspace', () => {
+    const launch = readLaunchSettings(
+      config({ path: ' /opt/looplint ', interpreter: '/venv/bin/python', importStrategy: 'fromEnvironment' }),
+      true,
+    );
+    assert.deepEqual(launch, { path: '/opt/looplint', interpreter: '/venv/bin/python', importStrategy: 'fromEnvironment' });
+  });
+
+  it('defaults to the bundled server and no explicit interpreter', () => {
+    assert.deepEqual(readLaunchSettings(config({}), true), { path: '', interpreter: '', importStrategy: 'useBundled' });
+    assert.equal(readLaunchSettings(config({ importStrategy: 'bogus' }), true).importStrategy, 'useBundled');
+  });
+
+  it('ignores workspace-chosen programs in an untrusted workspace', () => {
+    // The workspace sets all three; the user set only an interpreter.
+    const effective = { path: './evil', interpreter: './evil-python', importStrategy: 'fromEnvironment' };
+    const launch = readLaunchSettings(config(effective, { interpreter: '/usr/bin/python3.12' }), false);
+    assert.deepEqual(launch, { path: '', interpreter: '/usr/bin/python3.12', importStrategy: 'useBundled' });
+  });
+
+  it('ignores even a user-level looplint.path when untrusted (the bundled server is used)', () => {
+    const launch = readLaunchSettings(config({ path: '/usr/local/bin/looplint' }, { path: '/usr/local/bin/looplint' }), false);
+    assert.equal(launch.path, '');
+    assert.equal(launch.interpreter, '');
+  });
+});
+
+describe('readServerSettings', () => {
+  it('has defaults that defer to the project configuration', () => {
+    assert.deepEqual(readServerSettings(config({})), {
+      enable: true,
+      select: null,
+      ignore: null,
+      severity: {},
+      asyncTestBases: [],
+      asyncTestDecorators: [],
+      logLevel: 'info',
+      unsafeFixes: false,
+    });
+  });
+
+  it('passes valid values through and drops malformed ones', () => {
+    const settings = readServerSettings(
+      config({
+        enable: false,
+        select: ['UT', ' CO001 ', '', 7],
+        ignore: [],
+        severity: { UT001: 'warning', CO001: 'fatal', LP003: 3 },
+        asyncTestBases: ['myproject.testing.AsyncCase'],
+        asyncTestDecorators: 'not-a-list',
+        logLevel: 'debug',
+        unsafeFixes: true,
+      }),
+    );
+    assert.deepEqual(settings, {
+      enable: false,
+      select: ['UT', 'CO001'],
+      ignore: [],
+      severity: { UT001: 'warning' },
+      asyncTestBases: ['myproject.testing.AsyncCase'],
+      asyncTestDecorators: [],
+      logLevel: 'debug',
+      unsafeFixes: true,
+    });
+    assert.equal(readServerSettings(config({ logLevel: 'verbose' })).logLevel, 'info');
+  });
+
+  it('wraps them as initializationOptions.settings', () => {
+    const settings = readServerSettings(config({ select: ['UT001'] }));
+    assert.deepEqual(initializationOptions(settings), { settings });
+  });
+});
+
+describe('expandPath', () => {
+  const vars = { workspaceFolder: '/work/proj', userHome: '/home/me' };
+  it('expands ~, ${userHome} and ${workspaceFolder}', () => {
+    assert.equal(expandPath('~/venvs/a/bin/python', vars), '/home/me/venvs/a/bin/python');
+    assert.equal(expandPath('${workspaceFolder}/.venv/bin/python', vars), '/work/proj/.venv/bin/python');
+    assert.equal(expandPath('${userHome}/x', vars), '/home/me/x');
+    assert.equal(expandPath('/abs/~/x', vars), '/abs/~/x');
+  });
+  it('leaves ${workspaceFolder} alone when there is no folder', () => {
+    assert.equal(expandPath('${workspaceFolder}/py', { userHome: '/h' }), '${workspaceFolder}/py');
+  });
+});

@@ -1,0 +1,135 @@
+"""Checking many files: file collection, worker processes and progress."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..engine.model import Diagnostic, FileProblem
+from ..engine.settings import ConfigError
+from ..engine.workspace import Engine, Overrides
+
+# Below this many files a single process is faster than starting workers.
+PARALLEL_THRESHOLD = 64
+
+
+@dataclass
+class RunResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+def collect_files(engine: Engine, paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """Python files to check, in a stable order, and messages for paths that do not exist."""
+    files: list[Path] = []
+    errors: list[str] = []
+    seen: set[Path] = set()
+    for path in paths:
+        if not os.path.lexists(path):
+            errors.append(f"{path}: no such file or directory")
+            continue
+        if path.is_symlink() and not path.exists():
+            errors.append(f"{path}: broken symbolic link")
+            continue
+        project = engine.project_for(path)
+        if path.is_file():
+            candidates = [Path(os.path.abspath(path))] if not project.settings.is_excluded(project.relpath(path)) else []
+        else:
+            candidates = list(project.iter_files(path))
+        for file in candidates:
+            if file not in seen:
+                seen.add(file)
+                files.append(file)
+    return files, errors
+
+
+# -- worker processes --------------------------------------------------------------
+
+_worker_engine: Engine | None = None
+
+
+def _init_worker(overrides: Overrides, config_file: Path | None) -> None:
+    global _worker_engine
+    _worker_engine = Engine(overrides=overrides, config_file=config_file)
+
+
+def _check_chunk(args: tuple[list[Path], bool]) -> list[tuple[list[Diagnostic], FileProblem | None]]:
+    files, with_fixes = args
+    assert _worker_engine is not None
+    results = []
+    for file in files:
+        result = _worker_engine.check_file(file, with_fixes=with_fixes)
+        results.append((result.diagnostics, result.problem))
+    return results
+
+
+def check_files(
+    engine: Engine,
+    files: list[Path],
+    *,
+    jobs: int,
+    with_fixes: bool,
+    progress: "Progress | None" = None,
+) -> RunResult:
+    run = RunResult(files=files)
+    if jobs <= 0:
+        jobs = (os.cpu_count() or 1) if len(files) >= PARALLEL_THRESHOLD else 1
+    if jobs == 1 or len(files) < 2:
+        for file in files:
+            result = engine.check_file(file, with_fixes=with_fixes)
+            run.diagnostics.extend(result.diagnostics)
+            if result.problem:
+                run.problems.append(result.problem)
+            if progress:
+                progress.advance(1)
+        return run
+    # Chunks keep related files (same folder) together, so a worker reuses the
+    # summaries of shared base classes; small chunks keep all workers busy.
+    chunk_size = max(4, min(64, len(files) // (jobs * 8) or 4))
+    chunks = [files[i : i + chunk_size] for i in range(0, len(files), chunk_size)]
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(engine.overrides, engine.config_file)
+    ) as pool:
+        for chunk, results in zip(chunks, pool.map(_check_chunk, [(c, with_fixes) for c in chunks])):
+            for diagnostics, problem in results:
+                run.diagnostics.extend(diagnostics)
+                if problem:
+                    run.problems.append(problem)
+            if progress:
+                progress.advance(len(chunk))
+    return run
+
+
+class Progress:
+    """A one-line progress indicator on a terminal's stderr, shown only for long runs."""
+
+    def __init__(self, total: int, stream=sys.stderr, delay: float = 0.5):
+        self.total = total
+        self.done = 0
+        self.stream = stream
+        self.start = time.monotonic()
+        self.delay = delay
+        self.shown = False
+        self.enabled = bool(getattr(stream, "isatty", lambda: False)()) and total > 1
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        if not self.enabled:
+            return
+        if time.monotonic() - self.start >= self.delay:
+            self.shown = True
+            self.stream.write(f"\rlooplint: checked {self.done}/{self.total} files")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+__all__ = ["collect_files", "check_files", "Progress", "RunResult", "ConfigError"]

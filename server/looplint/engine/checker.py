@@ -1,0 +1,554 @@
+"""Checking one file: a single walk of its `ast`, dispatching nodes to rules.
+
+The walk tracks the scopes a node is in (module, class, function; async or
+not) and the chain of parents, so that rules ask questions ("am I inside an
+`async def`?", "what does this name resolve to?") instead of re-walking the
+tree. Each node type is dispatched only to the rules that handle it, and a
+rule whose `tokens` do not occur in the file is not run at all.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+from . import knowledge
+from .model import Diagnostic, FileProblem, Range, Related, Severity
+from .project import ClassModel, Project
+from .source import Source
+from .summary import ModuleSummary, build_summary, dotted_name
+from .suppression import Suppressions
+from .symbols import External, Instance, ProjectClass, ProjectFunction, Symbol, options_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..rules.base import Rule
+
+_FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
+_UNKNOWN = object()
+
+
+@dataclass(eq=False)
+class Scope:
+    kind: str  # "module" | "class" | "function" | "lambda"
+    node: ast.AST
+    is_async: bool = False
+    parent: "Scope | None" = None
+
+    @property
+    def name(self) -> str:
+        return getattr(self.node, "name", "<lambda>" if self.kind == "lambda" else "<module>")
+
+
+@dataclass
+class CheckResult:
+    path: Path
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    problem: FileProblem | None = None
+    summary: ModuleSummary | None = None
+
+
+class FileContext:
+    """What a rule sees while the checker walks one file."""
+
+    def __init__(self, path: Path, source: Source, tree: ast.Module, summary: ModuleSummary, project: Project):
+        self.path = path
+        self.source = source
+        self.tree = tree
+        self.summary = summary
+        self.project = project
+        self.settings = project.settings
+        self.relpath = project.relpath(path)
+        self.diagnostics: list[Diagnostic] = []
+        self.state: dict[str, Any] = {}  # per-file scratch space for rules, keyed by rule code
+        self.scope = Scope("module", tree)
+        self.parents: list[ast.AST] = []
+        self._locals: dict[int, dict[str, list[ast.AST]]] = {}
+        self._params: dict[int, frozenset[str]] = {}
+        self._services: dict[str, Any] = {}
+
+    # -- where are we --------------------------------------------------------
+    @property
+    def parent(self) -> ast.AST | None:
+        return self.parents[-1] if self.parents else None
+
+    @property
+    def function(self) -> Scope | None:
+        """The innermost function or lambda scope (None at module or class level)."""
+        scope: Scope | None = self.scope
+        while scope is not None:
+            if scope.kind in ("function", "lambda"):
+                return scope
+            scope = scope.parent
+        return None
+
+    @property
+    def in_async(self) -> bool:
+        """Directly inside an `async def` body (a nested def or lambda is not async)."""
+        function = self.function
+        return function is not None and function.is_async
+
+    @property
+    def enclosing_class(self) -> ast.ClassDef | None:
+        """The class whose method we are in (or whose body we are in)."""
+        scope: Scope | None = self.scope
+        while scope is not None:
+            if scope.kind == "class":
+                return scope.node  # type: ignore[return-value]
+            scope = scope.parent
+        return None
+
+    @property
+    def method(self) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The function directly in a class body that encloses the current node."""
+        scope: Scope | None = self.scope
+        while scope is not None and scope.parent is not None:
+            if scope.kind == "function" and scope.parent.kind == "class":
+                return scope.node  # type: ignore[return-value]
+            scope = scope.parent
+        return None
+
+    def function_chain(self) -> list[Scope]:
+        """Function scopes from innermost outward."""
+        chain = []
+        scope: Scope | None = self.scope
+        while scope is not None:
+            if scope.kind in ("function", "lambda"):
+                chain.append(scope)
+            scope = scope.parent
+        return chain
+
+    # -- positions ------------------------------------------------------------
+    def node_range(self, node: ast.AST) -> Range:
+        line = node.lineno  # type: ignore[attr-defined]
+        end_line = getattr(node, "end_lineno", None) or line
+        col = self.source.char_col(line, node.col_offset)  # type: ignore[attr-defined]
+        end_col = self.source.char_col(end_line, getattr(node, "end_col_offset", None) or node.col_offset)  # type: ignore[attr-defined]
+        return Range(line, col, end_line, end_col)
+
+    def name_range(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> Range:
+        line, col, end = self.source.name_span(node)
+        return Range(line, col, line, end)
+
+    # -- names ----------------------------------------------------------------
+    def qualify(self, expr: ast.AST) -> str | None:
+        """Canonical dotted name of an expression that names something outside the project.
+
+        `asyncio.run`, `aio.run` (import asyncio as aio), `run` (from asyncio
+        import run) all give "asyncio.run". Project names give their module path.
+        """
+        symbol = self.resolve(expr)
+        if isinstance(symbol, External):
+            return symbol.qualname
+        return self.project.qualname(symbol) if symbol is not None else None
+
+    def resolve(self, expr: ast.AST | None) -> Symbol:
+        """What an expression refers to, as far as static analysis can tell."""
+        if isinstance(expr, ast.Name):
+            local = self._resolve_local(expr.id)
+            if local is not _UNKNOWN:
+                return local  # type: ignore[return-value]
+            return self.project.resolve_dotted(self.path, expr.id)
+        if isinstance(expr, ast.Attribute):
+            value = expr.value
+            if isinstance(value, ast.Name) and value.id in ("self", "cls") and self.method is not None:
+                return self._self_member(expr.attr)
+            return self.member(self.resolve(value), expr.attr)
+        if isinstance(expr, ast.Call):
+            callee = self.resolve(expr.func)
+            return Instance(callee) if callee is not None else None
+        if isinstance(expr, ast.Await):
+            return None
+        return None
+
+    def member(self, symbol: Symbol, name: str) -> Symbol:
+        if isinstance(symbol, Instance):
+            of = symbol.of
+            if isinstance(of, External):
+                if of.qualname in knowledge.ASYNC_MOCK_CLASSES:
+                    return Instance(of)  # every attribute of an AsyncMock is an AsyncMock
+                return External(f"{of.qualname}.{name}")
+            if isinstance(of, ProjectClass):
+                model = self.project.class_model(of)
+                if model is None:
+                    return None
+                if name in model.methods:
+                    path, owner, _ = model.methods[name]
+                    return ProjectFunction(path, name, owner)
+                return self._attr_instance(model, name)
+            return None
+        return self.project.member(symbol, name)
+
+    def _self_member(self, name: str) -> Symbol:
+        cls = self.enclosing_class
+        if cls is None:
+            return None
+        model = self.class_model(cls)
+        if model is None:
+            return None
+        if name in model.methods:
+            path, owner, _ = model.methods[name]
+            return ProjectFunction(path, name, owner)
+        return self._attr_instance(model, name)
+
+    def _attr_instance(self, model: ClassModel, name: str) -> Symbol:
+        for class_name, path, _, _ in model.chain_locations:
+            summary = self.project.summary(path)
+            cls = summary.classes.get(class_name) if summary else None
+            if cls is not None and name in cls.attr_types:
+                target = self.project.resolve_dotted(path, cls.attr_types[name])
+                return Instance(target) if target is not None else None
+        return None
+
+    def _resolve_local(self, name: str):
+        """Resolve a name bound inside the enclosing functions; _UNKNOWN if not local."""
+        for scope in self.function_chain():
+            node = scope.node
+            if name in self.params_of(node):
+                return None  # a parameter: its value is not known statically
+            values = self.locals_of(node).get(name)
+            if values is None:
+                continue
+            if len(values) != 1:
+                return None
+            value = values[0]
+            if isinstance(value, ast.Call):
+                callee = self.resolve(value.func)
+                return Instance(callee) if callee is not None else None
+            if isinstance(value, (ast.Name, ast.Attribute)):
+                return self.resolve(value)
+            return None
+        return _UNKNOWN
+
+    def params_of(self, function: ast.AST) -> frozenset[str]:
+        key = id(function)
+        cached = self._params.get(key)
+        if cached is None:
+            args = function.args  # type: ignore[attr-defined]
+            names = [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
+            if args.vararg:
+                names.append(args.vararg.arg)
+            if args.kwarg:
+                names.append(args.kwarg.arg)
+            cached = frozenset(names)
+            self._params[key] = cached
+        return cached
+
+    def locals_of(self, function: ast.AST) -> dict[str, list[ast.AST]]:
+        """Names assigned in a function body (not in nested functions) -> assigned values.
+
+        A value is the assigned expression, or the node itself for bindings
+        with no simple value (for loops, with-as, imports, augmented assignment).
+        """
+        key = id(function)
+        cached = self._locals.get(key)
+        if cached is None:
+            cached = {}
+            body = function.body if isinstance(function.body, list) else [function.body]  # type: ignore[attr-defined]
+            stack = list(body)
+            while stack:
+                node = stack.pop()
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    cached.setdefault(node.name, []).append(node)
+                    continue
+                if isinstance(node, ast.Lambda):
+                    continue
+                if isinstance(node, ast.Assign):
+                    for target in node.targets:
+                        _bind_target(cached, target, node.value)
+                elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+                    _bind_target(cached, node.target, node.value if isinstance(node, ast.AnnAssign) else node)
+                elif isinstance(node, ast.NamedExpr):
+                    _bind_target(cached, node.target, node.value)
+                elif isinstance(node, (ast.For, ast.AsyncFor)):
+                    _bind_target(cached, node.target, node)
+                elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+                    _bind_target(cached, node.optional_vars, node)
+                elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                    for alias in node.names:
+                        cached.setdefault((alias.asname or alias.name).split(".")[0], []).append(node)
+                elif isinstance(node, ast.ExceptHandler) and node.name:
+                    cached.setdefault(node.name, []).append(node)
+                stack.extend(ast.iter_child_nodes(node))
+            self._locals[key] = cached
+        return cached
+
+    def class_model(self, node: ast.ClassDef) -> ClassModel | None:
+        """The resolved ancestry of a class defined in this file (top-level classes only)."""
+        if self.summary.classes.get(node.name) is None:
+            return None
+        return self.project.class_model(ProjectClass(self.path, node.name))
+
+    def is_coroutine_call(self, call: ast.AST) -> bool:
+        """True only when the call certainly returns a coroutine (an unresolved callee is never one)."""
+        if not isinstance(call, ast.Call):
+            return False
+        return self.is_coroutine_function(self.resolve(call.func))
+
+    def is_coroutine_function(self, symbol: Symbol) -> bool:
+        options = options_of(symbol)
+        return bool(options) and all(self._is_coroutine_function(option) for option in options)
+
+    def _is_coroutine_function(self, symbol: Symbol) -> bool:
+        if isinstance(symbol, ProjectFunction):
+            function = self.project.function_summary(symbol)
+            if function is None or not function.is_async or function.is_async_generator:
+                return False
+            module = self.project.summary(symbol.path)
+            for decorator in function.decorators:
+                qualified = module.qualify(decorator) if module else decorator
+                if decorator in ("staticmethod", "classmethod") or (
+                    qualified and knowledge.is_async_preserving_decorator(qualified)
+                ):
+                    continue
+                return False  # an unknown decorator may turn it into something else
+            return True
+        if isinstance(symbol, External):
+            name = symbol.qualname
+            if name in knowledge.COROUTINE_FUNCTIONS:
+                return True
+            owner, _, method = name.rpartition(".")
+            return method in knowledge.COROUTINE_METHODS.get(owner, ())
+        if isinstance(symbol, Instance):
+            of = symbol.of
+            return isinstance(of, External) and of.qualname in knowledge.ASYNC_MOCK_CLASSES
+        return False
+
+    # -- services (lazily built, shared by rules) -------------------------------
+    def service(self, name: str, factory: Callable[[], Any]) -> Any:
+        """A per-file object built on first use (e.g. the pytest model), shared by rules."""
+        if name not in self._services:
+            self._services[name] = factory()
+        return self._services[name]
+
+    # -- reporting --------------------------------------------------------------
+    def report(
+        self,
+        rule: "Rule",
+        node: ast.AST | None = None,
+        *,
+        range: Range | None = None,
+        message: str | None = None,
+        fields: dict | None = None,
+        data: dict | None = None,
+        reason: str = "",
+        related: Iterable[Related] = (),
+        severity: Severity | None = None,
+        fix_title: str | None = None,
+        fix_applicability: str | None = None,
+        fixable: bool = True,
+        path: Path | None = None,
+    ) -> Diagnostic:
+        if range is None:
+            if node is None:
+                raise ValueError("report() needs a node or a range")
+            range = self.node_range(node)
+        text = message if message is not None else rule.message.format(**(fields or {}))
+        configured = self.settings.severity.get(rule.code)
+        level = Severity(configured) if configured else (severity or rule.severity)
+        has_fix = fixable and (fix_applicability or rule.fix_safety) is not None
+        diagnostic = Diagnostic(
+            code=rule.code,
+            name=rule.name,
+            message=text,
+            severity=level,
+            path=path or self.path,
+            range=range,
+            fix_message=(fix_title or rule.fix_title) if has_fix else None,
+            fix_applicability=(fix_applicability or rule.fix_safety) if has_fix else None,
+            data=dict(data or {}),
+            reason=reason,
+            related=tuple(related),
+        )
+        self.diagnostics.append(diagnostic)
+        return diagnostic
+
+    def related_class(self, model: ClassModel, message: str | None = None) -> list[Related]:
+        """Related locations for the project classes in a class's chain (other than itself)."""
+        related = []
+        for name, path, line, col in model.chain_locations[1:]:
+            related.append(Related(path, Range(line, col, line, col + len(name)), message or f"base class {name}"))
+        return related
+
+
+def _bind_target(bindings: dict[str, list[ast.AST]], target: ast.AST, value: ast.AST) -> None:
+    if isinstance(target, ast.Name):
+        bindings.setdefault(target.id, []).append(value)
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            # Unpacking: the element's value is not the whole right-hand side.
+            _bind_target(bindings, element.value if isinstance(element, ast.Starred) else element, target)
+
+
+class Checker:
+    """Runs a set of rules over files of one project."""
+
+    def __init__(self, project: Project, rules: Iterable["Rule"]):
+        self.project = project
+        self.rules = [rule for rule in rules if not rule.config_rule]
+        self.config_rules = [rule for rule in rules if rule.config_rule]
+        self._dispatch_cache: dict[frozenset[str], dict[type, list[Callable]]] = {}
+        self._end_cache: dict[frozenset[str], list[Callable]] = {}
+
+    def _handlers(self, rules: list["Rule"]) -> tuple[dict[type, list[Callable]], list[Callable]]:
+        key = frozenset(rule.code for rule in rules)
+        dispatch = self._dispatch_cache.get(key)
+        if dispatch is None:
+            dispatch = {}
+            ends = []
+            for rule in rules:
+                for attr in dir(rule):
+                    if attr.startswith("visit_"):
+                        node_type = getattr(ast, attr[len("visit_"):], None)
+                        if isinstance(node_type, type):
+                            dispatch.setdefault(node_type, []).append(getattr(rule, attr))
+                if hasattr(rule, "end_file"):
+                    ends.append(rule.end_file)
+            self._dispatch_cache[key] = dispatch
+            self._end_cache[key] = ends
+        return dispatch, self._end_cache[key]
+
+    def check_source(self, path: Path, source: Source) -> CheckResult:
+        """Check one file's text (from disk or an editor buffer)."""
+        result = CheckResult(path=path)
+        try:
+            tree = ast.parse(source.text, filename=str(path))
+        except SyntaxError as exc:
+            line = exc.lineno or 1
+            col = max((exc.offset or 1) - 1, 0)
+            result.problem = FileProblem(path, f"syntax error: {exc.msg}", line, col, "syntax-error")
+            return result
+        except (ValueError, RecursionError, MemoryError) as exc:
+            result.problem = FileProblem(path, f"cannot parse: {exc}", 1, 0, "syntax-error")
+            return result
+        summary = build_summary(tree, path, source)
+        self.project.put_summary(path, summary)
+        result.summary = summary
+        suppressions = Suppressions.parse(source)
+        if suppressions.ignore_file:
+            return result
+        relpath = self.project.relpath(path)
+        settings = self.project.settings
+        text = source.text
+        rules = [
+            rule
+            for rule in self.rules
+            if settings.code_enabled(rule.code, relpath) and (not rule.tokens or any(t in text for t in rule.tokens))
+        ]
+        if not rules:
+            return result
+        ctx = FileContext(path, source, tree, summary, self.project)
+        dispatch, ends = self._handlers(rules)
+        if dispatch:
+            _Walker(ctx, dispatch).walk_module(tree)
+        for end in ends:
+            end(ctx)
+        result.diagnostics = [d for d in ctx.diagnostics if not suppressions.suppresses(d)]
+        result.diagnostics.sort(key=Diagnostic.sort_key)
+        return result
+
+
+class _Walker:
+    """The single recursive walk; scopes follow Python's evaluation rules.
+
+    Decorators, default values and bases are evaluated in the enclosing scope,
+    so they are walked before the new scope is entered.
+    """
+
+    _fields_cache: dict[type, tuple[str, ...]] = {}
+
+    def __init__(self, ctx: FileContext, dispatch: dict[type, list[Callable]]):
+        self.ctx = ctx
+        self.dispatch = dispatch
+
+    def walk_module(self, tree: ast.Module) -> None:
+        self.ctx.parents.append(tree)
+        for statement in tree.body:
+            self.visit(statement)
+        self.ctx.parents.pop()
+
+    def visit(self, node: ast.AST) -> None:
+        ctx = self.ctx
+        handlers = self.dispatch.get(node.__class__)
+        if handlers:
+            for handler in handlers:
+                handler(node, ctx)
+        cls = node.__class__
+        if cls is ast.FunctionDef or cls is ast.AsyncFunctionDef:
+            self._visit_function(node, cls is ast.AsyncFunctionDef)  # type: ignore[arg-type]
+            return
+        if cls is ast.ClassDef:
+            self._visit_class(node)  # type: ignore[arg-type]
+            return
+        if cls is ast.Lambda:
+            self._visit_lambda(node)  # type: ignore[arg-type]
+            return
+        fields = self._fields_cache.get(cls)
+        if fields is None:
+            fields = tuple(f for f in cls._fields if f not in ("ctx", "type_comment"))
+            self._fields_cache[cls] = fields
+        parents = ctx.parents
+        parents.append(node)
+        for name in fields:
+            child = getattr(node, name, None)
+            if child is None:
+                continue
+            if child.__class__ is list:
+                for item in child:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(child, ast.AST):
+                self.visit(child)
+        parents.pop()
+
+    def _visit_all(self, nodes) -> None:
+        for node in nodes:
+            if node is not None:
+                self.visit(node)
+
+    def _visit_arguments(self, args: ast.arguments) -> None:
+        self._visit_all(args.defaults)
+        self._visit_all(args.kw_defaults)
+
+    def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, is_async: bool) -> None:
+        ctx = self.ctx
+        ctx.parents.append(node)
+        self._visit_all(node.decorator_list)
+        self._visit_arguments(node.args)
+        outer = ctx.scope
+        ctx.scope = Scope("function", node, is_async, outer)
+        self._visit_all(node.body)
+        ctx.scope = outer
+        ctx.parents.pop()
+
+    def _visit_class(self, node: ast.ClassDef) -> None:
+        ctx = self.ctx
+        ctx.parents.append(node)
+        self._visit_all(node.decorator_list)
+        self._visit_all(node.bases)
+        self._visit_all(node.keywords)
+        outer = ctx.scope
+        ctx.scope = Scope("class", node, False, outer)
+        self._visit_all(node.body)
+        ctx.scope = outer
+        ctx.parents.pop()
+
+    def _visit_lambda(self, node: ast.Lambda) -> None:
+        ctx = self.ctx
+        ctx.parents.append(node)
+        self._visit_arguments(node.args)
+        outer = ctx.scope
+        ctx.scope = Scope("lambda", node, False, outer)
+        self.visit(node.body)
+        ctx.scope = outer
+        ctx.parents.pop()
+
+
+def decorator_names(ctx: FileContext, node: ast.AST) -> list[str]:
+    """Canonical names of a def's or class's decorators (calls stripped); unresolvable ones as written."""
+    names = []
+    for decorator in getattr(node, "decorator_list", ()):
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        names.append(ctx.qualify(target) or dotted_name(target) or "<expression>")
+    return names

@@ -1,0 +1,81 @@
+"""Text edits: minimal edits between two texts, and applying edits to a text."""
+
+from __future__ import annotations
+
+import difflib
+
+from .model import Edit, Range
+from .source import Source
+
+
+def diff_edits(old: str, new: str) -> list[Edit]:
+    """The smallest set of edits (by changed lines, trimmed to changed characters) turning old into new."""
+    if old == new:
+        return []
+    old_source = Source(old)
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    # Offsets of each old line start, in code points.
+    starts = [0]
+    for line in old_lines:
+        starts.append(starts[-1] + len(line))
+    edits = []
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        start, end = starts[i1], starts[i2]
+        before = old[start:end]
+        after = "".join(new_lines[j1:j2])
+        # Trim what the hunk keeps at both ends, so edits touch only changed text.
+        prefix = _common_prefix(before, after)
+        before, after, start = before[prefix:], after[prefix:], start + prefix
+        suffix = _common_suffix(before, after)
+        if suffix:
+            before, after = before[: len(before) - suffix], after[: len(after) - suffix]
+        end = start + len(before)
+        line, col = old_source.position(start)
+        end_line, end_col = old_source.position(end)
+        edits.append(Edit(Range(line, col, end_line, end_col), after))
+    return edits
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def _common_suffix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[-1 - i] == b[-1 - i]:
+        i += 1
+    return i
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply non-overlapping edits (positions refer to `text`)."""
+    source = Source(text)
+    edits = list(dict.fromkeys(edits))  # identical edits from different fixes apply once
+    spans = sorted(
+        ((source.offset(e.range.line, e.range.col), source.offset(e.range.end_line, e.range.end_col), e.content) for e in edits),
+        key=lambda s: (s[0], s[1]),
+        reverse=True,
+    )
+    for start, end, content in spans:
+        text = text[:start] + content + text[end:]
+    return text
+
+
+def edits_overlap(a: list[Edit], b: list[Edit]) -> bool:
+    """Would applying both edit lists conflict? Identical edits (the same import added twice) merge."""
+    for x in a:
+        for y in b:
+            if x == y:
+                continue
+            if x.range.overlaps(y.range) or x.range == y.range:
+                return True
+    return False

@@ -1,0 +1,327 @@
+"""Building and applying fixes with libcst, for one file at a time.
+
+Detection never touches libcst. When a fix is asked for, the file is parsed
+with libcst (format-preserving), the rule edits that tree through a
+`FixContext`, and the result is turned back into minimal text edits. A fix
+whose result does not parse is dropped: looplint never writes a broken file.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterable
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+
+from .edits import apply_edits, diff_edits, edits_overlap
+from .model import Diagnostic, Edit, Fix, Range
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..rules.base import Rule
+
+Change = Callable[[cst.CSTNode], "cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel"]
+
+
+class FixUnavailable(Exception):
+    """The rule cannot build its fix for this occurrence (the code is shaped unexpectedly)."""
+
+
+class FixContext:
+    """A libcst view of one file that rules edit to express their fix."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.module = cst.parse_module(text)
+        self._wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+        self._positions = self._wrapper.resolve(PositionProvider)
+        self._parents = None
+        self._by_start: dict[tuple[int, int], list[cst.CSTNode]] = {}
+        for node, code_range in self._positions.items():
+            self._by_start.setdefault((code_range.start.line, code_range.start.column), []).append(node)
+        self.reset()
+
+    def reset(self) -> None:
+        self._changes: dict[int, tuple[cst.CSTNode, list[Change]]] = {}
+        self._imports: list[tuple[str, str | None]] = []
+
+    # -- finding nodes -----------------------------------------------------------
+    def find(self, range: Range, node_type: type | tuple[type, ...] = cst.CSTNode) -> cst.CSTNode:
+        """The node of `node_type` that starts where `range` starts (the one ending at range end if several)."""
+        candidates = [n for n in self._by_start.get((range.line, range.col), ()) if isinstance(n, node_type)]
+        if not candidates:
+            raise FixUnavailable(f"no {getattr(node_type, '__name__', node_type)} at {range.line}:{range.col + 1}")
+        for node in candidates:
+            end = self._positions[node].end
+            if (end.line, end.column) == (range.end_line, range.end_col):
+                return node
+        return max(candidates, key=lambda n: (self._positions[n].end.line, self._positions[n].end.column))
+
+    def range_of(self, node: cst.CSTNode) -> Range:
+        code_range = self._positions[node]
+        return Range(code_range.start.line, code_range.start.column, code_range.end.line, code_range.end.column)
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        if self._parents is None:
+            self._parents = self._wrapper.resolve(ParentNodeProvider)
+        return self._parents.get(node)
+
+    def ancestor(self, node: cst.CSTNode, node_type: type | tuple[type, ...]) -> cst.CSTNode | None:
+        current = self.parent(node)
+        while current is not None and not isinstance(current, node_type):
+            current = self.parent(current)
+        return current
+
+    def statement_of(self, node: cst.CSTNode) -> cst.CSTNode:
+        """The statement (a line in a block) containing `node`."""
+        current: cst.CSTNode | None = node
+        while current is not None and not isinstance(current, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            current = self.parent(current)
+        if current is None:
+            raise FixUnavailable("node is not inside a statement")
+        return current
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+    # -- editing -------------------------------------------------------------------
+    def replace(self, node: cst.CSTNode, new: cst.CSTNode | Change) -> None:
+        """Replace `node` by a node, or by what a function makes of the (updated) node."""
+        change: Change = new if callable(new) and not isinstance(new, cst.CSTNode) else (lambda _old, n=new: n)
+        self._changes.setdefault(id(node), (node, []))[1].append(change)
+
+    def remove(self, node: cst.CSTNode) -> None:
+        self.replace(node, lambda _old: cst.RemoveFromParent())
+
+    def insert_before(self, statement: cst.CSTNode, *statements: cst.CSTNode) -> None:
+        self.replace(statement, lambda updated: cst.FlattenSentinel([*statements, updated]))
+
+    def insert_after(self, statement: cst.CSTNode, *statements: cst.CSTNode) -> None:
+        self.replace(statement, lambda updated: cst.FlattenSentinel([updated, *statements]))
+
+    def parse_statement(self, code: str) -> cst.BaseStatement:
+        return cst.parse_statement(code, config=self.module.config_for_parsing)
+
+    def parse_expression(self, code: str) -> cst.BaseExpression:
+        return cst.parse_expression(code, config=self.module.config_for_parsing)
+
+    # -- imports ---------------------------------------------------------------------
+    def module_alias(self, module: str) -> str | None:
+        """The local name bound to `import module` (or `import module as x`) at top level, if any."""
+        for statement in self._top_level_imports():
+            for item in statement.body:
+                if isinstance(item, cst.Import):
+                    for alias in item.names:
+                        if _dotted(alias.name) == module:
+                            return alias.asname.name.value if alias.asname else module  # type: ignore[union-attr]
+        return None
+
+    def imported_name(self, module: str, name: str) -> str | None:
+        """The local name for `from module import name` at top level, if imported that way."""
+        for statement in self._top_level_imports():
+            for item in statement.body:
+                if isinstance(item, cst.ImportFrom) and item.module is not None and not item.relative:
+                    if _dotted(item.module) == module and not isinstance(item.names, cst.ImportStar):
+                        for alias in item.names:
+                            if _dotted(alias.name) == name:
+                                return alias.asname.name.value if alias.asname else name  # type: ignore[union-attr]
+        return None
+
+    def name_for(self, module: str, name: str) -> str:
+        """How to spell `module.name` here, adding `import module` if nothing brings it in."""
+        local = self.imported_name(module, name)
+        if local:
+            return local
+        alias = self.module_alias(module)
+        if alias is None:
+            self.add_import(module)
+            alias = module
+        return f"{alias}.{name}"
+
+    def add_import(self, module: str, name: str | None = None) -> None:
+        """Ensure `import module` (or `from module import name`) exists at top level."""
+        if name is None and self.module_alias(module):
+            return
+        if name is not None and self.imported_name(module, name):
+            return
+        if (module, name) not in self._imports:
+            self._imports.append((module, name))
+
+    def _top_level_imports(self) -> Iterable[cst.SimpleStatementLine]:
+        for statement in self.module.body:
+            if isinstance(statement, cst.SimpleStatementLine) and any(
+                isinstance(item, (cst.Import, cst.ImportFrom)) for item in statement.body
+            ):
+                yield statement
+
+    # -- output ---------------------------------------------------------------------------
+    def render(self) -> str:
+        changes = self._changes
+        module = self.module
+        if changes:
+            module = module.visit(_ApplyChanges(changes))  # type: ignore[assignment]
+        if self._imports:
+            module = _insert_imports(module, self._imports)
+        return module.code
+
+
+class _ApplyChanges(cst.CSTTransformer):
+    def __init__(self, changes: dict[int, tuple[cst.CSTNode, list[Change]]]):
+        super().__init__()
+        self.changes = changes
+
+    def on_leave(self, original_node, updated_node):  # type: ignore[override]
+        entry = self.changes.get(id(original_node))
+        if entry is None or entry[0] is not original_node:
+            return updated_node
+        result = updated_node
+        for change in entry[1]:
+            if not isinstance(result, cst.CSTNode):
+                break
+            result = change(result)
+        return result
+
+
+def _insert_imports(module: cst.Module, imports: list[tuple[str, str | None]]) -> cst.Module:
+    body = list(module.body)
+    index = 0
+    for i, statement in enumerate(body):
+        if _is_docstring(statement) and i == 0:
+            index = 1
+            continue
+        if isinstance(statement, cst.SimpleStatementLine) and any(
+            isinstance(item, (cst.Import, cst.ImportFrom)) for item in statement.body
+        ):
+            index = i + 1
+            continue
+        break
+    new_statements = []
+    for module_name, name in imports:
+        code = f"import {module_name}" if name is None else f"from {module_name} import {name}"
+        new_statements.append(cst.parse_statement(code + module.default_newline, config=module.config_for_parsing))
+    body[index:index] = new_statements
+    return module.with_changes(body=body)
+
+
+def _is_docstring(statement: cst.CSTNode) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _dotted(node: cst.CSTNode) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+# --- building and applying fixes ------------------------------------------------------
+
+@dataclass
+class FixOutcome:
+    text: str
+    applied: list[Diagnostic]
+    failed: list[tuple[Diagnostic, str]]
+
+
+def build_fix(rule: "Rule", fixer: FixContext, diagnostic: Diagnostic) -> Fix | None:
+    """The text edits of one diagnostic's fix, or None when it cannot be built safely."""
+    if diagnostic.fix_applicability is None:
+        return None
+    fixer.reset()
+    try:
+        rule.fix(fixer, diagnostic)
+        new_text = fixer.render()
+    except (FixUnavailable, NotImplementedError, cst.ParserSyntaxError):
+        return None
+    if new_text == fixer.text or not _parses(new_text):
+        return None
+    return Fix(
+        message=diagnostic.fix_message or rule.fix_title or "Apply fix",
+        applicability=diagnostic.fix_applicability,
+        edits=tuple(diff_edits(fixer.text, new_text)),
+    )
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def attach_fixes(text: str, diagnostics: list[Diagnostic], rules_by_code: dict[str, "Rule"]) -> None:
+    """Fill in `diagnostic.fix` (the edits) for every fixable diagnostic of one file."""
+    fixable = [d for d in diagnostics if d.fix_applicability]
+    if not fixable:
+        return
+    try:
+        fixer = FixContext(text)
+    except cst.ParserSyntaxError:
+        return
+    for diagnostic in fixable:
+        diagnostic.fix = build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)
+
+
+def fix_text(
+    text: str,
+    lint: Callable[[str], list[Diagnostic]],
+    rules_by_code: dict[str, "Rule"],
+    *,
+    unsafe: bool = False,
+    only: Callable[[Diagnostic], bool] | None = None,
+    max_rounds: int = 10,
+) -> FixOutcome:
+    """Apply fixes until none is left: lint, apply non-conflicting fixes, repeat.
+
+    Fixes that conflict in one round are retried in the next on the new text.
+    Each round's result must parse, otherwise that round's fixes are dropped.
+    """
+    applied: list[Diagnostic] = []
+    failed: list[tuple[Diagnostic, str]] = []
+    seen_failures: set[tuple[str, int, int]] = set()
+    for _ in range(max_rounds):
+        candidates = [
+            d
+            for d in lint(text)
+            if d.fix_applicability == "safe" or (unsafe and d.fix_applicability == "unsafe")
+        ]
+        if only is not None:
+            candidates = [d for d in candidates if only(d)]
+        candidates = [d for d in candidates if (d.code, d.range.line, d.range.col) not in seen_failures]
+        if not candidates:
+            break
+        try:
+            fixer = FixContext(text)
+        except cst.ParserSyntaxError as exc:
+            failed.extend((d, f"libcst cannot parse the file: {exc}") for d in candidates)
+            break
+        accepted: list[Edit] = []
+        round_applied = []
+        for diagnostic in candidates:
+            fix = build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)
+            if fix is None:
+                seen_failures.add((diagnostic.code, diagnostic.range.line, diagnostic.range.col))
+                failed.append((diagnostic, "the fix could not be built for this code"))
+                continue
+            if edits_overlap(accepted, list(fix.edits)):
+                continue  # next round
+            accepted.extend(fix.edits)
+            round_applied.append(diagnostic)
+        if not accepted:
+            break
+        new_text = apply_edits(text, accepted)
+        if not _parses(new_text):
+            failed.extend((d, "combined fixes did not parse") for d in round_applied)
+            break
+        text = new_text
+        applied.extend(round_applied)
+    return FixOutcome(text=text, applied=applied, failed=failed)
+

@@ -1,0 +1,221 @@
+"""What looplint knows about third-party and standard-library names.
+
+Everything here is data: rules consult these tables instead of hard-coding
+names, so that teaching looplint a new framework is a one-line change.
+Names are the public import paths users write; `canonical()` folds private
+module paths (`unittest.case.TestCase`) onto them.
+"""
+
+from __future__ import annotations
+
+# Private module paths that re-export under a public name.
+_MODULE_ALIASES = {
+    "unittest.case": "unittest",
+    "unittest.async_case": "unittest",
+    "unittest.mock": "unittest.mock",
+    "mock.mock": "mock",
+    "asyncio.runners": "asyncio",
+    "asyncio.events": "asyncio",
+    "asyncio.tasks": "asyncio",
+    "asyncio.base_events": "asyncio",
+    "asyncio.locks": "asyncio",
+    "asyncio.queues": "asyncio",
+    "asyncio.streams": "asyncio",
+    "asyncio.subprocess": "asyncio",
+    "asyncio.threads": "asyncio",
+    "asyncio.timeouts": "asyncio",
+    "django.test.testcases": "django.test",
+    "pytest_asyncio.plugin": "pytest_asyncio",
+    "_pytest.fixtures": "pytest",
+    "_pytest.mark": "pytest",
+    "_pytest.python_api": "pytest",
+    "_pytest.raises": "pytest",
+    "tornado.testing": "tornado.testing",
+    "aiounittest.case": "aiounittest",
+    "aiounittest.helpers": "aiounittest",
+    "asgiref.sync": "asgiref.sync",
+}
+
+
+def canonical(qualname: str) -> str:
+    """Fold private module paths onto the public name (`unittest.case.TestCase` -> `unittest.TestCase`)."""
+    parts = qualname.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        public = _MODULE_ALIASES.get(".".join(parts[:cut]))
+        if public is not None:
+            return ".".join([public, *parts[cut:]])
+    return qualname
+
+
+# --- unittest base classes ------------------------------------------------
+
+SYNC_TESTCASE = "sync"  # unittest.TestCase: async test methods are never awaited
+ISOLATED = "isolated"  # IsolatedAsyncioTestCase: a loop per test, async hooks supported
+ASYNC_AWARE = "async-aware"  # a framework base that runs async tests itself
+BROKEN = "broken"  # cannot even be imported on current Pythons
+
+# Known external base classes and what they do with `async def test_*`.
+TESTCASE_BASES: dict[str, str] = {
+    "unittest.TestCase": SYNC_TESTCASE,
+    "unittest.IsolatedAsyncioTestCase": ISOLATED,
+    # Django wraps async tests with async_to_sync (SimpleTestCase and subclasses).
+    "django.test.SimpleTestCase": ASYNC_AWARE,
+    "django.test.TestCase": ASYNC_AWARE,
+    "django.test.TransactionTestCase": ASYNC_AWARE,
+    "django.test.LiveServerTestCase": ASYNC_AWARE,
+    "django.contrib.staticfiles.testing.StaticLiveServerTestCase": ASYNC_AWARE,
+    "rest_framework.test.APISimpleTestCase": ASYNC_AWARE,
+    "rest_framework.test.APITestCase": ASYNC_AWARE,
+    "rest_framework.test.APITransactionTestCase": ASYNC_AWARE,
+    "rest_framework.test.APILiveServerTestCase": ASYNC_AWARE,
+    "aiounittest.AsyncTestCase": ASYNC_AWARE,
+    # Tornado fails loudly without @gen_test; that is not a silent pass.
+    "tornado.testing.AsyncTestCase": ASYNC_AWARE,
+    "tornado.testing.AsyncHTTPTestCase": ASYNC_AWARE,
+    "tornado.testing.AsyncHTTPSTestCase": ASYNC_AWARE,
+    # aiohttp's AioHTTPTestCase derives from IsolatedAsyncioTestCase (3.8+).
+    "aiohttp.test_utils.AioHTTPTestCase": ISOLATED,
+    "asynctest.TestCase": BROKEN,
+    "asynctest.ClockedTestCase": BROKEN,
+}
+
+# Bases that add nothing relevant: resolving to them keeps a class "known".
+NEUTRAL_BASES = frozenset(
+    {
+        "builtins.object",
+        "object",
+        "abc.ABC",
+        "typing.Generic",
+        "typing.Protocol",
+        "typing_extensions.Protocol",
+    }
+)
+NEUTRAL_METACLASSES = frozenset({"abc.ABCMeta", "type", "builtins.type"})
+
+# Decorators that run an async test to completion synchronously.
+SYNC_RUNNING_DECORATORS = frozenset(
+    {
+        "aiounittest.async_test",
+        "asgiref.sync.async_to_sync",
+        "tornado.testing.gen_test",
+        "async_to_sync",
+    }
+)
+
+# Decorators that leave an `async def` async (the test is still a coroutine
+# function after decoration), so the class's base decides whether it runs.
+ASYNC_PRESERVING_DECORATOR_PREFIXES = (
+    "unittest.skip",
+    "unittest.skipIf",
+    "unittest.skipUnless",
+    "unittest.expectedFailure",
+    "unittest.mock.patch",
+    "mock.patch",
+    "pytest.mark.",
+    "functools.wraps",
+    "typing.override",
+    "typing_extensions.override",
+)
+
+
+def is_async_preserving_decorator(qualname: str) -> bool:
+    """True for decorators known to keep an async test a coroutine function."""
+    for known in ASYNC_PRESERVING_DECORATOR_PREFIXES:
+        if known.endswith("."):
+            if qualname.startswith(known):
+                return True
+        elif qualname == known or qualname.startswith(known + "."):
+            return True
+    return False
+
+
+# --- coroutine functions --------------------------------------------------
+
+# Calling these returns a coroutine (so a bare call is never awaited).
+COROUTINE_FUNCTIONS = frozenset(
+    {
+        "asyncio.sleep",
+        "asyncio.wait_for",
+        "asyncio.wait",
+        "asyncio.open_connection",
+        "asyncio.start_server",
+        "asyncio.open_unix_connection",
+        "asyncio.start_unix_server",
+        "asyncio.create_subprocess_exec",
+        "asyncio.create_subprocess_shell",
+        "asyncio.to_thread",
+        "anyio.sleep",
+        "anyio.sleep_forever",
+        "anyio.sleep_until",
+        "anyio.open_file",
+        "anyio.connect_tcp",
+        "anyio.connect_unix",
+        "anyio.run_process",
+        "anyio.to_thread.run_sync",
+        "trio.sleep",
+    }
+)
+
+# Classes whose instances have coroutine methods (for `q = asyncio.Queue(); q.get()`).
+COROUTINE_METHODS: dict[str, frozenset[str]] = {
+    "asyncio.Queue": frozenset({"get", "put", "join"}),
+    "asyncio.LifoQueue": frozenset({"get", "put", "join"}),
+    "asyncio.PriorityQueue": frozenset({"get", "put", "join"}),
+    "asyncio.Lock": frozenset({"acquire"}),
+    "asyncio.Event": frozenset({"wait"}),
+    "asyncio.Condition": frozenset({"acquire", "wait", "wait_for"}),
+    "asyncio.Semaphore": frozenset({"acquire"}),
+    "asyncio.BoundedSemaphore": frozenset({"acquire"}),
+    "asyncio.Barrier": frozenset({"wait", "reset", "abort"}),
+}
+
+# Mock classes: calling an AsyncMock (or any attribute of one) returns a coroutine.
+ASYNC_MOCK_CLASSES = frozenset({"unittest.mock.AsyncMock", "mock.AsyncMock"})
+SYNC_MOCK_CLASSES = frozenset(
+    {"unittest.mock.Mock", "unittest.mock.MagicMock", "mock.Mock", "mock.MagicMock", "unittest.mock.NonCallableMock"}
+)
+
+# Functions/constructors returning event loops (a name bound to one is a loop).
+LOOP_FACTORIES = frozenset({"asyncio.new_event_loop", "asyncio.get_event_loop", "asyncio.get_running_loop"})
+
+# Loop-bound asyncio primitives (LP006 / PA009).
+LOOP_BOUND_CLASSES = frozenset(
+    {
+        "asyncio.Lock",
+        "asyncio.Event",
+        "asyncio.Condition",
+        "asyncio.Semaphore",
+        "asyncio.BoundedSemaphore",
+        "asyncio.Queue",
+        "asyncio.LifoQueue",
+        "asyncio.PriorityQueue",
+        "asyncio.Barrier",
+        "asyncio.Future",
+        "aiohttp.ClientSession",
+        "redis.asyncio.Redis",
+        "redis.asyncio.from_url",
+        "asyncpg.create_pool",
+    }
+)
+
+# Blocking calls inside async code (CO004), with the async replacement when one is safe.
+BLOCKING_CALLS: dict[str, str | None] = {
+    "time.sleep": "asyncio.sleep",
+    "requests.get": None,
+    "requests.post": None,
+    "requests.put": None,
+    "requests.patch": None,
+    "requests.delete": None,
+    "requests.head": None,
+    "requests.request": None,
+    "urllib.request.urlopen": None,
+    "subprocess.run": None,
+    "subprocess.call": None,
+    "subprocess.check_call": None,
+    "subprocess.check_output": None,
+    "socket.create_connection": None,
+    "os.system": None,
+}
+
+# Test method prefix of unittest's loader.
+TEST_METHOD_PREFIX = "test"

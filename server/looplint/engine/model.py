@@ -1,0 +1,99 @@
+"""Diagnostics, fixes and positions: the engine's output, independent of any front end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """Lines are 1-based, columns 0-based, counted in code points; end is exclusive."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    def contains(self, line: int, col: int) -> bool:
+        if (line, col) < (self.line, self.col):
+            return False
+        return (line, col) <= (self.end_line, self.end_col)
+
+    def overlaps(self, other: "Range") -> bool:
+        return not (
+            (self.end_line, self.end_col) <= (other.line, other.col)
+            or (other.end_line, other.end_col) <= (self.line, self.col)
+        )
+
+    def to_json(self) -> list[int]:
+        return [self.line, self.col, self.end_line, self.end_col]
+
+    @classmethod
+    def from_json(cls, value) -> "Range":
+        return cls(*map(int, value))
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    range: Range
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    message: str
+    applicability: str  # "safe" | "unsafe"
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A place in another (or the same) file that explains the diagnostic."""
+
+    path: Path
+    range: Range
+    message: str
+
+
+@dataclass
+class Diagnostic:
+    code: str
+    name: str
+    message: str
+    severity: Severity
+    path: Path
+    range: Range
+    # A fix is described here and built on demand (libcst is only loaded then).
+    fix_message: str | None = None
+    fix_applicability: str | None = None  # "safe" | "unsafe" | None (no fix)
+    # JSON-safe facts the fix and the hover need; carried through LSP Diagnostic.data.
+    data: dict = field(default_factory=dict)
+    reason: str = ""  # markdown: why *this* code triggers the rule (class chain, config key, versions)
+    related: tuple[Related, ...] = ()
+    fix: Fix | None = None  # filled in when edits were requested
+
+    @property
+    def noqa_line(self) -> int:
+        return self.range.line
+
+    def sort_key(self):
+        return (str(self.path), self.range.line, self.range.col, self.code)
+
+
+@dataclass
+class FileProblem:
+    """A file that could not be analysed (syntax error, decoding, I/O): reported once, the run goes on."""
+
+    path: Path
+    message: str
+    line: int = 1
+    col: int = 0
+    kind: str = "error"  # "syntax-error" | "read-error" | "skipped"

@@ -1,0 +1,585 @@
+"""The project model: files, module summaries and name resolution across files.
+
+A `Project` knows its root, its settings, and a cache of module summaries
+(built lazily: a file's summary is made the first time another file needs a
+name from it, or when the file itself is checked). Resolution follows imports
+the way Python would find them from a test run at the project root, and stops
+at the project's edge: anything else is an `External` qualified name, which
+`knowledge` may or may not know.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import os
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from . import knowledge
+from .source import Source, SourceError, read_source
+from .settings import DEFAULT_EXCLUDES, Settings
+from .summary import ClassSummary, FunctionSummary, ModuleSummary, build_summary
+from .symbols import (
+    Ambiguous,
+    External,
+    Instance,
+    ProjectClass,
+    ProjectFunction,
+    ProjectModule,
+    ProjectNamespace,
+    Symbol,
+    options_of,
+)
+
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+_STDLIB = frozenset(sys.stdlib_module_names)
+_BUILTINS = frozenset(dir(builtins))
+
+
+def find_project_root(start: Path) -> Path:
+    """Nearest ancestor (or self) holding a root marker; the start directory if none."""
+    start = start.resolve()
+    directory = start if start.is_dir() else start.parent
+    for candidate in (directory, *directory.parents):
+        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+            return candidate
+    return directory
+
+
+@dataclass
+class ClassModel:
+    """A class with its resolved ancestry, as the rules need it."""
+
+    path: Path
+    name: str
+    line: int
+    col: int
+    chain: list[str]  # readable MRO: ["TestAgent", "AsyncBase", "BaseCase", "unittest.TestCase"]
+    chain_locations: list[tuple[str, Path, int, int]]  # project classes in the chain: (name, path, line, col)
+    is_testcase: bool | None  # derives from unittest.TestCase (None: cannot tell)
+    is_isolated: bool | None  # derives from IsolatedAsyncioTestCase
+    async_aware_base: str | None  # a framework base that runs async tests (django, aiounittest, ...)
+    broken_base: str | None  # e.g. asynctest.TestCase
+    unknown_bases: list[str]
+    # name -> (path, class name, summary), first definition in MRO order
+    methods: dict[str, tuple[Path, str, FunctionSummary]] = field(default_factory=dict)
+    calls_async_setup: bool = False
+    marks: tuple[str, ...] = ()
+
+    @property
+    def runs_async_tests(self) -> bool | None:
+        """Does the class's runner await `async def test_*` methods? None: unknown."""
+        if self.is_isolated or self.async_aware_base or self.broken_base:
+            return True
+        if self.unknown_bases:
+            return None
+        return False
+
+    @property
+    def is_plain_sync_testcase(self) -> bool:
+        """Certainly a unittest.TestCase whose runner never awaits async tests."""
+        return self.is_testcase is True and self.runs_async_tests is False
+
+    def describe_chain(self) -> str:
+        return " → ".join(self.chain)
+
+
+class Project:
+    """Summaries and resolution for one project root (thread-safe for readers)."""
+
+    def __init__(self, root: Path, settings: Settings | None = None):
+        self.root = root.resolve()
+        self.settings = settings or Settings()
+        self._summaries: dict[Path, ModuleSummary | None] = {}
+        self._overlays: dict[Path, str] = {}
+        self._exists: dict[Path, bool] = {}
+        self._class_models: dict[tuple[Path, str], ClassModel] = {}
+        self._lock = threading.RLock()
+        self.parse_count = 0  # how many files were parsed for summaries (benchmarks report it)
+
+    # -- summaries ---------------------------------------------------------
+    def summary(self, path: Path) -> ModuleSummary | None:
+        path = _norm(path)
+        with self._lock:
+            if path in self._summaries:
+                return self._summaries[path]
+        summary = self._build(path)
+        with self._lock:
+            self._summaries[path] = summary
+        return summary
+
+    def _build(self, path: Path) -> ModuleSummary | None:
+        overlay = self._overlays.get(path)
+        try:
+            source = Source(overlay, path) if overlay is not None else read_source(path)
+        except SourceError:
+            return None
+        self.parse_count += 1
+        try:
+            tree = ast.parse(source.text, filename=str(path))
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            return ModuleSummary(path=path, syntax_error=str(exc))
+        return build_summary(tree, path, source)
+
+    def put_summary(self, path: Path, summary: ModuleSummary) -> None:
+        """Record the summary of a file that was just parsed anyway (by the checker)."""
+        path = _norm(path)
+        with self._lock:
+            old = self._summaries.get(path)
+            self._summaries[path] = summary
+            if old is not None and not _same_shape(old, summary):
+                self._class_models.clear()
+
+    def set_overlay(self, path: Path, text: str | None) -> None:
+        """Use unsaved editor text for `path` (None: back to the file on disk)."""
+        path = _norm(path)
+        with self._lock:
+            if text is None:
+                self._overlays.pop(path, None)
+            else:
+                self._overlays[path] = text
+        self.invalidate(path)
+
+    def invalidate(self, path: Path | None = None) -> None:
+        """Forget cached facts about `path` (or everything)."""
+        with self._lock:
+            if path is None:
+                self._summaries.clear()
+                self._exists.clear()
+            else:
+                path = _norm(path)
+                self._summaries.pop(path, None)
+                self._exists.clear()  # a created/deleted file changes module lookup
+            self._class_models.clear()
+
+    def cached_summaries(self) -> dict[Path, ModuleSummary | None]:
+        with self._lock:
+            return dict(self._summaries)
+
+    # -- files ---------------------------------------------------------------
+    def relpath(self, path: Path) -> str:
+        try:
+            return _norm(path).relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def iter_files(self, start: Path | None = None) -> Iterator[Path]:
+        """Python files under `start` (default: the root) that are not excluded."""
+        yield from iter_python_files(start or self.root, self)
+
+    def is_excluded(self, path: Path) -> bool:
+        """Excluded by the user's `exclude` patterns or inside a tool folder (.venv, build, ...)."""
+        rel = self.relpath(path)
+        if any(part in DEFAULT_EXCLUDES for part in rel.split("/")):
+            return True
+        return self.settings.is_excluded(rel)
+
+    def module_name(self, path: Path) -> str:
+        """Dotted module name of a project file (`tests/base.py` -> `tests.base`)."""
+        path = _norm(path)
+        try:
+            rel = path.relative_to(self.root)
+        except ValueError:
+            rel = Path(path.name)
+        parts = list(rel.with_suffix("").parts)
+        if parts and parts[-1] == "__init__":
+            parts.pop()
+        if parts and parts[0] in ("src", "lib") and len(parts) > 1:
+            parts.pop(0)
+        return ".".join(parts)
+
+    def _isfile(self, path: Path) -> bool:
+        cached = self._exists.get(path)
+        if cached is None:
+            cached = path in self._overlays or path.is_file()
+            self._exists[path] = cached
+        return cached
+
+    def _isdir(self, path: Path) -> bool:
+        key = path / ""  # distinct cache key from the file check
+        cached = self._exists.get(key)
+        if cached is None:
+            cached = path.is_dir()
+            self._exists[key] = cached
+        return cached
+
+    # -- modules ---------------------------------------------------------------
+    def resolve_module(self, from_path: Path, module: str, level: int = 0) -> Symbol:
+        """The module `import module` (or `from ...module`) means, seen from `from_path`."""
+        parts = [p for p in module.split(".") if p]
+        if level:
+            base = _norm(from_path).parent
+            for _ in range(level - 1):
+                base = base.parent
+            return self._find_module(base, parts) if parts else self._package_at(base)
+        if not parts:
+            return None
+        if parts[0] in _STDLIB:
+            return External(knowledge.canonical(module))
+        for root in self._search_roots(from_path):
+            found = self._find_module(root, parts)
+            if found is not None:
+                return found
+        return External(knowledge.canonical(module))
+
+    def _package_at(self, directory: Path) -> Symbol:
+        init = directory / "__init__.py"
+        if self._isfile(init):
+            return ProjectModule(init)
+        return ProjectNamespace(directory) if self._isdir(directory) else None
+
+    def _find_module(self, base: Path, parts: list[str]) -> Symbol:
+        target = base.joinpath(*parts)
+        if self._isfile(target.with_name(target.name + ".py")):
+            return ProjectModule(target.with_name(target.name + ".py"))
+        if self._isdir(target):
+            return self._package_at(target)
+        return None
+
+    def _search_roots(self, from_path: Path) -> list[Path]:
+        """Where an absolute import is looked for: the importing file's folders up to the root, then src/."""
+        roots: list[Path] = []
+        directory = _norm(from_path).parent
+        while True:
+            roots.append(directory)
+            if directory == self.root or directory.parent == directory:
+                break
+            if self.root not in directory.parents:
+                break
+            directory = directory.parent
+        if self.root not in roots:
+            roots.append(self.root)
+        for extra in ("src", "lib"):
+            candidate = self.root / extra
+            if self._isdir(candidate):
+                roots.append(candidate)
+        return roots
+
+    # -- names -----------------------------------------------------------------
+    def lookup(self, module: Symbol, name: str, _seen: frozenset = frozenset()) -> Symbol:
+        """The attribute `name` of a module symbol."""
+        if isinstance(module, External):
+            return External(knowledge.canonical(f"{module.qualname}.{name}"))
+        if isinstance(module, ProjectNamespace):
+            return self._find_module(module.path, [name])
+        if not isinstance(module, ProjectModule):
+            return None
+        key = (module.path, name)
+        if key in _seen or len(_seen) > 50:
+            return None
+        seen = _seen | {key}
+        summary = self.summary(module.path)
+        if summary is None:
+            return None
+        if name in summary.classes:
+            return ProjectClass(module.path, name)
+        if name in summary.functions:
+            return ProjectFunction(module.path, name)
+        if name in summary.aliases:
+            return self.resolve_dotted(module.path, summary.aliases[name], seen)
+        if name in summary.instances:
+            return Instance(self.resolve_dotted(module.path, summary.instances[name], seen))
+        bindings = summary.imports.get(name)
+        if bindings:
+            results = []
+            for binding in bindings:
+                target = self.resolve_module(module.path, binding.module, binding.level)
+                if binding.name is not None:
+                    target = self.lookup(target, binding.name, seen) if target is not None else None
+                if target not in results:
+                    results.append(target)
+            return results[0] if len(results) == 1 else Ambiguous(tuple(results))
+        if summary.is_package:
+            sub = self._find_module(module.path.parent, [name])
+            if sub is not None:
+                return sub
+        for star in summary.star_imports:
+            target = self.resolve_module(module.path, star.module, star.level)
+            if target is not None and not isinstance(target, External):
+                found = self.lookup(target, name, seen)
+                if found is not None:
+                    return found
+        return None
+
+    def resolve_dotted(self, path: Path, dotted: str, _seen: frozenset = frozenset()) -> Symbol:
+        """Resolve `a.b.C` as written in module `path` (module-level names only)."""
+        head, *rest = dotted.split(".")
+        symbol = self.lookup(ProjectModule(_norm(path)), head, _seen)
+        if symbol is None and head in _BUILTINS:
+            symbol = External(f"builtins.{head}")
+        for part in rest:
+            symbol = self.member(symbol, part)
+            if symbol is None:
+                return None
+        return symbol
+
+    def member(self, symbol: Symbol, name: str) -> Symbol:
+        """`symbol.name` for modules, externals, classes (methods) and ambiguous names."""
+        if isinstance(symbol, (External, ProjectModule, ProjectNamespace)):
+            return self.lookup(symbol, name)
+        if isinstance(symbol, ProjectClass):
+            model = self.class_model(symbol)
+            if model and name in model.methods:
+                path, owner, _ = model.methods[name]
+                return ProjectFunction(path, name, owner)
+            return None
+        if isinstance(symbol, Ambiguous):
+            options = tuple(self.member(option, name) for option in symbol.options)
+            unique = tuple(dict.fromkeys(options))
+            return unique[0] if len(unique) == 1 else Ambiguous(unique)
+        return None
+
+    def function_summary(self, symbol: Symbol) -> FunctionSummary | None:
+        if not isinstance(symbol, ProjectFunction):
+            return None
+        summary = self.summary(symbol.path)
+        if summary is None:
+            return None
+        if symbol.class_name is None:
+            return summary.functions.get(symbol.name)
+        cls = summary.classes.get(symbol.class_name)
+        return cls.methods.get(symbol.name) if cls else None
+
+    def class_summary(self, symbol: ProjectClass) -> ClassSummary | None:
+        summary = self.summary(symbol.path)
+        return summary.classes.get(symbol.name) if summary else None
+
+    def qualname(self, symbol: Symbol) -> str | None:
+        """A dotted name for display and for matching user configuration."""
+        if isinstance(symbol, External):
+            return symbol.qualname
+        if isinstance(symbol, ProjectClass):
+            return f"{self.module_name(symbol.path)}.{symbol.name}"
+        if isinstance(symbol, ProjectFunction):
+            owner = f".{symbol.class_name}" if symbol.class_name else ""
+            return f"{self.module_name(symbol.path)}{owner}.{symbol.name}"
+        if isinstance(symbol, ProjectModule):
+            return self.module_name(symbol.path)
+        return None
+
+    def matches_user_names(self, symbol: Symbol, names: tuple[str, ...]) -> bool:
+        """Does a resolved symbol match one of the user-configured dotted names?"""
+        if not names:
+            return False
+        qual = self.qualname(symbol)
+        if qual is None:
+            return False
+        # A bare "AsyncBase" matches any class of that name; dotted names match
+        # whether or not the user wrote the src/ or package prefix.
+        return any(qual == name or qual.endswith("." + name) or name.endswith("." + qual) for name in names)
+
+    # -- classes ---------------------------------------------------------------
+    def class_model(self, symbol: ProjectClass) -> ClassModel | None:
+        key = (symbol.path, symbol.name)
+        with self._lock:
+            cached = self._class_models.get(key)
+        if cached is not None:
+            return cached
+        model = _ClassModelBuilder(self).build(symbol)
+        if model is not None:
+            with self._lock:
+                self._class_models[key] = model
+        return model
+
+
+class _ClassModelBuilder:
+    """Walks a class's bases through the project, collecting what the rules need."""
+
+    def __init__(self, project: Project):
+        self.project = project
+
+    def build(self, symbol: ProjectClass) -> ClassModel | None:
+        summary = self.project.class_summary(symbol)
+        if summary is None:
+            return None
+        model = ClassModel(
+            path=symbol.path,
+            name=symbol.name,
+            line=summary.line,
+            col=summary.col,
+            chain=[],
+            chain_locations=[],
+            is_testcase=False,
+            is_isolated=False,
+            async_aware_base=None,
+            broken_base=None,
+            unknown_bases=[],
+        )
+        self._visit(symbol, model, set(), depth=0)
+        if model.unknown_bases:
+            # An unresolved base may itself be a TestCase or an async runner.
+            if not model.is_testcase:
+                model.is_testcase = None
+            if not model.is_isolated:
+                model.is_isolated = None
+        return model
+
+    def _visit(self, symbol: Symbol, model: ClassModel, seen: set, depth: int) -> None:
+        project = self.project
+        if depth > 40:
+            model.unknown_bases.append("<too deep>")
+            return
+        if isinstance(symbol, Ambiguous):
+            # Each alternative must be explored; disagreement makes the class unknown.
+            sub_models = []
+            for option in symbol.options:
+                sub = ClassModel(model.path, model.name, 0, 0, [], [], False, False, None, None, [])
+                self._visit(option, sub, set(seen), depth + 1)
+                sub_models.append(sub)
+            first = sub_models[0]
+            if all(
+                (s.is_testcase, s.is_isolated, s.async_aware_base, bool(s.unknown_bases))
+                == (first.is_testcase, first.is_isolated, first.async_aware_base, bool(first.unknown_bases))
+                for s in sub_models
+            ):
+                self._merge(model, first)
+            else:
+                model.unknown_bases.append(" | ".join(sub.chain[0] if sub.chain else "?" for sub in sub_models))
+            return
+        if isinstance(symbol, External):
+            self._external(symbol.qualname, model)
+            return
+        if not isinstance(symbol, ProjectClass):
+            model.unknown_bases.append(str(getattr(symbol, "qualname", None) or "<unresolved>"))
+            return
+        key = (symbol.path, symbol.name)
+        if key in seen:
+            return
+        seen.add(key)
+        summary = project.class_summary(symbol)
+        if summary is None:
+            model.unknown_bases.append(symbol.name)
+            return
+        model.chain.append(symbol.name)
+        model.chain_locations.append((symbol.name, symbol.path, summary.line, summary.col))
+        for name, method in summary.methods.items():
+            model.methods.setdefault(name, (symbol.path, symbol.name, method))
+        if summary.calls_async_setup:
+            model.calls_async_setup = True
+        if summary.marks:
+            model.marks = model.marks + summary.marks
+        if project.matches_user_names(symbol, project.settings.async_test_bases):
+            model.async_aware_base = project.qualname(symbol)
+        if summary.metaclass:
+            meta = project.resolve_dotted(symbol.path, summary.metaclass) if summary.metaclass != "<dynamic>" else None
+            meta_name = meta.qualname if isinstance(meta, External) else None
+            if meta_name not in knowledge.NEUTRAL_METACLASSES:
+                model.unknown_bases.append(f"metaclass {summary.metaclass}")
+        for base in summary.bases:
+            if base is None:
+                model.unknown_bases.append("<dynamic base>")
+                continue
+            resolved = project.resolve_dotted(symbol.path, base)
+            if resolved is None:
+                model.unknown_bases.append(base)
+                continue
+            self._visit(resolved, model, seen, depth + 1)
+
+    def _external(self, qualname: str, model: ClassModel) -> None:
+        project = self.project
+        model.chain.append(qualname)
+        if qualname in knowledge.NEUTRAL_BASES:
+            return
+        if project.matches_user_names(External(qualname), project.settings.async_test_bases):
+            model.async_aware_base = qualname
+            model.is_testcase = True
+            return
+        kind = knowledge.TESTCASE_BASES.get(qualname)
+        if kind is None:
+            model.unknown_bases.append(qualname)
+            return
+        model.is_testcase = True
+        if kind == knowledge.ISOLATED:
+            model.is_isolated = True
+        elif kind == knowledge.ASYNC_AWARE:
+            model.async_aware_base = model.async_aware_base or qualname
+        elif kind == knowledge.BROKEN:
+            model.broken_base = qualname
+
+    @staticmethod
+    def _merge(into: ClassModel, other: ClassModel) -> None:
+        into.chain.extend(other.chain)
+        into.chain_locations.extend(other.chain_locations)
+        into.is_testcase = into.is_testcase or other.is_testcase
+        into.is_isolated = into.is_isolated or other.is_isolated
+        into.async_aware_base = into.async_aware_base or other.async_aware_base
+        into.broken_base = into.broken_base or other.broken_base
+        into.unknown_bases.extend(other.unknown_bases)
+        for name, value in other.methods.items():
+            into.methods.setdefault(name, value)
+        into.calls_async_setup = into.calls_async_setup or other.calls_async_setup
+
+
+def _same_shape(a: ModuleSummary, b: ModuleSummary) -> bool:
+    """Would dependents see a difference? (positions alone do not matter)."""
+
+    def shape(s: ModuleSummary):
+        return (
+            {k: [(x.module, x.name, x.level) for x in v] for k, v in s.imports.items()},
+            [(x.module, x.level) for x in s.star_imports],
+            {
+                n: (c.bases, c.metaclass, c.decorators, {m: (f.is_async, f.decorators) for m, f in c.methods.items()},
+                    c.attr_types, c.calls_async_setup, c.marks)
+                for n, c in s.classes.items()
+            },
+            {n: (f.is_async, f.decorators, f.runs_coroutines, f.returns_async_wrapper, f.calls_asyncio_run)
+             for n, f in s.functions.items()},
+            s.aliases,
+            s.instances,
+        )
+
+    return shape(a) == shape(b)
+
+
+def _norm(path: Path) -> Path:
+    return Path(os.path.abspath(path))
+
+
+def iter_python_files(start: Path, project: Project, on_error: Callable[[Path, str], None] | None = None) -> Iterator[Path]:
+    """Walk `start` for *.py files, skipping excluded and hidden tool folders, surviving symlink loops."""
+    start = _norm(start)
+    if start.is_file():
+        yield start
+        return
+    visited: set[tuple[int, int]] = set()
+    stack = [start]
+    while stack:
+        directory = stack.pop()
+        try:
+            stat = directory.stat()
+        except OSError as exc:
+            if on_error:
+                on_error(directory, f"cannot read directory: {exc.strerror or exc}")
+            continue
+        key = (stat.st_dev, stat.st_ino)
+        if key in visited:
+            continue  # a symlink loop or a second link to the same folder
+        visited.add(key)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            if on_error:
+                on_error(directory, f"cannot read directory: {exc.strerror or exc}")
+            continue
+        subdirs = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()
+                is_file = entry.is_file()
+            except OSError:
+                continue
+            if is_dir:
+                if entry.name in DEFAULT_EXCLUDES or project.is_excluded(path):
+                    continue
+                subdirs.append(path)
+            elif is_file and entry.name.endswith(".py"):
+                if not project.is_excluded(path):
+                    yield path
+            elif not is_file and not is_dir and entry.is_symlink() and entry.name.endswith(".py") and on_error:
+                on_error(path, "broken symbolic link")
+        stack.extend(reversed(subdirs))

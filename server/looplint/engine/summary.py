@@ -1,0 +1,454 @@
+"""Per-module summaries: the facts other files need, without keeping trees.
+
+A summary is built from a module's `ast` in one cheap pass over its top level
+and class bodies (function bodies are only entered where a fact needs them).
+The workspace index keeps summaries, never trees: they are small, picklable
+and enough to resolve base classes, callees and fixtures across files.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .source import Source
+
+# Calls that run a coroutine to completion from synchronous code. A decorator
+# whose body makes one of these runs the async test it wraps, so the test does
+# run even on a plain TestCase.
+LOOP_RUNNER_ATTRS = frozenset({"run_until_complete", "run_forever"})
+LOOP_RUNNER_FUNCS = frozenset(
+    {
+        "asyncio.run",
+        "asyncio.Runner",
+        "anyio.run",
+        "trio.run",
+        "asgiref.sync.async_to_sync",
+        "async_to_sync",
+    }
+)
+
+
+def dotted_name(node: ast.AST | None) -> str | None:
+    """`a.b.c` for Name/Attribute chains; for calls and subscripts, their callee/value."""
+    parts: list[str] = []
+    while True:
+        if isinstance(node, ast.Call):
+            node = node.func
+            if parts:  # a call in the middle of a chain: `a().b` is not a name
+                return None
+            continue
+        if isinstance(node, ast.Subscript) and not parts:
+            node = node.value
+            continue
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+            continue
+        if isinstance(node, ast.Name):
+            parts.append(node.id)
+            return ".".join(reversed(parts))
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportBinding:
+    """Where a module-level name comes from.
+
+    `import a.b` binds `a` to module `a`; `import a.b as c` binds `c` to module
+    `a.b`; `from .m import x` binds `x` to attribute `x` of module `.m`.
+    """
+
+    module: str  # dotted module name, without the leading dots of a relative import
+    name: str | None  # attribute taken from the module; None when the module itself is bound
+    level: int = 0
+    line: int = 0
+
+
+@dataclass(slots=True)
+class FunctionSummary:
+    name: str
+    line: int
+    col: int  # byte column of the name in the def line
+    is_async: bool
+    decorators: tuple[str, ...] = ()  # dotted text, calls stripped ("pytest.fixture")
+    # Decorator analysis: does the body run coroutines synchronously, or does
+    # it return an `async def` wrapper (so the decorated test stays async)?
+    runs_coroutines: bool = False
+    returns_async_wrapper: bool = False
+    calls_asyncio_run: bool = False  # direct asyncio.run/Runner/run_until_complete in the body
+    params: tuple[str, ...] = ()
+    is_async_generator: bool = False  # async def with yield: calling it gives an async generator
+
+
+@dataclass(slots=True)
+class FixtureSummary:
+    name: str  # the name tests request (name= alias or the function name)
+    func_name: str
+    line: int
+    col: int
+    decorator: str  # qualified: "pytest.fixture" or "pytest_asyncio.fixture"
+    decorator_line: int
+    decorator_col: int
+    decorator_end_line: int
+    decorator_end_col: int
+    scope: str | None  # literal scope, None when not given
+    scope_dynamic: bool  # scope given as a non-literal (callable): unknown
+    loop_scope: str | None
+    autouse: bool
+    is_async: bool
+    params: tuple[str, ...]  # requested fixtures
+    class_name: str | None = None
+    marks: tuple[str, ...] = ()  # pytest marks stacked on the fixture
+
+
+@dataclass(slots=True)
+class ClassSummary:
+    name: str
+    line: int
+    col: int
+    bases: tuple[str | None, ...]  # dotted text; None for a dynamic expression
+    metaclass: str | None = None
+    decorators: tuple[str, ...] = ()
+    methods: dict[str, FunctionSummary] = field(default_factory=dict)
+    # self.<attr> = <Callee>(...) in setUp/asyncSetUp/__init__/setUpClass, and
+    # class-level `<attr> = <Callee>(...)`: the dotted callee, for resolving
+    # `self.client.get()` to a project method.
+    attr_types: dict[str, str] = field(default_factory=dict)
+    calls_async_setup: bool = False  # the class calls asyncSetUp itself
+    marks: tuple[str, ...] = ()  # pytest marks on the class and in class-level pytestmark
+
+
+@dataclass(slots=True)
+class ModuleSummary:
+    path: Path
+    is_package: bool = False
+    syntax_error: str | None = None
+    imports: dict[str, list[ImportBinding]] = field(default_factory=dict)
+    star_imports: list[ImportBinding] = field(default_factory=list)
+    classes: dict[str, ClassSummary] = field(default_factory=dict)
+    functions: dict[str, FunctionSummary] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # X = a.b.C
+    instances: dict[str, str] = field(default_factory=dict)  # x = a.b.C(...)
+    fixtures: list[FixtureSummary] = field(default_factory=list)
+    hooks: frozenset[str] = frozenset()  # pytest_* hook functions defined at top level
+    module_marks: tuple[str, ...] = ()  # marks in module-level pytestmark
+    dependencies: frozenset[str] = frozenset()  # imported module names (for reverse deps)
+
+    def qualify(self, dotted: str | None) -> str | None:
+        """Expand the first segment through this module's imports (no cross-file work).
+
+        `fixture` with `from pytest import fixture` becomes `pytest.fixture`;
+        relative imports and names defined here are returned unchanged.
+        """
+        if not dotted:
+            return dotted
+        head, _, rest = dotted.partition(".")
+        bindings = self.imports.get(head)
+        if not bindings:
+            return dotted
+        binding = bindings[-1]
+        if binding.level:
+            return dotted
+        base = binding.module if binding.name is None else f"{binding.module}.{binding.name}"
+        return f"{base}.{rest}" if rest else base
+
+
+def build_summary(tree: ast.Module, path: Path, source: "Source | None" = None) -> ModuleSummary:
+    """Summarise a parsed module; `source` makes name columns exact (code points)."""
+    summary = ModuleSummary(path=path, is_package=path.name == "__init__.py")
+    deps: set[str] = set()
+    hooks: set[str] = set()
+    for node in _top_level_statements(tree.body):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    binding = ImportBinding(alias.name, None, 0, node.lineno)
+                    summary.imports.setdefault(alias.asname, []).append(binding)
+                else:
+                    head = alias.name.split(".")[0]
+                    summary.imports.setdefault(head, []).append(ImportBinding(head, None, 0, node.lineno))
+                deps.add(alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            deps.add("." * node.level + module)
+            for alias in node.names:
+                if alias.name == "*":
+                    summary.star_imports.append(ImportBinding(module, None, node.level, node.lineno))
+                    continue
+                binding = ImportBinding(module, alias.name, node.level, node.lineno)
+                summary.imports.setdefault(alias.asname or alias.name, []).append(binding)
+                if node.level:
+                    # `from . import x` may name a submodule: a dependency too.
+                    deps.add("." * node.level + (f"{module}.{alias.name}" if module else alias.name))
+        elif isinstance(node, ast.ClassDef):
+            summary.classes[node.name] = _class_summary(node, summary, source)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            summary.functions[node.name] = _function_summary(node, source)
+            if node.name.startswith("pytest_"):
+                hooks.add(node.name)
+            fixture = _fixture_summary(node, summary, None, source)
+            if fixture:
+                summary.fixtures.append(fixture)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+            _record_assignment(summary, node.targets[0], node.value)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            _record_assignment(summary, node.target, node.value)
+    summary.hooks = frozenset(hooks)
+    summary.dependencies = frozenset(deps)
+    # Class-level fixtures need the module's imports, so they come after.
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    fixture = _fixture_summary(item, summary, node.name, source)
+                    if fixture:
+                        summary.fixtures.append(fixture)
+    return summary
+
+
+def _top_level_statements(body: list[ast.stmt]):
+    """Module-level statements, including those inside if/try/with blocks."""
+    for node in body:
+        if isinstance(node, ast.If):
+            yield from _top_level_statements(node.body)
+            yield from _top_level_statements(node.orelse)
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            yield from _top_level_statements(node.body)
+            for handler in node.handlers:
+                yield from _top_level_statements(handler.body)
+            yield from _top_level_statements(node.orelse)
+            yield from _top_level_statements(node.finalbody)
+        elif isinstance(node, ast.With):
+            yield from _top_level_statements(node.body)
+        else:
+            yield node
+
+
+def _record_assignment(summary: ModuleSummary, target: ast.expr, value: ast.expr) -> None:
+    if not isinstance(target, ast.Name):
+        return
+    if target.id == "pytestmark":
+        summary.module_marks = tuple(_marks_of(value, summary))
+        return
+    if isinstance(value, ast.Call):
+        callee = dotted_name(value.func)
+        if callee:
+            summary.instances[target.id] = callee
+    else:
+        alias = dotted_name(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
+        if alias:
+            summary.aliases[target.id] = alias
+
+
+def _marks_of(value: ast.expr, summary: ModuleSummary) -> list[str]:
+    """`pytestmark = pytest.mark.x` or a list/tuple of marks -> ["pytest.mark.x", ...]."""
+    items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+    marks = []
+    for item in items:
+        name = summary.qualify(dotted_name(item))
+        if name:
+            marks.append(name)
+    return marks
+
+
+def _function_summary(node: ast.FunctionDef | ast.AsyncFunctionDef, source: "Source | None") -> FunctionSummary:
+    decorators = tuple(d for d in (dotted_name(dec) for dec in node.decorator_list) if d)
+    summary = FunctionSummary(
+        name=node.name,
+        line=node.lineno,
+        col=_name_col(node, source),
+        is_async=isinstance(node, ast.AsyncFunctionDef),
+        decorators=decorators,
+        params=tuple(arg.arg for arg in node.args.posonlyargs + node.args.args + node.args.kwonlyargs),
+    )
+    if summary.is_async:
+        summary.is_async_generator = contains_yield(node)
+    else:
+        _analyse_sync_body(node, summary)
+    return summary
+
+
+def contains_yield(function: ast.AST) -> bool:
+    """Does this function's own body yield (nested functions and classes excluded)?"""
+    stack = list(function.body)  # type: ignore[attr-defined]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _analyse_sync_body(node: ast.FunctionDef, summary: FunctionSummary) -> None:
+    """Facts about a sync function that other files' rules need.
+
+    Only functions that call something are walked; this is where decorators
+    that run coroutines and helpers that call asyncio.run are recognised.
+    """
+    has_nested = any(isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) for stmt in node.body)
+    nested_async: set[str] = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call):
+            name = dotted_name(sub.func)
+            if name is None:
+                continue
+            last = name.rpartition(".")[2]
+            if last in LOOP_RUNNER_ATTRS or name in LOOP_RUNNER_FUNCS or last == "async_to_sync":
+                summary.runs_coroutines = True
+                if name in ("asyncio.run", "asyncio.Runner") or last in LOOP_RUNNER_ATTRS:
+                    summary.calls_asyncio_run = True
+            elif name == "asyncio.run":
+                summary.calls_asyncio_run = True
+        elif has_nested and isinstance(sub, ast.AsyncFunctionDef) and sub is not node:
+            nested_async.add(sub.name)
+    if nested_async:
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Return) and isinstance(sub.value, ast.Name) and sub.value.id in nested_async:
+                summary.returns_async_wrapper = True
+                break
+
+
+def _char(source: "Source | None", line: int, byte_col: int) -> int:
+    return source.char_col(line, byte_col) if source is not None else byte_col
+
+
+def _name_col(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, source: "Source | None") -> int:
+    """Column (code points) of the name in a def/class line."""
+    if source is not None:
+        return source.name_span(node)[1]
+    if isinstance(node, ast.AsyncFunctionDef):
+        return node.col_offset + len("async def ")
+    if isinstance(node, ast.FunctionDef):
+        return node.col_offset + len("def ")
+    return node.col_offset + len("class ")
+
+
+_SETUP_METHODS = frozenset({"setUp", "asyncSetUp", "__init__", "setUpClass", "setup_method", "setup_class"})
+
+
+def _class_summary(node: ast.ClassDef, module: ModuleSummary, source: "Source | None") -> ClassSummary:
+    summary = ClassSummary(
+        name=node.name,
+        line=node.lineno,
+        col=_name_col(node, source),
+        bases=tuple(dotted_name(base) for base in node.bases),
+        decorators=tuple(d for d in (dotted_name(dec) for dec in node.decorator_list) if d),
+    )
+    marks = [m for m in (module.qualify(d) for d in summary.decorators) if m and ".mark." in m]
+    for keyword in node.keywords:
+        if keyword.arg == "metaclass":
+            summary.metaclass = dotted_name(keyword.value) or "<dynamic>"
+    for item in node.body:
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            summary.methods[item.name] = _function_summary(item, source)
+            if item.name in _SETUP_METHODS:
+                _collect_attr_types(item, summary)
+        elif isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
+            target = item.targets[0].id
+            if target == "pytestmark":
+                marks.extend(_marks_of(item.value, module))
+            elif isinstance(item.value, ast.Call):
+                callee = dotted_name(item.value.func)
+                if callee:
+                    summary.attr_types.setdefault(target, callee)
+    summary.marks = tuple(marks)
+    summary.calls_async_setup = _calls_async_setup(node)
+    return summary
+
+
+def _collect_attr_types(method: ast.FunctionDef | ast.AsyncFunctionDef, summary: ClassSummary) -> None:
+    receivers = {"self", "cls"}
+    for sub in ast.walk(method):
+        if isinstance(sub, ast.Assign) and isinstance(sub.value, ast.Call):
+            callee = dotted_name(sub.value.func)
+            if not callee:
+                continue
+            for target in sub.targets:
+                if (
+                    isinstance(target, ast.Attribute)
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id in receivers
+                ):
+                    summary.attr_types.setdefault(target.attr, callee)
+
+
+def _calls_async_setup(node: ast.ClassDef) -> bool:
+    """Does the class invoke its own asyncSetUp (e.g. via run_until_complete in setUp)?"""
+    for item in node.body:
+        if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) or item.name in ("asyncSetUp",):
+            continue
+        for sub in ast.walk(item):
+            if (
+                isinstance(sub, ast.Attribute)
+                and sub.attr in ("asyncSetUp", "asyncTearDown")
+                and isinstance(sub.value, ast.Name)
+                and sub.value.id in ("self", "cls")
+            ):
+                return True
+    return False
+
+
+def _fixture_summary(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, module: ModuleSummary, class_name: str | None, source: "Source | None"
+) -> FixtureSummary | None:
+    fixture_dec = None
+    marks: list[str] = []
+    for dec in node.decorator_list:
+        qualified = module.qualify(dotted_name(dec))
+        if qualified in ("pytest.fixture", "pytest_asyncio.fixture", "pytest_asyncio.plugin.fixture"):
+            fixture_dec = (dec, "pytest_asyncio.fixture" if "asyncio" in qualified else "pytest.fixture")
+        elif qualified and qualified.startswith("pytest.mark."):
+            marks.append(qualified)
+    if fixture_dec is None:
+        return None
+    dec, decorator = fixture_dec
+    name = node.name
+    scope: str | None = None
+    scope_dynamic = False
+    loop_scope: str | None = None
+    autouse = False
+    if isinstance(dec, ast.Call):
+        for keyword in dec.keywords:
+            value = keyword.value
+            literal = value.value if isinstance(value, ast.Constant) else None
+            if keyword.arg == "name" and isinstance(literal, str):
+                name = literal
+            elif keyword.arg == "scope":
+                if isinstance(literal, str):
+                    scope = literal
+                else:
+                    scope_dynamic = True
+            elif keyword.arg == "loop_scope" and isinstance(literal, str):
+                loop_scope = literal
+            elif keyword.arg == "autouse":
+                autouse = literal is True
+        if dec.args and isinstance(dec.args[0], ast.Constant) and isinstance(dec.args[0].value, str):
+            scope = dec.args[0].value  # pytest.fixture("module") (old positional form)
+    params = tuple(
+        arg.arg for arg in node.args.posonlyargs + node.args.args + node.args.kwonlyargs if arg.arg not in ("self", "cls")
+    )
+    return FixtureSummary(
+        name=name,
+        func_name=node.name,
+        line=node.lineno,
+        col=_name_col(node, source),
+        decorator=decorator,
+        decorator_line=dec.lineno,
+        decorator_col=_char(source, dec.lineno, dec.col_offset),
+        decorator_end_line=dec.end_lineno or dec.lineno,
+        decorator_end_col=_char(source, dec.end_lineno or dec.lineno, dec.end_col_offset or dec.col_offset),
+        scope=scope,
+        scope_dynamic=scope_dynamic,
+        loop_scope=loop_scope,
+        autouse=autouse,
+        is_async=isinstance(node, ast.AsyncFunctionDef),
+        params=params,
+        class_name=class_name,
+        marks=tuple(marks),
+    )

@@ -1,0 +1,130 @@
+"""The engine's front door: projects, settings and checking, for any front end.
+
+The CLI and the language server both talk to an `Engine`. It finds the
+project a file belongs to, loads that project's `[tool.looplint]` settings
+(with the front end's overrides on top), and checks files or editor buffers.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from ..rules import all_rules
+from ..rules.base import Rule
+from .checker import Checker, CheckResult
+from .fixer import FixOutcome, attach_fixes, fix_text
+from .model import Diagnostic, FileProblem
+from .project import Project, find_project_root
+from .settings import ConfigError, Settings, load_settings
+from .source import Source, SourceError, read_source
+
+
+@dataclass
+class Overrides:
+    """Settings a front end imposes on top of the project's configuration."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+    async_test_bases: tuple[str, ...] = ()
+    async_test_decorators: tuple[str, ...] = ()
+    python_version: str | None = None
+    enabled: bool = True
+
+    def apply(self, settings: Settings) -> Settings:
+        select = self.select if self.select is not None else settings.select
+        return settings.with_overrides(
+            select=tuple(select) + tuple(self.extend_select),
+            ignore=tuple(settings.ignore) + tuple(self.ignore),
+            severity={**settings.severity, **self.severity},
+            async_test_bases=tuple(settings.async_test_bases) + tuple(self.async_test_bases),
+            async_test_decorators=tuple(settings.async_test_decorators) + tuple(self.async_test_decorators),
+            python_version=self.python_version or settings.python_version,
+            enabled=self.enabled and settings.enabled,
+        )
+
+
+class Engine:
+    def __init__(
+        self,
+        rules: Iterable[Rule] | None = None,
+        *,
+        overrides: Overrides | None = None,
+        config_file: Path | None = None,
+    ):
+        self.rules = list(rules) if rules is not None else all_rules()
+        self.rules_by_code = {rule.code: rule for rule in self.rules}
+        self.overrides = overrides or Overrides()
+        self.config_file = config_file.resolve() if config_file else None
+        self._projects: dict[Path, Project] = {}
+        self._checkers: dict[Path, Checker] = {}
+        self._lock = threading.RLock()
+
+    # -- projects ------------------------------------------------------------------
+    def project_for(self, path: Path) -> Project:
+        """The project a file or folder belongs to (settings loaded; ConfigError if they are bad)."""
+        root = find_project_root(path)
+        with self._lock:
+            project = self._projects.get(root)
+            if project is None:
+                project = Project(root, self._load_settings(root))
+                self._projects[root] = project
+                self._checkers[root] = Checker(project, self.rules)
+            return project
+
+    def _load_settings(self, root: Path) -> Settings:
+        codes = self.rules_by_code.keys()
+        config = self.config_file or root / "pyproject.toml"
+        settings = load_settings(config, codes) if config.is_file() else Settings()
+        return self.overrides.apply(settings)
+
+    def reload_settings(self, root: Path | None = None) -> None:
+        """Re-read configuration (after a config file or the editor settings changed)."""
+        with self._lock:
+            roots = [root] if root is not None else list(self._projects)
+            for r in roots:
+                project = self._projects.get(r)
+                if project is not None:
+                    project.settings = self._load_settings(r)
+                    project.invalidate()
+                    self._checkers[r] = Checker(project, self.rules)
+
+    def projects(self) -> list[Project]:
+        with self._lock:
+            return list(self._projects.values())
+
+    def checker_for(self, project: Project) -> Checker:
+        with self._lock:
+            return self._checkers[project.root]
+
+    # -- checking -----------------------------------------------------------------------
+    def check_file(self, path: Path, text: str | None = None, *, with_fixes: bool = False) -> CheckResult:
+        """Check a file from disk, or the given text (an editor buffer) as that file."""
+        path = path.absolute()
+        project = self.project_for(path)
+        try:
+            source = Source(text, path) if text is not None else read_source(path)
+        except SourceError as exc:
+            return CheckResult(path=path, problem=FileProblem(path, str(exc), kind="read-error"))
+        result = self.checker_for(project).check_source(path, source)
+        if with_fixes and result.diagnostics:
+            attach_fixes(source.text, result.diagnostics, self.rules_by_code)
+        return result
+
+    def fix_file_text(self, path: Path, text: str, *, unsafe: bool = False, only=None) -> FixOutcome:
+        """Apply fixes to `text` (as the content of `path`) until none is left."""
+        path = path.absolute()
+        project = self.project_for(path)
+        checker = self.checker_for(project)
+
+        def lint(current: str) -> list[Diagnostic]:
+            return checker.check_source(path, Source(current, path)).diagnostics
+
+        return fix_text(text, lint, self.rules_by_code, unsafe=unsafe, only=only)
+
+
+__all__ = ["Engine", "Overrides", "ConfigError", "CheckResult"]

@@ -1,0 +1,55 @@
+"""The rule registry: one line per rule module, grouped by family.
+
+Each listed module defines exactly one `Rule` subclass. Adding a rule means
+writing its module and adding its line here; tests and docs pick it up.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+
+from .base import Rule
+
+RULE_MODULES = (
+    # unittest structure
+    "ut001_async_test_on_sync_testcase",
+    # event-loop management
+    # coroutine misuse
+    # pytest-asyncio
+    # configuration
+    # anyio
+    # work-around anti-patterns
+)
+
+
+@lru_cache(maxsize=1)
+def _rule_classes() -> tuple[type[Rule], ...]:
+    classes = []
+    for module_name in RULE_MODULES:
+        module = importlib.import_module(f"{__name__}.{module_name}")
+        found = [
+            obj
+            for obj in vars(module).values()
+            if isinstance(obj, type) and issubclass(obj, Rule) and obj is not Rule and obj.__module__ == module.__name__
+        ]
+        if len(found) != 1:
+            raise RuntimeError(f"rule module {module_name} must define exactly one Rule subclass, found {len(found)}")
+        classes.append(found[0])
+    codes = [cls.code for cls in classes]
+    duplicates = {code for code in codes if codes.count(code) > 1}
+    if duplicates:
+        raise RuntimeError(f"duplicate rule codes: {sorted(duplicates)}")
+    return tuple(sorted(classes, key=lambda cls: cls.code))
+
+
+def all_rules() -> list[Rule]:
+    """Fresh instances of every registered rule, sorted by code."""
+    return [cls() for cls in _rule_classes()]
+
+
+def rule_by_code(code: str) -> Rule | None:
+    for cls in _rule_classes():
+        if cls.code == code.upper():
+            return cls()
+    return None

@@ -1,0 +1,324 @@
+"""UT001: async test methods on a TestCase whose runner never awaits them."""
+
+from __future__ import annotations
+
+import ast
+
+import libcst as cst
+
+from ..engine.checker import FileContext
+from ..engine.fixer import FixContext, FixUnavailable
+from ..engine.model import Diagnostic, Range, Related, Severity
+from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from .helpers import PRESERVES, class_decorators_verdict, is_test_method_name, method_decorators_verdict
+
+_SYNC_BASES = ("unittest.TestCase",)
+
+
+class AsyncTestOnSyncTestCase(Rule):
+    code = "UT001"
+    name = "async-test-on-sync-testcase"
+    severity = Severity.ERROR
+    summary = "An `async def test_*` on a `unittest.TestCase` that is not an `IsolatedAsyncioTestCase` never runs."
+    message = "Async test `{method}` never runs: `{cls}` derives from `unittest.TestCase`, not `IsolatedAsyncioTestCase`"
+    fix_safety = "unsafe"
+    fix_title = "Make the class derive from unittest.IsolatedAsyncioTestCase"
+    tokens = ("async def",)
+    symptoms = (
+        Symptom(
+            when="every Python version (3.10–3.13 run here)",
+            output="RuntimeWarning: coroutine '...' was never awaited",
+            envs=("py310", "py311", "py312", "py313"),
+        ),
+        Symptom(
+            when="Python 3.11 and later",
+            output="DeprecationWarning: It is deprecated to return a value that is not None from a test case",
+            envs=("py311", "py312", "py313"),
+        ),
+    )
+    explanation = """
+    `unittest.TestCase` calls each test method and ignores what it returns. An
+    `async def` method returns a coroutine object, which is dropped unawaited:
+    **the test is reported as passing although its body never ran.** Only
+    `unittest.IsolatedAsyncioTestCase` (or a framework base that runs async
+    tests itself, such as Django's `SimpleTestCase` family) awaits them. pytest
+    hands unittest classes back to unittest, so `@pytest.mark.asyncio` does not
+    help either.
+
+    ### How to fix
+    Derive the class from `unittest.IsolatedAsyncioTestCase`. If the class
+    reaches `TestCase` through your own base classes, consider making the base
+    itself asynchronous. Review the change: the class then gets a fresh event
+    loop per test, set as the current loop during `setUp`.
+
+    ```python
+    class TestAgent(unittest.IsolatedAsyncioTestCase):
+        async def test_reply(self):
+            self.assertEqual(await agent.reply("hi"), "hello")
+    ```
+
+    Not reported: classes whose bases cannot be resolved (third-party or
+    dynamic), tests wrapped in decorators that run them (`aiounittest.async_test`,
+    `asgiref.sync.async_to_sync`, `tornado.testing.gen_test`, your own listed
+    in `async-test-decorators`, or project decorators that call
+    `run_until_complete`/`asyncio.run`), and decorators looplint cannot see into.
+    """
+
+    def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
+        if ctx.scope.kind != "module":
+            return
+        model = ctx.class_model(node)
+        if model is None or not model.is_plain_sync_testcase:
+            return
+        if node.decorator_list and class_decorators_verdict(ctx, node) != PRESERVES:
+            return
+        chain = model.describe_chain()
+        for method_name, (path, owner, function) in model.methods.items():
+            if not (function.is_async and is_test_method_name(method_name)):
+                continue
+            if function.decorators:
+                # Decorators that run the test, or that looplint cannot see
+                # into, may make it run: stay quiet unless all keep it async.
+                if method_decorators_verdict(ctx.project, path, function.decorators) != PRESERVES:
+                    continue
+            reason = (
+                f"Class chain: `{chain}`, no `IsolatedAsyncioTestCase` and no base that runs async tests, "
+                f"so unittest calls `{method_name}()` and discards the coroutine."
+            )
+            data = {"class_line": node.lineno, "class": node.name}
+            if path == ctx.path and owner == node.name:
+                method_node = _find_method(node, method_name)
+                if method_node is None:
+                    continue
+                ctx.report(
+                    self,
+                    range=ctx.name_range(method_node),
+                    fields={"method": method_name, "cls": node.name},
+                    reason=reason,
+                    data=data,
+                    related=ctx.related_class(model),
+                )
+            elif owner != node.name and not _owner_is_testcase(ctx, path, owner):
+                # Inherited from a mixin that is not a TestCase itself: the
+                # concrete class is where the test silently passes.
+                ctx.report(
+                    self,
+                    range=ctx.name_range(node),
+                    message=(
+                        f"Async test `{method_name}` inherited from `{owner}` never runs: `{node.name}` derives "
+                        "from `unittest.TestCase`, not `IsolatedAsyncioTestCase`"
+                    ),
+                    reason=reason,
+                    data=data,
+                    related=[Related(path, Range(function.line, function.col, function.line,
+                                                 function.col + len(method_name)), f"`{method_name}` is defined here")],
+                )
+
+    def fix(self, fixer: FixContext, diagnostic: Diagnostic) -> None:
+        line = diagnostic.data["class_line"]
+        class_node = next(
+            (n for n in fixer.module.body if isinstance(n, cst.ClassDef) and fixer.range_of(n).line == line),
+            None,
+        )
+        if class_node is None:
+            raise FixUnavailable("class not found")
+        replacement = fixer.name_for("unittest", "IsolatedAsyncioTestCase")
+        new_base = fixer.parse_expression(replacement)
+        bases = list(class_node.bases)
+        for index, arg in enumerate(bases):
+            if _spells_testcase(fixer, arg.value):
+                bases[index] = arg.with_changes(value=new_base)
+                break
+        else:
+            # The class reaches TestCase through a project base: add the async
+            # base last so the project base's overrides still come first.
+            if bases and bases[-1].comma is cst.MaybeSentinel.DEFAULT:
+                bases[-1] = bases[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+            bases.append(cst.Arg(value=new_base))
+        fixer.replace(class_node, lambda updated: updated.with_changes(bases=bases))
+
+    examples = (
+        Invalid(
+            source=(
+                "import unittest\n"
+                "\n"
+                "class T(unittest.TestCase):\n"
+                "    async def test_never_runs(self):\n"
+                '        self.fail("never runs")\n'
+            ),
+            at=(4, 15),
+            end=(4, 30),
+            fixed=(
+                "import unittest\n"
+                "\n"
+                "class T(unittest.IsolatedAsyncioTestCase):\n"
+                "    async def test_never_runs(self):\n"
+                '        self.fail("never runs")\n'
+            ),
+            unsafe=True,
+        ),
+        Invalid(
+            # The base lives in another package; pre-commit runs looplint on the test file alone.
+            files={
+                "test_framework/__init__.py": "",
+                "test_framework/base.py": (
+                    "import unittest\n\n"
+                    "class BaseTestCase(unittest.TestCase):\n"
+                    "    def setUp(self):\n"
+                    "        self.ready = True\n\n"
+                    "class AsyncTestCase(BaseTestCase):\n"
+                    "    pass\n"
+                ),
+            },
+            source=(
+                "from test_framework.base import AsyncTestCase\n"
+                "\n"
+                "class TestAgent(AsyncTestCase):\n"
+                "    async def test_reply(self):\n"
+                "        assert False\n"
+            ),
+            at=(4, 15),
+            message_contains="TestAgent",
+            fixed=(
+                "from test_framework.base import AsyncTestCase\n"
+                "import unittest\n"
+                "\n"
+                "class TestAgent(AsyncTestCase, unittest.IsolatedAsyncioTestCase):\n"
+                "    async def test_reply(self):\n"
+                "        assert False\n"
+            ),
+            unsafe=True,
+        ),
+        Invalid(
+            # `from unittest import TestCase` and an alias through __init__ re-exports.
+            files={
+                "helpers/__init__.py": "from .cases import Base as PublicBase\n",
+                "helpers/cases.py": "from unittest import TestCase\n\nclass Base(TestCase):\n    pass\n",
+            },
+            source="from helpers import PublicBase\n\nclass TestX(PublicBase):\n    async def test_a(self):\n        pass\n",
+            at=(4, 15),
+        ),
+        Valid(
+            source=(
+                "import unittest\n\n"
+                "class T(unittest.IsolatedAsyncioTestCase):\n"
+                "    async def test_runs(self):\n"
+                "        pass\n"
+            ),
+            why="IsolatedAsyncioTestCase awaits async tests",
+        ),
+        Valid(
+            source=(
+                "from somewhere_unknown import FancyAsyncCase\n\n"
+                "class T(FancyAsyncCase):\n"
+                "    async def test_runs(self):\n"
+                "        pass\n"
+            ),
+            why="an unresolvable third-party base may run async tests",
+        ),
+        Valid(
+            source=(
+                "from django.test import TestCase\n\n"
+                "class T(TestCase):\n"
+                "    async def test_view(self):\n"
+                "        pass\n"
+            ),
+            why="Django's SimpleTestCase family wraps async tests with async_to_sync",
+        ),
+        Valid(
+            source=(
+                "import unittest\n"
+                "import aiounittest\n\n"
+                "class T(unittest.TestCase):\n"
+                "    @aiounittest.async_test\n"
+                "    async def test_runs(self):\n"
+                "        pass\n"
+            ),
+            why="decorators that run the coroutine synchronously",
+        ),
+        Valid(
+            files={
+                "tests/util.py": (
+                    "import asyncio, functools\n\n"
+                    "def run_async(fn):\n"
+                    "    @functools.wraps(fn)\n"
+                    "    def wrapper(*args, **kwargs):\n"
+                    "        return asyncio.get_event_loop().run_until_complete(fn(*args, **kwargs))\n"
+                    "    return wrapper\n"
+                ),
+            },
+            source=(
+                "import unittest\n"
+                "from tests.util import run_async\n\n"
+                "class T(unittest.TestCase):\n"
+                "    @run_async\n"
+                "    async def test_runs(self):\n"
+                "        pass\n"
+            ),
+            why="a project decorator that drives the loop itself",
+        ),
+        Valid(
+            source=(
+                "import unittest\n"
+                "from mylib.testing import async_test\n\n"
+                "class T(unittest.TestCase):\n"
+                "    @async_test\n"
+                "    async def test_runs(self):\n"
+                "        pass\n"
+            ),
+            settings={"async-test-decorators": ["mylib.testing.async_test"]},
+            why="decorators listed in async-test-decorators",
+        ),
+        Valid(
+            source=(
+                "import unittest\n\n"
+                "class T(unittest.TestCase):\n"
+                "    async def helper(self):\n"
+                "        pass\n"
+                "    def test_sync(self):\n"
+                "        pass\n"
+            ),
+            why="async helpers that are not tests",
+        ),
+    )
+
+    runtime = (
+        RuntimeExample(
+            files={
+                "test_example.py": (
+                    "import unittest\n\n"
+                    "class T(unittest.TestCase):\n"
+                    "    async def test_never_runs(self):\n"
+                    "        __SENTINEL__\n"
+                    "        self.assertTrue(True)\n"
+                ),
+            },
+            runner="unittest",
+            outcome="passed",
+            body_ran=False,
+            symptoms=symptoms,
+            envs=("py310", "py311", "py312", "py313"),
+        ),
+    )
+
+
+def _find_method(node: ast.ClassDef, name: str) -> ast.AsyncFunctionDef | None:
+    for item in node.body:
+        if isinstance(item, ast.AsyncFunctionDef) and item.name == name:
+            return item
+    return None
+
+
+def _owner_is_testcase(ctx: FileContext, path, owner: str) -> bool:
+    from ..engine.symbols import ProjectClass
+
+    model = ctx.project.class_model(ProjectClass(path, owner))
+    return model is not None and model.is_testcase is True
+
+
+def _spells_testcase(fixer: FixContext, expr: cst.BaseExpression) -> bool:
+    code = fixer.code(expr).strip()
+    return code.split(".")[-1] == "TestCase" and (
+        code == "TestCase" and fixer.imported_name("unittest", "TestCase") == "TestCase"
+        or code == f"{fixer.module_alias('unittest') or 'unittest'}.TestCase"
+    )
