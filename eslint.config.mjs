@@ -13,6 +13,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       '@typescript-eslint/no-unnecessary-condition': 'off', // settings and foreign APIs are untyped at run time
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        // node:test's describe/it return promises that the runner itself awaits.
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test'] }] },
+      ],
     },
   },
   {

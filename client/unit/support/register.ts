@@ -1,6 +1,6 @@
 // Makes `require('vscode')` in the modules under test return our stand-in (./vscode). Import this
 // first in every test file that loads a module depending on `vscode`.
-import Module = require('node:module');
+import Module from 'node:module';
 
 type Resolve = (request: string, ...rest: unknown[]) => string;
 const moduleInternals = Module as unknown as { _resolveFilename: Resolve };

@@ -1,7 +1,6 @@
 // A stand-in for the `vscode` module, just big enough for the client modules under test. Tests
 // set `state` to describe the editor (trust, configuration, installed extensions, command results)
 // and read back what the code did (status bar items, applied edits, messages).
-/* eslint-disable @typescript-eslint/no-extraneous-class */
 
 export class Uri {
   private constructor(readonly fsPath: string) {}
