@@ -626,9 +626,177 @@ def test_toml_locator_is_not_fooled_by_strings():
 
 def test_toml_locator_escaped_quotes_and_arrays_of_tables():
     doc = 'a = "x\\"y"\nb = """q\\"""" \n[[t]]\nk = 1\n[[t]]\nk = 2\n[t.sub]\nz = 3\n'
-    import tomllib if sys.version_info >= (3, 11) else None  # noqa: E999 - placeholder, replaced below
+    tomllib = pytest.importorskip("tomllib" if sys.version_info >= (3, 11) else "tomli")
+    assert tomllib.loads(doc)["b"] == 'q"'
+    loc = locate_toml(doc)
+    assert loc.gave_up_at is None
+    b = loc.keys[("b",)]
+    assert doc[b.value_start : b.value_end] == '"""q\\""""'
+    assert set(loc.keys) == {("a",), ("b",), ("t", 0, "k"), ("t", 1, "k"), ("t", 1, "sub", "z")}
+    assert doc[slice(*loc.headers[("t", 1, "sub")])] == "[t.sub]"
+
+
+def test_toml_locator_never_raises_on_garbage():
+    for doc in ["[", "a = ", 'a = "x', "a = [1,", "= 1", "[a]]\n", "a = {b = 1", "'''", "a.b. = 1"]:
+        loc = locate_toml(doc)
+        assert loc.gave_up_at is not None, doc
 
 
 # ---------------------------------------------------------------------------
 # cross-check against the real pytest of this environment
 # ---------------------------------------------------------------------------
+
+# Each layout: files (relative path -> content); the test module is written at
+# ``arg`` (default tests/test_x.py) and pytest is started from ``cwd`` with that
+# argument.  The resolver is asked about the same file with the same invocation
+# directory and the version of the pytest that runs.
+L = {
+    "none": {},
+    "pytest-ini": {"pytest.ini": "[pytest]\nasyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n"},
+    "pytest-ini-empty+pyproject": {"pytest.ini": "", "pyproject.toml": '[tool.pytest.ini_options]\nasyncio_mode = "auto"\n'},
+    "pytest-ini-comments-only": {"pytest.ini": "# c\n; c\n", "tox.ini": "[pytest]\nasyncio_mode = auto\n"},
+    "pytest-ini-other-section": {"pytest.ini": "[tool:pytest]\nasyncio_mode = auto\n"},
+    "hidden-ini-empty+pyproject": {".pytest.ini": "", "pyproject.toml": '[tool.pytest.ini_options]\nasyncio_mode = "auto"\n'},
+    "hidden-ini": {".pytest.ini": "[pytest]\nasyncio_mode = auto\n"},
+    "pytest-toml": {"pytest.toml": '[pytest]\nasyncio_mode = "auto"\nasyncio_default_test_loop_scope = "module"\n'},
+    "hidden-toml": {".pytest.toml": '[pytest]\nasyncio_mode = "auto"\n'},
+    "pytest-toml-empty+others": {
+        "pytest.toml": "",
+        "pytest.ini": "[pytest]\nasyncio_mode = auto\n",
+        "pyproject.toml": '[tool.pytest.ini_options]\nasyncio_mode = "auto"\n',
+        "tox.ini": "[pytest]\n",
+        "setup.cfg": "[tool:pytest]\n",
+    },
+    "pytest-toml-top-level": {"pytest.toml": 'asyncio_mode = "auto"\n'},
+    "pytest-toml-tool-table": {"pytest.toml": '[tool.pytest]\nasyncio_mode = "auto"\n'},
+    "pyproject-native": {"pyproject.toml": '[tool.pytest]\nasyncio_mode = "auto"\nasyncio_debug = true\n'},
+    "pyproject-ini-options": {"pyproject.toml": '[tool.pytest.ini_options]\nasyncio_mode = "auto"\nasyncio_debug = true\n'},
+    "pyproject-both": {"pyproject.toml": '[tool.pytest]\nasyncio_mode = "auto"\n[tool.pytest.ini_options]\nx = "1"\n'},
+    "pyproject-native-empty+tox": {"pyproject.toml": "[tool.pytest]\n", "tox.ini": "[pytest]\nasyncio_mode = auto\n"},
+    "pyproject-ini-empty+tox": {"pyproject.toml": "[tool.pytest.ini_options]\n", "tox.ini": "[pytest]\nasyncio_mode = auto\n"},
+    "pyproject-native+empty-ini": {"pyproject.toml": '[tool.pytest]\nasyncio_mode = "auto"\n[tool.pytest.ini_options]\n'},
+    "pyproject-dotted": {"pyproject.toml": 'tool.pytest.ini_options.asyncio_mode = "auto"\n'},
+    "pyproject-no-tables": {"pyproject.toml": '[project]\nname = "x"\n'},
+    "pyproject-no-tables-below-ini": {"tests/pyproject.toml": '[project]\nname = "x"\n', "pytest.ini": "[pytest]\nasyncio_mode = auto\n"},
+    "tox": {"tox.ini": "[tox]\nenvlist = py\n\n[pytest]\nasyncio_mode = auto\n"},
+    "tox-without-section+setup-cfg": {"tox.ini": "[tox]\n", "setup.cfg": "[tool:pytest]\nasyncio_mode = auto\n"},
+    "setup-cfg": {"setup.cfg": "[metadata]\nname = x\n[tool:pytest]\nasyncio_mode = auto\n"},
+    "setup-cfg-pytest-section": {"setup.cfg": "[pytest]\nasyncio_mode = auto\n"},
+    "setup-cfg-pytest-section+pytest-ini": {"pytest.ini": "[pytest]\n", "setup.cfg": "[pytest]\nasyncio_mode = auto\n"},
+    "setup-cfg-both-sections": {"setup.cfg": "[pytest]\nasyncio_mode = auto\n[tool:pytest]\nasyncio_mode = strict\n"},
+    "nested-nearer-wins": {"pytest.ini": "[pytest]\nasyncio_mode = auto\n", "tests/tox.ini": "[pytest]\n"},
+    "nested-tox-without-section": {"tests/tox.ini": "[tox]\n", "pyproject.toml": '[tool.pytest.ini_options]\nasyncio_mode = "auto"\n'},
+    "broken-pyproject-on-the-way": {"tests/pyproject.toml": "[tool\n", "pytest.ini": "[pytest]\n"},
+    "broken-sibling": {"pytest.ini": "[pytest]\nasyncio_mode = auto\n", "pyproject.toml": "x = [\n"},
+    "broken-ini-duplicate": {"pytest.ini": "[pytest]\na = 1\na = 2\n"},
+    "broken-ini-no-section": {"tox.ini": "envlist = py\n"},
+    "addopts-o": {"pytest.ini": "[pytest]\naddopts = -o asyncio_mode=auto -oasyncio_default_fixture_loop_scope=module\n"},
+    "addopts-override-ini": {"pytest.ini": "[pytest]\nasyncio_mode = auto\naddopts = --override-ini=asyncio_mode=strict\n"},
+    "addopts-asyncio-mode": {"pytest.ini": "[pytest]\nasyncio_mode = strict\naddopts = --asyncio-mode=auto -o asyncio_mode=strict\n"},
+    "addopts-asyncio-mode-sep": {"tox.ini": "[pytest]\naddopts =\n    -p no:cacheprovider\n    # comment\n    --asyncio-mode auto\n"},
+    "addopts-p-no": {"pytest.ini": "[pytest]\naddopts =\n  -p no:asyncio\n"},
+    "addopts-pno": {"pytest.ini": "[pytest]\naddopts = -pno:asyncio\n"},
+    "addopts-p-no-then-yes": {"pytest.ini": "[pytest]\naddopts = -p no:asyncio -p asyncio\n"},
+    "addopts-p-no-pytest_asyncio": {"pytest.ini": "[pytest]\naddopts = -p no:pytest_asyncio\n"},
+    "addopts-toml-list": {"pyproject.toml": '[tool.pytest]\naddopts = ["-o", "asyncio_mode=auto"]\n'},
+    "addopts-ini-options-list": {"pyproject.toml": '[tool.pytest.ini_options]\naddopts = ["--asyncio-mode", "auto"]\n'},
+    "addopts-native-string": {"pyproject.toml": '[tool.pytest]\naddopts = "-p no:asyncio"\n'},
+    "ini-inline-comment": {"pytest.ini": "[pytest]\nasyncio_mode = auto # no\n"},
+    "ini-header-comment": {"pytest.ini": "[pytest] # yes\nasyncio_mode: auto\n; c\n"},
+    "ini-continuation-value": {"pytest.ini": "[pytest]\nasyncio_default_fixture_loop_scope =\n    session\n"},
+    "ini-bom-crlf": {"pytest.ini": b"\xef\xbb\xbf[pytest]\r\nasyncio_mode = auto\r\n"},
+    "ini-section-with-spaces": {"tox.ini": "[ pytest ]\nasyncio_mode = auto\n"},
+    "invalid-mode": {"pytest.ini": "[pytest]\nasyncio_mode = Auto\n"},
+    "setup-py-rootdir": {"setup.py": "", "pkg/tests/test_x.py": TEST, "__arg__": "pkg/tests/test_x.py"},
+    "run-from-subdir": {"pytest.ini": "[pytest]\nasyncio_mode = auto\n", "__cwd__": "tests", "__arg__": "test_x.py"},
+    "anyio-auto": {"pytest.ini": "[pytest]\nanyio_mode = auto\n"},
+    "anyio-auto-cli": {"pytest.ini": "[pytest]\nanyio_mode = strict\naddopts = --anyio-mode=auto\n"},
+    "anyio-Auto": {"pytest.ini": "[pytest]\nanyio_mode = Auto\n"},
+    "anyio-disabled": {"pytest.ini": "[pytest]\nanyio_mode = auto\naddopts = -p no:anyio\n"},
+}
+
+_HEADER_RE = {
+    "rootdir": re.compile(r"^rootdir: (.*)$", re.M),
+    "configfile": re.compile(r"^configfile: (\S+)(?: \(WARNING: ignoring pytest config in (.*)!\))?$", re.M),
+    "asyncio": re.compile(
+        r"^asyncio: mode=(?:Mode\.)?(\w+)(?:, debug=\w+)?"
+        r"(?:, asyncio_default_fixture_loop_scope=(\S+?))?(?:, asyncio_default_test_loop_scope=(\S+?))?$",
+        re.M,
+    ),
+}
+
+
+def _real_pytest():
+    try:
+        import _pytest  # noqa: F401
+    except ImportError:  # pragma: no cover
+        return None
+    return pytest.__version__
+
+
+def _has(mod: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(mod) is not None
+
+
+@pytest.mark.skipif(_real_pytest() is None, reason="pytest not importable")
+@pytest.mark.parametrize("name", list(L))
+def test_cross_check_with_real_pytest(tmp_path, name):
+    files = dict(L[name])
+    cwd = tmp_path / files.pop("__cwd__", ".")
+    arg = files.pop("__arg__", "tests/test_x.py")
+    arg_path = cwd / arg
+    write(tmp_path, {**files, os.path.relpath(arg_path, tmp_path): TEST})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "--co", "-p", "no:cacheprovider", arg],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    out = proc.stdout + proc.stderr
+    cfg = find_pytest_config(arg_path, invocation_dir=cwd, pytest_version=pytest.__version__)
+    m_root = _HEADER_RE["rootdir"].search(out)
+    if m_root is None:
+        # pytest refused the configuration before the session started
+        assert cfg.fatal is not None, out
+        if cfg.fatal.kind in ("parse-error", "bad-addopts", "toml-top-level-options", "both-toml-tables"):
+            assert cfg.fatal.message in out, out
+        elif cfg.fatal.kind == "setup-cfg-pytest-section":
+            assert f"Failed: {cfg.fatal.message}" in out, out
+        return
+    assert cfg.fatal is None, (cfg.fatal, out)
+    assert Path(m_root.group(1)) == cfg.rootdir, out
+    m_cfg = _HEADER_RE["configfile"].search(out)
+    if cfg.path is None:
+        assert m_cfg is None, out
+    else:
+        assert m_cfg is not None, out
+        assert (cfg.rootdir / m_cfg.group(1)) == cfg.path, out
+        ignored = m_cfg.group(2).split(", ") if m_cfg.group(2) else []
+        ours = [p.path.name for p in cfg.problems if p.kind == "ignored-lower-precedence-file"]
+        if pc._parse_version(pytest.__version__) >= (9, 0, 0):
+            assert ours == ignored, out
+        else:
+            assert ignored == [], out
+    if _has("pytest_asyncio"):
+        m_asyncio = _HEADER_RE["asyncio"].search(out)
+        if "is not a valid asyncio_mode" in out:
+            assert cfg.asyncio_mode not in ("auto", "strict") and f"{cfg.asyncio_mode!r} is not a valid" in out
+        elif cfg.asyncio_plugin_disabled:
+            assert m_asyncio is None, out
+        else:
+            assert m_asyncio is not None, out
+            assert m_asyncio.group(1).lower() == cfg.asyncio_mode, out
+            if m_asyncio.group(2) is not None:
+                fls = cfg.asyncio_default_fixture_loop_scope
+                assert m_asyncio.group(2) == (str(fls.value) if fls else "None"), out
+            if m_asyncio.group(3) is not None:
+                tls = cfg.asyncio_default_test_loop_scope
+                assert m_asyncio.group(3) == (str(tls.value) if tls else "function"), out
+    if _has("anyio") and cfg.asyncio_mode == "strict" and "is not a valid" not in out:
+        parametrised = re.search(r"<Function test_x\[asyncio\]>", out) is not None
+        assert parametrised == (cfg.anyio_mode == "auto" and not cfg.anyio_plugin_disabled), out

@@ -97,7 +97,17 @@ class RuntimeExample:
     the env being run, report `outcome` for the test module ("passed",
     "failed", "error", "skipped", "xfailed", "collection-error"), and the
     sentinel must show `body_ran`. After the rule's fix (unsafe included) the
-    run must pass with the body run, none of the symptoms remaining.
+    run must report `fixed_outcome` with the body run, none of the symptoms
+    remaining.
+
+    Outcomes are read from the runner's own report: unittest is run as
+    `python -W default -m unittest -v` ("passed" = OK, "failed" = failures
+    only, "error" = any error); pytest as `python -m pytest -p no:cacheprovider
+    -rA -q -W default` (the summary line: errors during collection give
+    "collection-error", then any error "error", any failure "failed", only
+    xfailed "xfailed", only skipped "skipped", else "passed"). A symptom's
+    `output` must match within one line of the combined stdout and stderr,
+    `...` matching any run of characters.
     """
 
     files: dict[str, str]
@@ -107,8 +117,12 @@ class RuntimeExample:
     symptoms: tuple[Symptom, ...]
     path: str = "test_example.py"
     envs: tuple[str, ...] = ("py311",)
+    env_outcomes: dict[str, str] = field(default_factory=dict)  # per-env override of `outcome`
     fixed_outcome: str = "passed"
     note: str = ""
+
+    def outcome_in(self, env: str) -> str:
+        return self.env_outcomes.get(env, self.outcome)
 
 
 class Rule:

@@ -1,0 +1,79 @@
+"""Tests generated from every rule's own examples.
+
+For each Invalid example: the rule reports exactly at the expected places;
+its fix (when one is expected) produces exactly the expected source, which
+parses, no longer triggers the rule, and is left unchanged by a second fix.
+For each Valid example: the rule stays silent.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from helpers import write_project
+
+from looplint.engine.workspace import Engine
+from looplint.rules import all_rules
+from looplint.rules.base import Invalid, Valid
+
+RULES = all_rules()
+CASES = [
+    pytest.param(rule, example, id=f"{rule.code}-{'invalid' if isinstance(example, Invalid) else 'valid'}-{i}")
+    for rule in RULES
+    for i, example in enumerate(rule.examples)
+]
+
+
+def _check(tmp_path: Path, rule, example):
+    root = write_project(tmp_path / "project", {**example.files, example.path: example.source}, example.settings)
+    engine = Engine()
+    path = root / example.path
+    result = engine.check_file(path, with_fixes=True)
+    assert result.problem is None, result.problem
+    return engine, path, [d for d in result.diagnostics if d.code == rule.code]
+
+
+@pytest.mark.parametrize("rule,example", CASES)
+def test_example(tmp_path, rule, example):
+    ast.parse(example.source)  # examples must be valid Python
+    engine, path, found = _check(tmp_path, rule, example)
+    if isinstance(example, Valid):
+        assert found == [], f"{rule.code} fired on a valid example ({example.why}): {found}"
+        return
+
+    positions = [(d.range.line, d.range.col + 1) for d in found]
+    assert positions == example.positions(), f"{rule.code} reported at {positions}: {[d.message for d in found]}"
+    first = found[0]
+    if example.end is not None:
+        assert (first.range.end_line, first.range.end_col + 1) == tuple(example.end)
+    if example.message_contains:
+        assert example.message_contains in first.message
+    assert first.name == rule.name
+
+    if example.fixed is None:
+        return
+    expected_applicability = "unsafe" if example.unsafe else "safe"
+    assert first.fix is not None, f"{rule.code}: no fix was built"
+    assert first.fix.applicability == expected_applicability
+    outcome = engine.fix_file_text(path, example.source, unsafe=True, only=lambda d: d.code == rule.code)
+    assert outcome.text == example.fixed
+    ast.parse(outcome.text)
+    remaining = [d for d in engine.check_file(path, outcome.text).diagnostics if d.code == rule.code]
+    assert remaining == [], f"{rule.code} still reported after its fix: {remaining}"
+    again = engine.fix_file_text(path, outcome.text, unsafe=True, only=lambda d: d.code == rule.code)
+    assert again.text == outcome.text, "applying the fix twice changed the file again"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_rule_is_documented_by_examples(rule):
+    invalid = [e for e in rule.examples if isinstance(e, Invalid)]
+    valid = [e for e in rule.examples if isinstance(e, Valid)]
+    assert invalid, f"{rule.code} has no invalid example"
+    assert valid, f"{rule.code} has no valid example"
+    assert rule.summary and rule.message and rule.explanation.strip()
+    if rule.fix_safety:
+        assert any(e.fixed is not None for e in invalid), f"{rule.code} declares a fix but no example shows it"
+        assert rule.fix_title
+    assert rule.symptoms or rule.no_runtime_symptom, f"{rule.code} states no runtime symptom"
