@@ -278,6 +278,9 @@ def _parse_file(path: Path) -> _Parsed:
         text = read_config_text(path)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         return _Parsed(path, None, f"{path}: cannot read: {exc}", _LineIndex(""))
+    if path.suffix != ".toml":
+        # iniconfig drops a leading BOM; editors do not count it as a column either
+        text = text.removeprefix("\ufeff")
     pf = _Parsed(path, text, None, _LineIndex(text))
     if path.suffix == ".toml":
         try:
@@ -848,6 +851,10 @@ def _addopts_tokens(pf_text: str, lines: _LineIndex, entry: ConfigEntry, value: 
         for i, t in enumerate(value):
             if item_spans is not None and i < len(item_spans):
                 s, e = item_spans[i]
+                raw = pf_text[s:e]
+                q = 3 if raw[:3] in ('"""', "'''") else 1
+                if len(raw) >= 2 * q and raw[q:-q] == t:  # no escapes: point inside the quotes
+                    s, e = s + q, e - q
                 toks.append(_Tok(t, lines.span(s, e), s, e))
             else:
                 toks.append(_Tok(t, entry.value_span))
@@ -1078,6 +1085,19 @@ def _scan_addopts(toks: list[_Tok], lines: _LineIndex, path: Path, ver, problems
         if handled:
             continue
         i += 1
+    for opt_entry, plugin in ((asyncio_mode_entry, "asyncio"), (anyio_cli, "anyio")):
+        if opt_entry is not None and blocked.get(plugin, False):
+            problems.append(
+                ConfigProblem(
+                    "unrecognized-option",
+                    f"{opt_entry.origin.split()[-1]} is an option of the {plugin} plugin, which '-p no:{plugin}' "
+                    "disables: pytest stops with 'error: unrecognized arguments'",
+                    path,
+                    opt_entry.key_span,
+                    fatal=True,
+                    entries=(opt_entry,),
+                )
+            )
     for e in ignored_overrides:
         problems.append(
             ConfigProblem(
