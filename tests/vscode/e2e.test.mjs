@@ -1,0 +1,196 @@
+// The packaged extension in a real VS Code: code-server 4.100.3 (VS Code 1.100.3) with the .vsix
+// installed by `code-server --install-extension`, no Python extension, the server from the
+// bundled packages (importStrategy useBundled) run by python3 on the PATH; the workbench is
+// driven in Debian's Chromium by playwright-core, with keyboard and mouse like a person would.
+//
+// Run through tests/vscode/run-e2e.sh (make vscode-e2e), which provides CODE_SERVER and
+// LOOPLINT_VSIX. Screenshots and logs go to .e2e/vscode/.
+import { strict as assert } from 'node:assert';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { CodeServer } from './lib/codeServer.mjs';
+import { Workbench } from './lib/workbench.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ARTIFACTS = join(ROOT, '.e2e', 'vscode');
+const CODE_SERVER = process.env.CODE_SERVER;
+const VSIX = process.env.LOOPLINT_VSIX;
+
+// The project opened in the editor (copied to a temporary folder first, since we change it).
+const PROJECT = join(ROOT, 'tests', 'vscode', 'fixture');
+const MAIN_FILE = 'tests/test_agent.py';
+const ASYNC_TEST = 'test_reply';
+const CLASS_NAME = 'TestAgent';
+
+const USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'workbench.tips.enabled': false,
+  'editor.hover.delay': 150,
+  'files.autoSave': 'off',
+  'editor.codeActionsOnSave': { 'source.fixAll.looplint': 'explicit' },
+  'looplint.logLevel': 'debug',
+};
+
+const read = (project, file) => readFileSync(join(project, file), 'utf8');
+
+describe('looplint in VS Code (code-server)', { timeout: 600_000 }, () => {
+  let home;
+  let project;
+  let server;
+  let wb;
+  let installOutput;
+
+  before(async () => {
+    assert.ok(CODE_SERVER && existsSync(CODE_SERVER), 'CODE_SERVER must name the code-server launcher (run tests/vscode/run-e2e.sh)');
+    assert.ok(VSIX && existsSync(VSIX), 'LOOPLINT_VSIX must name the packaged extension');
+    rmSync(ARTIFACTS, { recursive: true, force: true });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    home = mkdtempSync(join(tmpdir(), 'looplint-e2e-'));
+    project = join(home, 'project');
+    cpSync(PROJECT, project, { recursive: true });
+    server = new CodeServer({ binary: CODE_SERVER, home, userSettings: USER_SETTINGS });
+    installOutput = await server.installExtension(VSIX);
+    const url = await server.start(project);
+    wb = await Workbench.open(url, { screenshots: ARTIFACTS });
+  });
+
+  after(async () => {
+    if (wb) {
+      await wb.screenshot('final').catch(() => undefined);
+      await wb.close();
+    }
+    if (server) {
+      await server.stop();
+      copyFileSync(server.logFile, join(ARTIFACTS, 'code-server.log'));
+      // The extension's own log channel, for reading after a failure.
+      for (const log of findFiles(join(server.userData, 'logs'), (name) => /looplint/i.test(name))) {
+        copyFileSync(log, join(ARTIFACTS, log.split('/').slice(-2).join('-')));
+      }
+    }
+  });
+
+  it('installs from the .vsix the way a user does, without the Python extension', async () => {
+    assert.match(installOutput, /looplint\.looplint.*successfully installed/i);
+    const installed = await server.listExtensions();
+    assert.deepEqual(installed, ['looplint.looplint@0.1.0']);
+  });
+
+  it('starts the bundled server: the status bar shows it ready', async () => {
+    await wb.openFile(MAIN_FILE); // a Python file activates the extension
+    await wb.statusItem('looplint server ready').waitFor({ timeout: 90_000 });
+    await wb.screenshot('server-ready');
+  });
+
+  it('draws the squiggle under the name of the async test', async () => {
+    await wb.waitFor(() => wb.squiggleUnder(ASYNC_TEST), { timeout: 60_000, what: `a squiggle under ${ASYNC_TEST}` });
+    assert.equal(await wb.squiggleUnder(CLASS_NAME), false, 'only the def name is marked');
+    assert.equal(await wb.squiggles().count(), 1);
+    assert.ok(await wb.activeEditor().locator('.squiggly-error').count(), 'UT001 is an error');
+    await wb.screenshot('squiggle');
+  });
+
+  it('lists the problem with its code in the Problems panel', async () => {
+    let rows = [];
+    await wb.waitFor(async () => (rows = await wb.problems()).some((r) => r.includes('UT001')), { what: 'UT001 in Problems' });
+    const row = rows.find((r) => r.includes('UT001'));
+    assert.match(row, /Async test `test_reply` never runs/);
+    assert.match(row, /looplint/);
+    await wb.screenshot('problems');
+    await wb.page.keyboard.press('Control+J'); // hide the panel again
+  });
+
+  it('explains the rule when hovering the squiggle', async () => {
+    const text = await wb.hover(wb.token(ASYNC_TEST));
+    await wb.screenshot('hover');
+    await wb.pressEscape();
+    assert.match(text, /UT001/);
+    assert.match(text, /IsolatedAsyncioTestCase/);
+  });
+
+  it('changing looplint.select changes the diagnostics without a reload', async () => {
+    await wb.page.evaluate(() => {
+      globalThis.__looplintNoReload = true;
+    });
+    server.updateUserSettings({ 'looplint.select': ['LP'] });
+    await wb.waitFor(async () => (await wb.squiggles().count()) === 0, { what: 'UT001 to disappear with select=["LP"]' });
+    assert.ok(!(await wb.problems()).some((r) => r.includes('UT001')));
+    await wb.screenshot('select-LP');
+    await wb.page.keyboard.press('Control+J');
+    server.updateUserSettings({ 'looplint.select': ['UT001'] });
+    await wb.waitFor(() => wb.squiggleUnder(ASYNC_TEST), { what: 'UT001 to come back with select=["UT001"]' });
+    assert.equal(await wb.page.evaluate(() => globalThis.__looplintNoReload), true, 'the window was not reloaded');
+    server.updateUserSettings({ 'looplint.select': undefined });
+  });
+
+  it('the quick fix (Ctrl+.) changes the base class, on disk after saving', async () => {
+    const before = read(project, MAIN_FILE);
+    const offered = await wb.applyQuickFix(wb.token(ASYNC_TEST), /IsolatedAsyncioTestCase/);
+    await wb.screenshot('quick-fix-applied');
+    assert.ok(offered.length >= 1);
+    await wb.saveWithoutCodeActions();
+    await wb.waitFor(() => read(project, MAIN_FILE) !== before, { what: `${MAIN_FILE} to change on disk` });
+    const after = read(project, MAIN_FILE);
+    assert.match(after, new RegExp(`class ${CLASS_NAME}\\([^)]*unittest\\.IsolatedAsyncioTestCase[^)]*\\):`));
+    assert.match(after, /^import unittest$/m);
+    assert.match(after, new RegExp(`async def ${ASYNC_TEST}\\(self\\):`));
+    await wb.waitFor(async () => (await wb.squiggles().count()) === 0, { what: 'the squiggle to go after the fix' });
+  });
+
+  it('fix-all on save (editor.codeActionsOnSave) applies unsafe fixes only with looplint.unsafeFixes', async () => {
+    const file = 'tests/test_on_save.py';
+    await wb.openFile(file);
+    await wb.waitFor(() => wb.squiggleUnder('test_saved'), { what: 'UT001 in test_on_save.py' });
+
+    await wb.typeAtEnd('# saved once');
+    await wb.save();
+    await wb.waitFor(() => read(project, file).includes('# saved once'), { what: 'the first save' });
+    assert.match(read(project, file), /class TestOnSave\(unittest\.TestCase\):/, 'UT001 fix is unsafe: not applied on save by default');
+
+    server.updateUserSettings({ 'looplint.unsafeFixes': true });
+    // The setting reaches the server by didChangeConfiguration; save until the fix shows (it has no
+    // other visible effect to wait for), a few times at most.
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await wb.page.waitForTimeout(1000);
+      await wb.typeAtEnd(`\n# saved again ${attempt}`);
+      await wb.save();
+      await wb.waitFor(() => read(project, file).includes(`# saved again ${attempt}`), { what: `save ${attempt}` });
+      if (read(project, file).includes('IsolatedAsyncioTestCase')) break;
+    }
+    await wb.screenshot('fix-all-on-save');
+    assert.match(read(project, file), /class TestOnSave\(unittest\.IsolatedAsyncioTestCase\):/);
+  });
+
+  it('"looplint: Fix All in File" fixes the active file', async () => {
+    const file = 'tests/test_fix_command.py';
+    await wb.openFile(file);
+    await wb.waitFor(() => wb.squiggleUnder('test_fixed_by_command'), { what: 'UT001 in test_fix_command.py' });
+    await wb.runCommand('looplint: Fix All in File');
+    await wb.waitFor(async () => (await wb.squiggles().count()) === 0, { what: 'the fix to apply' });
+    await wb.saveWithoutCodeActions();
+    await wb.waitFor(() => read(project, file).includes('IsolatedAsyncioTestCase'), { what: `${file} to change on disk` });
+    assert.match(read(project, file), /class TestFixCommand\(unittest\.IsolatedAsyncioTestCase\):/);
+    await wb.screenshot('fix-all-command');
+  });
+
+  it('kept the server up throughout', async () => {
+    assert.ok(await wb.statusItem('looplint server ready').isVisible());
+  });
+});
+
+function findFiles(dir, match, out = []) {
+  if (!existsSync(dir)) return out;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) findFiles(full, match, out);
+    else if (match(entry.name)) out.push(full);
+  }
+  return out;
+}
