@@ -38,6 +38,17 @@ class Source:
     encoding: str = "utf-8"
     _line_starts: list[int] | None = None
     _lines: list[str] | None = None
+    _mentions: dict | None = None
+
+    def mentions_any(self, words: tuple[str, ...]) -> bool:
+        """Does the text contain any of these substrings? (cached: used to skip work on most files)"""
+        if self._mentions is None:
+            self._mentions = {}
+        found = self._mentions.get(words)
+        if found is None:
+            found = any(word in self.text for word in words)
+            self._mentions[words] = found
+        return found
 
     # -- lines -------------------------------------------------------------
     @property

@@ -267,9 +267,14 @@ def _function_summary(node: ast.FunctionDef | ast.AsyncFunctionDef, source: "Sou
     )
     if summary.is_async:
         summary.is_async_generator = contains_yield(node)
-    else:
+    elif source is None or source.mentions_any(_RUNNER_WORDS):
+        # Most files never drive a loop: skip walking their function bodies.
         _analyse_sync_body(node, summary)
     return summary
+
+
+# Words that must occur in a file for any of its sync functions to run coroutines.
+_RUNNER_WORDS = ("run_until_complete", "run_forever", "run(", "Runner", "async_to_sync")
 
 
 def contains_yield(function: ast.AST) -> bool:
@@ -358,7 +363,8 @@ def _class_summary(node: ast.ClassDef, module: ModuleSummary, source: "Source | 
                 if callee:
                     summary.attr_types.setdefault(target, callee)
     summary.marks = tuple(marks)
-    summary.calls_async_setup = _calls_async_setup(node)
+    if source is None or source.mentions_any(("asyncSetUp", "asyncTearDown")):
+        summary.calls_async_setup = _calls_async_setup(node)
     return summary
 
 

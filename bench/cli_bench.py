@@ -1,0 +1,105 @@
+"""CLI benchmark: `looplint check` end to end vs. the `ast.parse` floor on the same files.
+
+Corpus: CPython's own test package (shipped with every full CPython install;
+thousands of real test modules, test_asyncio included). Both figures are
+measured in the same run, on the same files; the ratio is what the target
+(looplint <= 3x the floor, single process) is about.
+
+    python bench/cli_bench.py [--corpus DIR] [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import sysconfig
+import time
+from pathlib import Path
+
+TARGET_RATIO = 3.0
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    files = []
+    for directory, dirnames, filenames in os.walk(corpus):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        files.extend(Path(directory) / f for f in sorted(filenames) if f.endswith(".py"))
+    return files
+
+
+def parse_floor(files: list[Path]) -> tuple[float, float]:
+    """(wall, CPU) seconds to read and ast.parse every file; files that do not parse count as read."""
+    start, cpu = time.perf_counter(), time.process_time()
+    for path in files:
+        try:
+            ast.parse(path.read_bytes())
+        except (SyntaxError, ValueError):
+            pass
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def run_looplint(corpus: Path, jobs: int) -> tuple[float, float, int, int]:
+    """Wall seconds, CPU seconds (all processes), peak RSS (KiB) of the child, number of diagnostics."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "looplint", "check", "--no-progress", "--output-format", "json", "--jobs", str(jobs),
+         str(corpus)],
+        capture_output=True,
+        text=True,
+    )
+    elapsed = time.perf_counter() - start
+    if result.returncode not in (0, 1):
+        sys.exit(f"looplint failed ({result.returncode}):\n{result.stderr[-2000:]}")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime - cpu_before
+    return elapsed, cpu, max(usage.ru_maxrss, before), len(json.loads(result.stdout or "[]"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=Path(sysconfig.get_paths()["stdlib"]) / "test")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    files = corpus_files(args.corpus)
+    lines = sum(p.read_bytes().count(b"\n") for p in files)
+    print(f"corpus: {args.corpus} — {len(files)} files, {lines:,} lines; Python {sys.version.split()[0]}; "
+          f"{os.cpu_count()} cores; median of {args.runs} runs")
+
+    floors = [parse_floor(files) for _ in range(args.runs)]
+    floor_wall = statistics.median(f[0] for f in floors)
+    floor_cpu = statistics.median(f[1] for f in floors)
+    per_kloc = 1e6 / lines
+    print(f"  ast.parse floor (read + parse, 1 process): wall {floor_wall:6.2f} s, CPU {floor_cpu:6.2f} s "
+          f"({floor_cpu * per_kloc:.1f} ms CPU / 1,000 lines)")
+
+    ok = True
+    for jobs in (1, 2):
+        runs = [run_looplint(args.corpus, jobs) for _ in range(args.runs)]
+        wall = statistics.median(r[0] for r in runs)
+        cpu = statistics.median(r[1] for r in runs)
+        peak_mb = max(r[2] for r in runs) / 1024
+        found = runs[-1][3]
+        # CPU time is compared (the machine may be shared); wall time is shown too.
+        ratio = cpu / floor_cpu
+        verdict = ""
+        if jobs == 1:
+            verdict = "  OK" if ratio <= TARGET_RATIO else f"  MISSED (target <= {TARGET_RATIO:.0f}x)"
+            ok = ok and ratio <= TARGET_RATIO
+        print(
+            f"  looplint check --jobs {jobs}: wall {wall:6.2f} s ({wall / floor_wall:4.2f}x floor wall), "
+            f"CPU {cpu:6.2f} s = {ratio:4.2f}x the floor; peak RSS {peak_mb:4.0f} MB; {found} diagnostics{verdict}"
+        )
+    print(f"target: looplint <= {TARGET_RATIO:.0f}x the ast.parse floor, single process (end to end, start-up included)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
