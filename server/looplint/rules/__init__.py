@@ -14,6 +14,7 @@ from .base import Rule
 RULE_MODULES = (
     # unittest structure
     "ut001_async_test_on_sync_testcase",
+    "ut002_async_def_sync_hook",
     # event-loop management
     # coroutine misuse
     # pytest-asyncio

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import ast
 
-import libcst as cst
-
 from ..engine.checker import FileContext
-from ..engine.fixer import FixContext, FixUnavailable
+from ..engine.fixer import FixContext
 from ..engine.model import Diagnostic, Range, Related, Severity
 from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ._unittest import change_base_to_isolated, find_class
 from .helpers import PRESERVES, class_decorators_verdict, is_test_method_name, method_decorators_verdict
 
 _SYNC_BASES = ("unittest.TestCase",)
@@ -115,27 +114,7 @@ class AsyncTestOnSyncTestCase(Rule):
                 )
 
     def fix(self, fixer: FixContext, diagnostic: Diagnostic) -> None:
-        line = diagnostic.data["class_line"]
-        class_node = next(
-            (n for n in fixer.module.body if isinstance(n, cst.ClassDef) and fixer.range_of(n).line == line),
-            None,
-        )
-        if class_node is None:
-            raise FixUnavailable("class not found")
-        replacement = fixer.name_for("unittest", "IsolatedAsyncioTestCase")
-        new_base = fixer.parse_expression(replacement)
-        bases = list(class_node.bases)
-        for index, arg in enumerate(bases):
-            if _spells_testcase(fixer, arg.value):
-                bases[index] = arg.with_changes(value=new_base)
-                break
-        else:
-            # The class reaches TestCase through a project base: add the async
-            # base last so the project base's overrides still come first.
-            if bases and bases[-1].comma is cst.MaybeSentinel.DEFAULT:
-                bases[-1] = bases[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-            bases.append(cst.Arg(value=new_base))
-        fixer.replace(class_node, lambda updated: updated.with_changes(bases=bases))
+        change_base_to_isolated(fixer, find_class(fixer, diagnostic.data["class_line"]))
 
     examples = (
         Invalid(
@@ -315,10 +294,3 @@ def _owner_is_testcase(ctx: FileContext, path, owner: str) -> bool:
     model = ctx.project.class_model(ProjectClass(path, owner))
     return model is not None and model.is_testcase is True
 
-
-def _spells_testcase(fixer: FixContext, expr: cst.BaseExpression) -> bool:
-    code = fixer.code(expr).strip()
-    return code.split(".")[-1] == "TestCase" and (
-        code == "TestCase" and fixer.imported_name("unittest", "TestCase") == "TestCase"
-        or code == f"{fixer.module_alias('unittest') or 'unittest'}.TestCase"
-    )
