@@ -15,6 +15,7 @@ RULE_MODULES = (
     # unittest structure
     "ut001_async_test_on_sync_testcase",
     "ut002_async_def_sync_hook",
+    "ut003_sync_def_async_hook",
     # event-loop management
     # coroutine misuse
     # pytest-asyncio
