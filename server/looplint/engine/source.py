@@ -123,7 +123,11 @@ def decode_source(data: bytes, path: Path | None = None) -> Source:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        raise SourceError(f"cannot determine encoding: {exc.msg if hasattr(exc, 'msg') else exc}") from None
+        if "encoding problem" in str(exc) or "unknown encoding" in str(exc):
+            raise SourceError(f"cannot determine encoding: {exc}") from None
+        # Undecodable bytes in the first two lines: decoding as UTF-8 below
+        # names the byte and the line.
+        encoding = "utf-8"
     had_bom = data.startswith(codecs.BOM_UTF8)
     if had_bom:
         data = data[len(codecs.BOM_UTF8):]
