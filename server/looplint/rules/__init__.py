@@ -16,6 +16,7 @@ RULE_MODULES = (
     "ut001_async_test_on_sync_testcase",
     "ut002_async_def_sync_hook",
     "ut003_sync_def_async_hook",
+    "ut004_async_hook_on_sync_testcase",
     # event-loop management
     # coroutine misuse
     # pytest-asyncio
