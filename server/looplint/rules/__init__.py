@@ -17,6 +17,7 @@ RULE_MODULES = (
     "ut002_async_def_sync_hook",
     "ut003_sync_def_async_hook",
     "ut004_async_hook_on_sync_testcase",
+    "ut005_async_class_or_module_hook",
     # event-loop management
     # coroutine misuse
     # pytest-asyncio
