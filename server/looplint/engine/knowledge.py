@@ -219,3 +219,17 @@ BLOCKING_CALLS: dict[str, str | None] = {
 
 # Test method prefix of unittest's loader.
 TEST_METHOD_PREFIX = "test"
+
+# Objects usable only with `async with` (no `__enter__`): handing one to
+# TestCase.enterContext fails (UT006).
+ASYNC_ONLY_CONTEXT_MANAGERS = frozenset(
+    {
+        "contextlib.AsyncExitStack",
+        "asyncio.TaskGroup",
+        "asyncio.timeout",
+        "asyncio.timeout_at",
+        "anyio.create_task_group",
+    }
+)
+# Decorators turning an async generator function into an async context manager factory.
+ASYNC_CONTEXT_MANAGER_DECORATORS = frozenset({"contextlib.asynccontextmanager"})

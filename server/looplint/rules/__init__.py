@@ -18,6 +18,7 @@ RULE_MODULES = (
     "ut003_sync_def_async_hook",
     "ut004_async_hook_on_sync_testcase",
     "ut005_async_class_or_module_hook",
+    "ut006_async_callable_in_sync_cleanup",
     # event-loop management
     # coroutine misuse
     # pytest-asyncio
