@@ -270,6 +270,11 @@ def test_pyproject_without_pytest_tables_is_the_fallback(tmp_path):
     assert cfg.rootdir == tmp_path and cfg.section is None and cfg.entries == {}
 
 
+def test_pyproject_fallback_needs_pytest_8_1(tmp_path):
+    cfg = resolve(tmp_path, {"pyproject.toml": '[project]\nname = "x"\n'}, pytest_version="8.0.2")
+    assert cfg.path is None and not cfg.is_fallback and cfg.rootdir == tmp_path / "tests"
+
+
 def test_walk_continues_past_pyproject_without_tables(tmp_path):
     cfg = resolve(tmp_path, {"tests/pyproject.toml": '[project]\nname = "x"\n', "pytest.ini": "[pytest]\nasyncio_mode = auto\n"})
     assert cfg.path == tmp_path / "pytest.ini" and cfg.rootdir == tmp_path and cfg.asyncio_mode == "auto"

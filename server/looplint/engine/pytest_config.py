@@ -22,8 +22,9 @@ How pytest finds its config file (``locate_config``):
   warn ``(WARNING: ignoring pytest config in X!)`` -- which also means a broken
   or ``[pytest]``-in-``setup.cfg`` sibling aborts the run.
 * nothing found: the first ``pyproject.toml`` met on the way is the
-  "configfile" (without options) and its directory the rootdir; otherwise the
-  rootdir is the nearest directory with ``setup.py``, else the invocation dir.
+  "configfile" (without options) and its directory the rootdir (pytest >= 8.1);
+  otherwise the rootdir is the nearest directory with ``setup.py``, else the
+  common ancestor of the invocation dir and the start directory.
 
 Standalone: stdlib (+ the sibling helper modules).
 """
@@ -756,7 +757,7 @@ def _resolve(base: Path, stop: Path | None, inv: Path | None, pytest_version: st
                     continue
                 extra.extend(_sibling_problems(ld2, p, p2, ver))
             return _finish(path=p, rootdir=d, loaded=ld, extra=extra, ver=ver, pytest_version=pytest_version)
-    if found_pyproject is not None:
+    if found_pyproject is not None and ver >= (8, 1, 0):
         return _finish(
             path=found_pyproject,
             rootdir=found_pyproject.parent,
