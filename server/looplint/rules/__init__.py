@@ -19,6 +19,7 @@ RULE_MODULES = (
     "ut004_async_hook_on_sync_testcase",
     "ut005_async_class_or_module_hook",
     "ut006_async_callable_in_sync_cleanup",
+    "ut007_assert_raises_async_callable",
     # event-loop management
     # coroutine misuse
     # pytest-asyncio
