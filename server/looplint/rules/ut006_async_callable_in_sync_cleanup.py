@@ -70,7 +70,10 @@ class AsyncCallableInSyncCleanup(Rule):
 
     On a plain `TestCase`, `self.addCleanup(async_fn)` gets an unsafe fix: derive
     from `IsolatedAsyncioTestCase` (then the clean-up is awaited; see UT001 for
-    what else changes). Other cases have no automatic fix.
+    what else changes). In an async method of an `IsolatedAsyncioTestCase`,
+    `self.enterContext(cm)` becomes `await self.enterAsyncContext(cm)` (unsafe:
+    review what the returned value is used for). Other cases have no automatic
+    fix.
 
     Not reported: callables that are not certainly coroutine functions
     (unresolved names, lambdas, parameters), context managers that are not
@@ -154,16 +157,21 @@ class AsyncCallableInSyncCleanup(Rule):
             )
         else:
             message = f"`{api}` calls `{target}` without awaiting it: the clean-up never runs"
-        base_change = kind == SYNC and api == "addCleanup"
+        action = None
+        fix_title = None
+        if kind == SYNC and api == "addCleanup":
+            action, fix_title = "base", "Make the class derive from unittest.IsolatedAsyncioTestCase"
+        elif kind == ISOLATED and api == "enterContext" and ctx.in_async:
+            action, fix_title = "enter_async", "Use `await self.enterAsyncContext(...)`"
         ctx.report(
             self,
             node,
             message=message,
             reason=f"Class chain: `{chain}`.",
-            data={**data, "action": "base" if base_change else None},
-            fix_title="Make the class derive from unittest.IsolatedAsyncioTestCase" if base_change else None,
-            fix_applicability="unsafe" if base_change else None,
-            fixable=base_change,
+            data={**data, "action": action},
+            fix_title=fix_title,
+            fix_applicability="unsafe" if action else None,
+            fixable=action is not None,
         )
 
     def fix(self, fixer: FixContext, diagnostic: Diagnostic) -> None:
@@ -171,10 +179,16 @@ class AsyncCallableInSyncCleanup(Rule):
         if action == "base":
             change_base_to_isolated(fixer, find_class(fixer, diagnostic.data["class_line"]))
             return
-        if action != "rename":
+        if action not in ("rename", "enter_async"):
             raise FixUnavailable("no fix for this case")
         call = fixer.find(diagnostic.range, cst.Call)
         func = call.func
+        if action == "enter_async":
+            if not isinstance(func, cst.Attribute) or func.attr.value != "enterContext":
+                raise FixUnavailable("not an enterContext call")
+            renamed = func.with_changes(attr=cst.Name("enterAsyncContext"))
+            fixer.replace(call, lambda updated: cst.Await(expression=updated.with_changes(func=renamed)))
+            return
         if not isinstance(func, cst.Attribute) or func.attr.value != "addCleanup":
             raise FixUnavailable("not an addCleanup call")
         fixer.replace(func, lambda updated: updated.with_changes(attr=cst.Name("addAsyncCleanup")))
@@ -268,6 +282,19 @@ class AsyncCallableInSyncCleanup(Rule):
             ),
             at=(10, 21),
             message_contains="async context manager",
+            fixed=(
+                "import contextlib\n"
+                "import unittest\n"
+                "\n"
+                "@contextlib.asynccontextmanager\n"
+                "async def connection():\n"
+                "    yield 1\n"
+                "\n"
+                "class T(unittest.IsolatedAsyncioTestCase):\n"
+                "    async def asyncSetUp(self):\n"
+                "        self.conn = await self.enterAsyncContext(connection())\n"
+            ),
+            unsafe=True,
         ),
         Invalid(
             source=(
@@ -372,10 +399,30 @@ class AsyncCallableInSyncCleanup(Rule):
             body_ran=True,
             symptoms=(symptoms[0],),
             envs=("py310", "py311", "py312", "py313"),
-            note=(
-                "the unsafe fix makes the class an IsolatedAsyncioTestCase, whose addCleanup awaits coroutines; "
-                "the enterContext TypeError (3.11+) was checked by hand, it has no automatic fix"
-            ),
+            note="the unsafe fix makes the class an IsolatedAsyncioTestCase, whose addCleanup awaits coroutines",
+        ),
+        RuntimeExample(
+            files={
+                "test_example.py": (
+                    "import contextlib\n"
+                    "import unittest\n\n"
+                    "@contextlib.asynccontextmanager\n"
+                    "async def connection():\n"
+                    "    yield 1\n\n"
+                    "class T(unittest.IsolatedAsyncioTestCase):\n"
+                    "    async def asyncSetUp(self):\n"
+                    "        self.conn = self.enterContext(connection())\n\n"
+                    "    async def test_x(self):\n"
+                    "        __SENTINEL__\n"
+                    "        self.assertEqual(self.conn, 1)\n"
+                ),
+            },
+            runner="unittest",
+            outcome="error",
+            body_ran=False,
+            symptoms=(symptoms[1],),
+            envs=("py311", "py312", "py313"),
+            note="enterContext/enterAsyncContext exist from 3.11; the unsafe fix awaits enterAsyncContext",
         ),
     )
 
