@@ -138,6 +138,8 @@ def case_keys(rules: Iterable) -> list[Key]:
 class LintStep:
     """looplint on one example, for one Python minor version."""
 
+    python: str = ""
+    project: Path | None = None
     found: bool = False
     before: list[dict] = field(default_factory=list)
     fixed_files: dict[str, str] | None = None  # project after the fix (None: no fix applied)
@@ -268,11 +270,15 @@ class Harness:
             return
         started = time.monotonic()
         env_names = sorted({k.env for k in keys if k.env in ENVIRONMENTS and k.env not in self._envs})
-        lint_keys = sorted({(k.code, k.index, ENVIRONMENTS[k.env].python) for k in keys if k.env in ENVIRONMENTS
-                            and k.code in self.rules and k.index < len(self.rules[k.code].runtime)} - set(self._lint))
+        wanted: dict[tuple[str, int], set[str]] = {}
+        for k in keys:
+            if k.env in ENVIRONMENTS and k.code in self.rules and k.index < len(self.rules[k.code].runtime):
+                python = ENVIRONMENTS[k.env].python
+                if (k.code, k.index, python) not in self._lint:
+                    wanted.setdefault((k.code, k.index), set()).add(python)
         env_started = time.monotonic()
         tasks = [lambda n=n: self._prepare_env(ENVIRONMENTS[n]) for n in env_names]
-        tasks += [lambda lk=lk: self._lint_step(*lk) for lk in lint_keys]
+        tasks += [lambda c=c, i=i, p=tuple(sorted(p)): self._lint_step(c, i, p) for (c, i), p in sorted(wanted.items())]
         self._parallel(tasks)
         self.timings["envs+looplint"] = self.timings.get("envs+looplint", 0) + time.monotonic() - env_started
         run_started = time.monotonic()
@@ -327,46 +333,76 @@ class Harness:
             return None, str(exc.stdout or ""), f"timed out after {self.timeout}s"
         return out.returncode, out.stdout, out.stderr
 
-    def _lint_step(self, code: str, index: int, python: str) -> None:
+    def _lint_step(self, code: str, index: int, pythons: tuple[str, ...]) -> None:
+        """looplint on one example for each Python version its envs use.
+
+        `check` runs once per version (`--python-version`); the fix and the
+        re-check run once per distinct set of diagnostics: identical reports
+        (fix edits included) give identical fixes, so they share one.
+        """
         rule = self.rules[code]
         example = rule.runtime[index]
-        step = LintStep()
-        try:
-            self._lint_step_inner(rule, example, python, step)
-        except Exception as exc:  # report, don't crash the whole run
-            step.problems.append(f"looplint step crashed: {exc!r}")
-        with self._lock:
-            self._lint[(code, index, python)] = step
-
-    def _lint_step_inner(self, rule, example, python: str, step: LintStep) -> None:
-        code = rule.code
-        project = self._workdir(f"lint-{code}-{python}") / "project"
-        files = _project_files(example)
-        write_files(project, files)
-        common = ("--no-progress", "--python-version", python)
-
-        def check(label: str) -> list[dict] | None:
-            rc, out, err = self._looplint(project, "--output-format", "json", *common)
-            step.transcript.append(f"$ looplint check --output-format json {' '.join(common)}   # {label}, exit {rc}"
-                                   f"\n{out.strip()}\n{err.strip()}".rstrip())
-            if rc not in (0, 1):
-                return None
+        steps: dict[str, LintStep] = {}
+        shared: dict[str, LintStep] = {}
+        for python in pythons:
+            step = LintStep()
             try:
-                return json.loads(out)
-            except ValueError:
-                return None
+                before = self._lint_check(rule, example, python, step)
+                if before is not None and rule.fix_safety is not None:
+                    signature = json.dumps(before, sort_keys=True)
+                    if signature in shared:
+                        reused = shared[signature]
+                        step.fixed_files, step.after = reused.fixed_files, reused.after
+                        step.fix_problems = list(reused.fix_problems)
+                        step.transcript += [f"# same report as with --python-version {reused.python}: "
+                                            "its fix and re-check apply here too", *reused.transcript[1:]]
+                    else:
+                        self._lint_fix(rule, example, python, step)
+                        shared[signature] = step
+            except Exception as exc:  # report, don't crash the whole run
+                step.problems.append(f"looplint step crashed: {exc!r}")
+            steps[python] = step
+        with self._lock:
+            for python, step in steps.items():
+                self._lint[(code, index, python)] = step
 
-        before = check("before the fix")
+    def _run_check(self, project: Path, python: str, step: LintStep, label: str) -> list[dict] | None:
+        common = ("--no-progress", "--python-version", python)
+        rc, out, err = self._looplint(project, "--output-format", "json", *common)
+        step.transcript.append(f"$ looplint check --output-format json {' '.join(common)}   # {label}, exit {rc}"
+                               f"\n{out.strip()}\n{err.strip()}".rstrip())
+        if rc not in (0, 1):
+            return None
+        try:
+            return json.loads(out)
+        except ValueError:
+            return None
+
+    def _lint_check(self, rule, example, python: str, step: LintStep) -> list[dict] | None:
+        """(a): the rule is reported on the example as written."""
+        step.python = python
+        project = self._workdir(f"lint-{rule.code}-{python}") / "project"
+        write_files(project, _project_files(example))
+        step.project = project
+        before = self._run_check(project, python, step, "before the fix")
         if before is None:
             step.problems.append("looplint check failed (see the transcript)")
-            return
+            return None
         step.before = before
-        step.found = any(d.get("code") == code for d in before)
+        step.found = any(d.get("code") == rule.code for d in before)
         if not step.found:
             reported = sorted({d.get("code") for d in before})
-            step.problems.append(f"(a) looplint does not report {code} on the example (reported: {reported or 'nothing'})")
-        if rule.fix_safety is None:
-            return
+            step.problems.append(
+                f"(a) looplint does not report {rule.code} on the example (reported: {reported or 'nothing'})"
+            )
+        return before
+
+    def _lint_fix(self, rule, example, python: str, step: LintStep) -> None:
+        """(c), looplint's part: the fix changes the project and the rule no longer fires."""
+        code = rule.code
+        project = step.project
+        files = _project_files(example)
+        common = ("--no-progress", "--python-version", python)
         rc, out, err = self._looplint(project, "--fix", "--unsafe-fixes", "--select", code, *common)
         step.transcript.append(f"$ looplint check --fix --unsafe-fixes --select {code} {' '.join(common)}   # exit {rc}"
                                f"\n{out.strip()}\n{err.strip()}".rstrip())
@@ -378,7 +414,7 @@ class Harness:
             step.fix_problems.append(f"(c) `looplint check --fix --unsafe-fixes --select {code}` changed nothing")
             return
         step.fixed_files = fixed
-        after = check("after the fix")
+        after = self._run_check(project, python, step, "after the fix")
         if after is None:
             step.fix_problems.append("(c) looplint check failed after the fix (see the transcript)")
             return
@@ -419,7 +455,7 @@ class Harness:
             return
         lint_key = (key.code, key.index, env.python)
         if lint_key not in self._lint:
-            self._lint_step(*lint_key)
+            self._lint_step(key.code, key.index, (env.python,))
         lint = result.lint = self._lint[lint_key]
         result.lint_problems += lint.problems
 

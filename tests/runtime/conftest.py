@@ -1,0 +1,77 @@
+"""A session-wide runtime-truth harness that runs the selected cases in parallel.
+
+The first test that needs a result triggers one batch: every runtime case the
+selected tests will ask for (venvs built on first use, then looplint, then the
+runners, two at a time). Progress goes straight to the terminal, past pytest's
+output capture, so CI logs show venv builds as they happen.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+
+import pytest
+
+from looplint.rules import all_rules
+
+from .harness import Harness, Key, case_keys
+
+
+class SessionTruth:
+    def __init__(self, config, items):
+        self._config = config
+        self._items = items
+        self._write_lock = threading.Lock()
+        self.rules = {rule.code: rule for rule in all_rules()}
+        jobs = int(os.environ.get("LOOPLINT_TRUTH_JOBS", "2"))
+        self.harness = Harness(self.rules.values(), jobs=jobs, log=self.log)
+        self._prefetched = False
+
+    def log(self, message: str) -> None:
+        capman = self._config.pluginmanager.getplugin("capturemanager")
+        with self._write_lock:
+            if capman is None:
+                sys.stderr.write(message + "\n")
+                return
+            with capman.global_and_fixture_disabled():
+                sys.stderr.write(message + "\n")
+                sys.stderr.flush()
+
+    def _wanted_keys(self) -> list[Key]:
+        keys: list[Key] = []
+        for item in self._items:
+            params = getattr(getattr(item, "callspec", None), "params", {})
+            if isinstance(params.get("truth_key"), Key):
+                keys.append(params["truth_key"])
+            code = params.get("truth_rule")
+            if code in self.rules:
+                keys.extend(case_keys([self.rules[code]]))
+        return keys
+
+    def prefetch(self) -> None:
+        if self._prefetched:
+            return
+        self._prefetched = True
+        keys = list(dict.fromkeys(self._wanted_keys()))
+        if keys:
+            self.log(f"\n[truth] running {len(keys)} runtime-truth cases with {self.harness.jobs} workers")
+            self.harness.run(keys)
+            timings = ", ".join(f"{k} {v:.1f}s" for k, v in self.harness.timings.items())
+            self.log(f"[truth] done ({timings})")
+
+    def result(self, key: Key):
+        self.prefetch()
+        return self.harness.result(key)
+
+    def results_for(self, code: str):
+        self.prefetch()
+        return self.harness.results_for(code)
+
+
+@pytest.fixture(scope="session")
+def truth(request):
+    session_truth = SessionTruth(request.config, request.session.items)
+    yield session_truth
+    session_truth.harness.close()
