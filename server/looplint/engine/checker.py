@@ -18,7 +18,7 @@ from . import knowledge
 from .model import Diagnostic, FileProblem, Range, Related, Severity
 from .project import ClassModel, Project
 from .source import Source
-from .summary import ModuleSummary, build_summary, dotted_name
+from .summary import ModuleSummary, build_summary, contains_yield, dotted_name
 from .suppression import Suppressions
 from .symbols import External, Instance, ProjectClass, ProjectFunction, Symbol, options_of
 
@@ -154,10 +154,11 @@ class FileContext:
             value = expr.value
             if isinstance(value, ast.Name) and value.id in ("self", "cls") and self.method is not None:
                 return self._self_member(expr.attr)
+            if _is_bare_super(value) and self.method is not None:
+                return self._super_member(expr.attr)
             return self.member(self.resolve(value), expr.attr)
         if isinstance(expr, ast.Call):
-            callee = self.resolve(expr.func)
-            return Instance(callee) if callee is not None else None
+            return _instance_of(expr, self.resolve(expr.func))
         if isinstance(expr, ast.Await):
             return None
         return None
@@ -167,7 +168,11 @@ class FileContext:
             of = symbol.of
             if isinstance(of, External):
                 if of.qualname in knowledge.ASYNC_MOCK_CLASSES:
-                    return Instance(of)  # every attribute of an AsyncMock is an AsyncMock
+                    if knowledge.is_mock_api_attribute(name):
+                        return External(f"{of.qualname}.{name}")  # assert_called(), reset_mock(), ...: sync
+                    # Children of an AsyncMock are AsyncMocks, unless a spec
+                    # (or wraps) decides their types: then they are unknown.
+                    return Instance(of, bare=True) if symbol.bare else None
                 return External(f"{of.qualname}.{name}")
             if isinstance(of, ProjectClass):
                 model = self.project.class_model(of)
@@ -192,6 +197,22 @@ class FileContext:
             return ProjectFunction(path, name, owner)
         return self._attr_instance(model, name)
 
+    def _super_member(self, name: str) -> Symbol:
+        """`super().name` inside a method: the next definition in the class chain."""
+        cls = self.enclosing_class
+        model = self.class_model(cls) if cls is not None else None
+        if model is None or model.unknown_bases:
+            return None
+        for class_name, path, _, _ in model.chain_locations[1:]:
+            summary = self.project.summary(path)
+            owner = summary.classes.get(class_name) if summary else None
+            if owner is not None and name in owner.methods:
+                return ProjectFunction(path, name, class_name)
+        for base in model.chain:
+            if name in knowledge.COROUTINE_METHODS.get(base, ()):
+                return External(f"{base}.{name}")
+        return None
+
     def _attr_instance(self, model: ClassModel, name: str) -> Symbol:
         for class_name, path, _, _ in model.chain_locations:
             summary = self.project.summary(path)
@@ -214,8 +235,7 @@ class FileContext:
                 return None
             value = values[0]
             if isinstance(value, ast.Call):
-                callee = self.resolve(value.func)
-                return Instance(callee) if callee is not None else None
+                return _instance_of(value, self.resolve(value.func))
             if isinstance(value, (ast.Name, ast.Attribute)):
                 return self.resolve(value)
             return None
@@ -284,7 +304,27 @@ class FileContext:
         """True only when the call certainly returns a coroutine (an unresolved callee is never one)."""
         if not isinstance(call, ast.Call):
             return False
+        if isinstance(call.func, ast.Name):
+            local = self.local_function(call.func.id)
+            if local is not None:
+                # A def nested in the enclosing function(s): async, undecorated, no yield.
+                return (
+                    isinstance(local, ast.AsyncFunctionDef) and not local.decorator_list and not contains_yield(local)
+                )
         return self.is_coroutine_function(self.resolve(call.func))
+
+    def local_function(self, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The def a name refers to when it is bound only by a def nested in the enclosing functions."""
+        for scope in self.function_chain():
+            if name in self.params_of(scope.node):
+                return None
+            values = self.locals_of(scope.node).get(name)
+            if values is None:
+                continue
+            if len(values) == 1 and isinstance(values[0], _FUNCTION_TYPES):
+                return values[0]  # type: ignore[return-value]
+            return None
+        return None
 
     def is_coroutine_function(self, symbol: Symbol) -> bool:
         options = options_of(symbol)
@@ -370,6 +410,28 @@ class FileContext:
         for name, path, line, col in model.chain_locations[1:]:
             related.append(Related(path, Range(line, col, line, col + len(name)), message or f"base class {name}"))
         return related
+
+
+def _is_bare_super(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "super"
+        and not node.args
+        and not node.keywords
+    )
+
+
+# Constructor arguments that decide the types of a mock's children.
+_MOCK_SPEC_KEYWORDS = frozenset({"spec", "spec_set", "wraps", "_spec_class"})
+
+
+def _instance_of(call: ast.Call, callee: Symbol) -> Symbol:
+    """The value a call returns, as far as resolution goes (`bare` when no spec-like argument)."""
+    if callee is None:
+        return None
+    bare = not call.args and not any(k.arg in _MOCK_SPEC_KEYWORDS or k.arg is None for k in call.keywords)
+    return Instance(callee, bare=bare)
 
 
 def _bind_target(bindings: dict[str, list[ast.AST]], target: ast.AST, value: ast.AST) -> None:

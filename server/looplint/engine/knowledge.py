@@ -167,6 +167,8 @@ COROUTINE_METHODS: dict[str, frozenset[str]] = {
     "asyncio.Semaphore": frozenset({"acquire"}),
     "asyncio.BoundedSemaphore": frozenset({"acquire"}),
     "asyncio.Barrier": frozenset({"wait", "reset", "abort"}),
+    # `super().asyncSetUp()` in a subclass: the stdlib hooks are `async def`.
+    "unittest.IsolatedAsyncioTestCase": frozenset({"asyncSetUp", "asyncTearDown"}),
 }
 
 # Mock classes: calling an AsyncMock (or any attribute of one) returns a coroutine.
@@ -174,6 +176,26 @@ ASYNC_MOCK_CLASSES = frozenset({"unittest.mock.AsyncMock", "mock.AsyncMock"})
 SYNC_MOCK_CLASSES = frozenset(
     {"unittest.mock.Mock", "unittest.mock.MagicMock", "mock.Mock", "mock.MagicMock", "unittest.mock.NonCallableMock"}
 )
+
+# The mock's own API: real (sync) methods and attributes, never child mocks.
+MOCK_API_ATTRIBUTES = frozenset(
+    {
+        "reset_mock", "configure_mock", "attach_mock", "mock_add_spec",
+        "return_value", "side_effect", "called", "call_count", "call_args", "call_args_list",
+        "method_calls", "mock_calls", "await_count", "await_args", "await_args_list",
+    }
+)
+# Mock refuses attributes starting with these (they would silently "pass" as child mocks).
+MOCK_ASSERT_PREFIXES = ("assert", "assret", "asert", "aseert", "assrt")
+# Magic methods that are AsyncMocks on an AsyncMock; every other dunder is a sync MagicMock.
+ASYNC_MAGIC_METHODS = frozenset({"__aenter__", "__aexit__", "__anext__"})
+
+
+def is_mock_api_attribute(name: str) -> bool:
+    """Is `name` part of a mock's own API (or a sync magic method) rather than a child mock?"""
+    if name in MOCK_API_ATTRIBUTES or name.startswith(MOCK_ASSERT_PREFIXES) or name.startswith("_mock_"):
+        return True
+    return name.startswith("__") and name.endswith("__") and name not in ASYNC_MAGIC_METHODS
 
 # Functions/constructors returning event loops (a name bound to one is a loop).
 LOOP_FACTORIES = frozenset({"asyncio.new_event_loop", "asyncio.get_event_loop", "asyncio.get_running_loop"})
@@ -233,3 +255,32 @@ ASYNC_ONLY_CONTEXT_MANAGERS = frozenset(
 )
 # Decorators turning an async generator function into an async context manager factory.
 ASYNC_CONTEXT_MANAGER_DECORATORS = frozenset({"contextlib.asynccontextmanager"})
+    "requests.options": None,
+    "requests.Session.get": None,
+    "requests.Session.post": None,
+    "requests.Session.put": None,
+    "requests.Session.patch": None,
+    "requests.Session.delete": None,
+    "requests.Session.head": None,
+    "requests.Session.request": None,
+    "httpx.get": None,
+    "httpx.post": None,
+    "httpx.put": None,
+    "httpx.patch": None,
+    "httpx.delete": None,
+    "httpx.head": None,
+    "httpx.request": None,
+    "httpx.Client.get": None,
+    "httpx.Client.post": None,
+    "httpx.Client.put": None,
+    "httpx.Client.patch": None,
+    "httpx.Client.delete": None,
+    "httpx.Client.request": None,
+    "urllib3.request": None,
+    "subprocess.Popen.wait": None,
+    "subprocess.Popen.communicate": None,
+    "socket.socket.connect": None,
+    "socket.socket.accept": None,
+    "socket.socket.recv": None,
+    "socket.socket.sendall": None,
+    "os.waitpid": None,

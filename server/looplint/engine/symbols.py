@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -40,9 +40,15 @@ class ProjectFunction:
 
 @dataclass(frozen=True, slots=True)
 class Instance:
-    """A module-level or attribute value created by calling `of` (a class or factory)."""
+    """A module-level or attribute value created by calling `of` (a class or factory).
+
+    `bare` is set only when the creating call was seen and has no argument
+    that changes the types of the instance's members (a mock's `spec`,
+    `spec_set`, `wraps`): only then are an AsyncMock's children AsyncMocks.
+    """
 
     of: "Symbol"
+    bare: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ RULE_MODULES = (
     # coroutine misuse
     # pytest-asyncio
     # configuration
+    "co001_unawaited_coroutine_call",
     # anyio
     # work-around anti-patterns
 )
