@@ -20,6 +20,7 @@ RULE_MODULES = (
     "ut005_async_class_or_module_hook",
     "ut006_async_callable_in_sync_cleanup",
     "ut007_assert_raises_async_callable",
+    "ut008_pytest_feature_on_unittest",
     # event-loop management
     # coroutine misuse
     # pytest-asyncio
