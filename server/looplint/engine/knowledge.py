@@ -237,24 +237,6 @@ BLOCKING_CALLS: dict[str, str | None] = {
     "subprocess.check_output": None,
     "socket.create_connection": None,
     "os.system": None,
-}
-
-# Test method prefix of unittest's loader.
-TEST_METHOD_PREFIX = "test"
-
-# Objects usable only with `async with` (no `__enter__`): handing one to
-# TestCase.enterContext fails (UT006).
-ASYNC_ONLY_CONTEXT_MANAGERS = frozenset(
-    {
-        "contextlib.AsyncExitStack",
-        "asyncio.TaskGroup",
-        "asyncio.timeout",
-        "asyncio.timeout_at",
-        "anyio.create_task_group",
-    }
-)
-# Decorators turning an async generator function into an async context manager factory.
-ASYNC_CONTEXT_MANAGER_DECORATORS = frozenset({"contextlib.asynccontextmanager"})
     "requests.options": None,
     "requests.Session.get": None,
     "requests.Session.post": None,
@@ -284,3 +266,81 @@ ASYNC_CONTEXT_MANAGER_DECORATORS = frozenset({"contextlib.asynccontextmanager"})
     "socket.socket.recv": None,
     "socket.socket.sendall": None,
     "os.waitpid": None,
+}
+
+# Coroutine functions with a blocking twin, for code that cannot await (CO001 in a sync test).
+SYNC_EQUIVALENTS: dict[str, str] = {
+    "asyncio.sleep": "time.sleep",
+    "anyio.sleep": "time.sleep",
+    "trio.sleep": "time.sleep",
+}
+
+# unittest assertion methods -> how many leading positional arguments are the
+# values under test (a coroutine there is always truthy / never equal: CO002).
+ASSERTION_VALUE_ARGS: dict[str, int] = {
+    "assertTrue": 1, "assertFalse": 1, "assertIsNone": 1, "assertIsNotNone": 1,
+    "assertEqual": 2, "assertNotEqual": 2, "assertIs": 2, "assertIsNot": 2,
+    "assertIn": 2, "assertNotIn": 2, "assertIsInstance": 1, "assertNotIsInstance": 1,
+    "assertGreater": 2, "assertGreaterEqual": 2, "assertLess": 2, "assertLessEqual": 2,
+    "assertAlmostEqual": 2, "assertNotAlmostEqual": 2, "assertCountEqual": 2,
+    "assertListEqual": 2, "assertTupleEqual": 2, "assertSetEqual": 2, "assertDictEqual": 2,
+    "assertSequenceEqual": 2, "assertMultiLineEqual": 2, "assertRegex": 1, "assertNotRegex": 1,
+    # deprecated aliases (removed in 3.12, still in older suites)
+    "assertEquals": 2, "assertNotEquals": 2, "assert_": 1, "failUnless": 1, "failIf": 1,
+    "failUnlessEqual": 2, "failIfEqual": 2,
+}
+
+# Calls that schedule a coroutine as a task (CO003): a dropped result is a dangling task.
+TASK_FACTORIES = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
+# Methods of an event loop that do the same (`loop.create_task(...)`).
+LOOP_TASK_METHODS = frozenset({"create_task"})
+
+# Mock API: `assert_called*` -> the `assert_awaited*` an AsyncMock check usually means (CO005).
+MOCK_CALLED_TO_AWAITED: dict[str, str] = {
+    "assert_called": "assert_awaited",
+    "assert_called_once": "assert_awaited_once",
+    "assert_called_with": "assert_awaited_with",
+    "assert_called_once_with": "assert_awaited_once_with",
+    "assert_any_call": "assert_any_await",
+    "assert_has_calls": "assert_has_awaits",
+    "assert_not_called": "assert_not_awaited",
+}
+# What `patch()` / `patch.object()` are called (they hand out an AsyncMock for an async target).
+PATCH_FUNCTIONS = frozenset({"unittest.mock.patch", "mock.patch"})
+PATCH_OBJECT_FUNCTIONS = frozenset({"unittest.mock.patch.object", "mock.patch.object"})
+
+# nest_asyncio (AP001) and the calls that run an event loop to completion from sync code.
+NEST_ASYNCIO_MODULES = frozenset({"nest_asyncio", "nest_asyncio2"})
+LOOP_RUNNING_CALLS = frozenset({"asyncio.run", "asyncio.Runner", "anyio.run", "trio.run"})
+LOOP_RUNNING_METHODS = frozenset({"run_until_complete", "run_forever"})
+# Calls that run a callable in another thread (AP002's thread hop), with the
+# position of the callable argument (keyword name for Thread's target).
+THREAD_HOPS: dict[str, int | str] = {
+    "threading.Thread": "target",
+    "asyncio.to_thread": 0,
+    "anyio.to_thread.run_sync": 0,
+}
+THREAD_HOP_METHODS: dict[str, int] = {"submit": 0, "run_in_executor": 1}
+# Where tests give themselves away (AP003): environment sources and the marker text.
+TEST_ENV_SOURCES = frozenset(
+    {"sys.modules", "sys.argv", "os.environ", "os.getenv", "os.environ.get", "inspect.stack",
+     "traceback.extract_stack", "sys._getframe"}
+)
+TEST_ENV_MARKERS = ("pytest", "PYTEST_CURRENT_TEST", "unittest")
+
+# Test method prefix of unittest's loader.
+TEST_METHOD_PREFIX = "test"
+
+# Objects usable only with `async with` (no `__enter__`): handing one to
+# TestCase.enterContext fails (UT006).
+ASYNC_ONLY_CONTEXT_MANAGERS = frozenset(
+    {
+        "contextlib.AsyncExitStack",
+        "asyncio.TaskGroup",
+        "asyncio.timeout",
+        "asyncio.timeout_at",
+        "anyio.create_task_group",
+    }
+)
+# Decorators turning an async generator function into an async context manager factory.
+ASYNC_CONTEXT_MANAGER_DECORATORS = frozenset({"contextlib.asynccontextmanager"})
