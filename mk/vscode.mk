@@ -26,7 +26,7 @@ vscode-build: vscode-deps
 	npm run -s lint
 	npm run -s build
 
-vscode-unit: vscode-deps
+vscode-unit: vscode-build
 	npm run -s test:unit
 
 vscode-package: vscode-deps

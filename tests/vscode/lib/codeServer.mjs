@@ -46,19 +46,20 @@ export class CodeServer {
     return join(this.userData, 'User', 'settings.json');
   }
 
-  /** VS Code watches this file: rewriting it changes the settings of the running window. */
+  /** The settings a new window starts with (a running one does not see later writes). */
   writeUserSettings(settings) {
     this.settings = settings;
     writeFileSync(this.settingsFile, JSON.stringify(settings, null, 2));
   }
 
-  updateUserSettings(changes) {
+  /** `settings` with `changes` applied (an undefined value removes the key). */
+  withChanges(changes) {
     const next = { ...this.settings };
     for (const [key, value] of Object.entries(changes)) {
       if (value === undefined) delete next[key];
       else next[key] = value;
     }
-    this.writeUserSettings(next);
+    return next;
   }
 
   cli(args) {

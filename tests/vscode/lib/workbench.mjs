@@ -51,7 +51,7 @@ export class Workbench {
 
   /** The status bar entry with this accessibility label (the looplint item sets one per state). */
   statusItem(label) {
-    return this.page.locator(`.statusbar [aria-label="${label}"]`);
+    return this.page.locator(`.statusbar .statusbar-item[aria-label="${label}"]`);
   }
 
   async pressEscape() {
@@ -97,18 +97,24 @@ export class Workbench {
     return this.activeEditor().locator('.view-line span span', { hasText: new RegExp(`^${text}$`) }).first();
   }
 
-  /** Whether a squiggle is drawn under `text` (the boxes overlap horizontally on the same line). */
+  /**
+   * Whether a squiggle is drawn under the token `text` in the active editor: their boxes overlap
+   * on the same line. Measured in one pass in the page, since decorations re-render at any time.
+   */
   async squiggleUnder(text) {
-    const box = await this.token(text).boundingBox();
-    if (!box) return false;
-    for (const squiggle of await this.squiggles().all()) {
-      const s = await squiggle.boundingBox();
-      if (!s) continue;
-      const sameLine = s.y < box.y + box.height && s.y + s.height > box.y;
-      const overlaps = s.x < box.x + box.width - 1 && s.x + s.width > box.x + 1;
-      if (sameLine && overlaps) return true;
-    }
-    return false;
+    return this.activeEditor().evaluate(
+      (editor, { text, selector }) => {
+        const tokens = [...editor.querySelectorAll('.view-line span span')].filter((s) => s.textContent === text);
+        const squiggles = [...editor.querySelectorAll(selector)].map((e) => e.getBoundingClientRect());
+        return tokens.some((token) => {
+          const t = token.getBoundingClientRect();
+          return squiggles.some(
+            (s) => s.top < t.bottom && s.bottom > t.top && s.left < t.right - 1 && s.right > t.left + 1,
+          );
+        });
+      },
+      { text, selector: SQUIGGLES },
+    );
   }
 
   async waitFor(predicate, { timeout = 30_000, what = 'condition' } = {}) {
@@ -142,21 +148,48 @@ export class Workbench {
     return this.page.locator('.monaco-hover:not(.hidden)').first().innerText();
   }
 
-  /** Puts the cursor on `locator`, opens the quick fixes (Ctrl+.) and picks the one matching `title`. */
+  /**
+   * Puts the cursor on `locator`, opens the quick fixes (Ctrl+.), moves to the one whose title
+   * matches `title` with the arrow keys and applies it with Enter. Returns the titles offered.
+   */
   async applyQuickFix(locator, title) {
     await locator.click();
-    await this.page.mouse.move(0, 0);
     await this.page.keyboard.press('Control+.');
     const menu = this.page.locator('.action-widget');
     await menu.waitFor({ timeout: 15_000 });
-    const items = await menu.locator('.monaco-list-row').allInnerTexts();
-    const item = menu.locator('.monaco-list-row', { hasText: title }).first();
-    await item.waitFor({ timeout: 5_000 }).catch(() => {
-      throw new Error(`no quick fix matching ${title}; offered: ${JSON.stringify(items)}`);
-    });
-    await item.click();
+    const rows = menu.locator('.monaco-list-row.action');
+    await rows.first().waitFor();
+    const offered = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    if (!offered.some((t) => title.test(t))) {
+      await this.pressEscape();
+      throw new Error(`no quick fix matching ${title}; offered: ${JSON.stringify(offered)}`);
+    }
+    for (let i = 0; i <= offered.length; i++) {
+      const focused = (await menu.locator('.monaco-list-row.focused').getAttribute('aria-label')) ?? '';
+      if (title.test(focused)) break;
+      await this.page.keyboard.press('ArrowDown');
+    }
+    await this.page.keyboard.press('Enter');
     await menu.waitFor({ state: 'hidden' });
-    return items;
+    return offered;
+  }
+
+  /**
+   * Replaces the user settings through VS Code's own settings.json editor, as a user would (VS
+   * Code in code-server does not notice changes made to that file behind its back), then closes
+   * that editor again.
+   */
+  async editUserSettings(settings) {
+    await this.runCommand('Preferences: Open User Settings (JSON)');
+    await this.page.locator('.tab.active[data-resource-name="settings.json"]').waitFor({ timeout: 20_000 });
+    await this.activeEditor().locator('.view-lines').click();
+    await this.page.keyboard.press('Control+A');
+    // One line, inserted in one go: no auto-closing brackets or auto-indent get in the way.
+    await this.page.keyboard.insertText(JSON.stringify(settings));
+    await this.save();
+    await this.page.locator('.tab.active.dirty').waitFor({ state: 'detached', timeout: 10_000 });
+    await this.page.keyboard.press('Control+W');
+    await this.page.locator('.tab.active[data-resource-name="settings.json"]').waitFor({ state: 'detached' });
   }
 
   /** Types at the end of the active document (so that it becomes dirty). */
