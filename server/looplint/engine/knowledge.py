@@ -217,8 +217,40 @@ LOOP_BOUND_CLASSES = frozenset(
         "redis.asyncio.Redis",
         "redis.asyncio.from_url",
         "asyncpg.create_pool",
+        "httpx.AsyncClient",
+        "aiohttp.TCPConnector",
     }
 )
+
+# What a call that returns an event loop gives (LP001-LP007): the thread's
+# current loop ("current"; inside a running loop that is the running one),
+# the running loop ("running"), or a loop nobody else owns ("new").
+LOOP_FACTORY_KINDS: dict[str, str] = {
+    "asyncio.get_event_loop": "current",
+    "asyncio.get_event_loop_policy.get_event_loop": "current",
+    "asyncio.get_running_loop": "running",
+    "asyncio.new_event_loop": "new",
+    "asyncio.get_event_loop_policy.new_event_loop": "new",
+    "asyncio.SelectorEventLoop": "new",
+    "asyncio.ProactorEventLoop": "new",
+    "asyncio.DefaultEventLoopPolicy.new_event_loop": "new",
+    "uvloop.new_event_loop": "new",
+    "uvloop.Loop": "new",
+}
+
+# Loop-bound objects that bind to a loop when they are created, so even one
+# use from another loop fails (LP006); the other LOOP_BOUND_CLASSES bind on
+# first use (asyncio primitives on 3.10+: on the first contended wait).
+LOOP_BOUND_AT_CREATION = frozenset({"asyncio.Future"})
+# Loop methods whose result belongs to that loop from the start (LP006).
+LOOP_BOUND_LOOP_METHODS = frozenset({"create_future", "create_task"})
+
+# The event-loop policy API (LP008): deprecated in Python 3.14, removal planned
+# for 3.16 (python/cpython#127949). Classes are matched by the suffix below.
+EVENT_LOOP_POLICY_CALLS = frozenset(
+    {"asyncio.set_event_loop_policy", "asyncio.get_event_loop_policy", "uvloop.install"}
+)
+EVENT_LOOP_POLICY_CLASS_SUFFIX = "EventLoopPolicy"
 
 # Blocking calls inside async code (CO004), with the async replacement when one is safe.
 BLOCKING_CALLS: dict[str, str | None] = {

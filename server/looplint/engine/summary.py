@@ -82,6 +82,12 @@ class FunctionSummary:
     calls_asyncio_run: bool = False  # direct asyncio.run/Runner/run_until_complete in the body
     params: tuple[str, ...] = ()
     is_async_generator: bool = False  # async def with yield: calling it gives an async generator
+    sets_event_loop: bool = False  # calls set_event_loop(<not None>): code that installs its own current loop
+    # Calls named `run` (asyncio.run, anyio.run, ...) that a sync body makes on
+    # every path (not under if/for/while/except, not in nested defs or lambdas):
+    # (callee as written, line, byte column); qualify through the module's imports.
+    unconditional_runs: tuple[tuple[str, int, int], ...] = ()
+    thin_run_wrapper: str | None = None  # the body is only `return <run call>(<this parameter>)`
 
 
 @dataclass(slots=True)
@@ -298,12 +304,17 @@ def _analyse_sync_body(node: ast.FunctionDef, summary: FunctionSummary) -> None:
     """
     has_nested = any(isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) for stmt in node.body)
     nested_async: set[str] = set()
+    calls_run = False
     for sub in ast.walk(node):
         if isinstance(sub, ast.Call):
             name = dotted_name(sub.func)
             if name is None:
                 continue
             last = name.rpartition(".")[2]
+            if last == "run":
+                calls_run = True
+            elif last == "set_event_loop" and sub.args and not _is_none(sub.args[0]):
+                summary.sets_event_loop = True
             if last in LOOP_RUNNER_ATTRS or name in LOOP_RUNNER_FUNCS or last == "async_to_sync":
                 summary.runs_coroutines = True
                 if name in ("asyncio.run", "asyncio.Runner") or last in LOOP_RUNNER_ATTRS:
@@ -317,6 +328,81 @@ def _analyse_sync_body(node: ast.FunctionDef, summary: FunctionSummary) -> None:
             if isinstance(sub, ast.Return) and isinstance(sub.value, ast.Name) and sub.value.id in nested_async:
                 summary.returns_async_wrapper = True
                 break
+    if calls_run:
+        _record_unconditional_runs(node, summary)
+
+
+def _may_leave(stmt: ast.stmt) -> bool:
+    """Does a compound statement contain a return/raise (outside nested defs)?"""
+    stack: list[ast.AST] = [stmt]
+    while stack:
+        sub = stack.pop()
+        if isinstance(sub, (ast.Return, ast.Raise)):
+            return True
+        if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        stack.extend(ast.iter_child_nodes(sub))
+    return False
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _record_unconditional_runs(node: ast.FunctionDef, summary: FunctionSummary) -> None:
+    """Find the `...run(...)` calls made on every path through a sync body (LP001's helper case).
+
+    A call under `if`/`for`/`while`/`except` may be the branch taken only when
+    no loop is running (the `is_running()` dodge), and one in a nested def or
+    lambda may run in another thread: neither is recorded.
+    """
+    runs: list[tuple[str, int, int]] = []
+    pending: list[ast.AST] = []
+
+    def collect(body: list[ast.stmt]) -> bool:
+        """Queue the unconditional statements; False once a branch may leave early."""
+        for stmt in body:
+            if isinstance(stmt, (ast.With, ast.AsyncWith)):
+                pending.extend(item.context_expr for item in stmt.items)
+                if not collect(stmt.body):
+                    return False
+            elif isinstance(stmt, ast.Try) and not stmt.handlers:
+                if not collect(stmt.body) or not collect(stmt.finalbody):
+                    return False
+            elif isinstance(stmt, (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return)):
+                pending.append(stmt)
+            elif _may_leave(stmt):
+                # `if loop.is_running(): return ...` guards what follows.
+                return False
+        return True
+
+    collect(node.body)
+    while pending:
+        sub = pending.pop()
+        if isinstance(sub, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(sub, ast.Call):
+            name = dotted_name(sub.func)
+            if name is not None and name.rpartition(".")[2] == "run":
+                runs.append((name, sub.lineno, sub.col_offset))
+        pending.extend(ast.iter_child_nodes(sub))
+    summary.unconditional_runs = tuple(sorted(runs, key=lambda r: (r[1], r[2])))
+    body = node.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(
+        body[0].value.value, str
+    ):
+        body = body[1:]  # docstring
+    if len(body) == 1 and isinstance(body[0], ast.Return):
+        call = body[0].value
+        if (
+            isinstance(call, ast.Call)
+            and (dotted_name(call.func) or "").rpartition(".")[2] == "run"
+            and len(call.args) == 1
+            and not call.keywords
+            and isinstance(call.args[0], ast.Name)
+            and call.args[0].id in summary.params
+        ):
+            summary.thin_run_wrapper = call.args[0].id
 
 
 def _char(source: "Source | None", line: int, byte_col: int) -> int:

@@ -21,11 +21,13 @@ RULE_MODULES = (
     "ut006_async_callable_in_sync_cleanup",
     "ut007_assert_raises_async_callable",
     "ut008_pytest_feature_on_unittest",
+    "ut009_asyncio_run_in_sync_hook_of_isolated_case",
     # event-loop management
+    "lp001_asyncio_run_in_running_loop",
     # coroutine misuse
+    "co001_unawaited_coroutine_call",
     # pytest-asyncio
     # configuration
-    "co001_unawaited_coroutine_call",
     # anyio
     # work-around anti-patterns
 )
