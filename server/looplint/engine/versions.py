@@ -796,7 +796,7 @@ def _requirements_decls(path: Path, seen: set[Path], depth: int = 0) -> list[_De
             continue
         m = re.match(r"^(-r|--requirement|-c|--constraint)(?:\s+|=)(\S+)", line)
         if m:
-            out.extend(_requirements_decls((path.parent / m.group(2)), seen, depth + 1))
+            out.extend(_requirements_decls(Path(os.path.normpath(path.parent / m.group(2))), seen, depth + 1))
             continue
         m = re.match(r"^(-e|--editable)\s+(\S+)", line)
         if m:
@@ -866,7 +866,7 @@ def _ini_decls(path: Path, kind: str) -> tuple[list[_Decl], list[_Decl]]:
                     continue  # substitutions
                 m = re.match(r"^(-r|--requirement|-c|--constraint)\s*(\S+)", s)
                 if m:
-                    decls.extend(_requirements_decls(path.parent / m.group(2), set()))
+                    decls.extend(_requirements_decls(Path(os.path.normpath(path.parent / m.group(2))), set()))
                     continue
                 r = _parse_requirement(s)
                 if r:
