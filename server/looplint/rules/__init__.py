@@ -24,7 +24,6 @@ RULE_MODULES = (
     "ut009_asyncio_run_in_sync_hook_of_isolated_case",
     # event-loop management
     "lp001_asyncio_run_in_running_loop",
-    "lp001_asyncio_run_in_running_loop",
     # coroutine misuse
     "co001_unawaited_coroutine_call",
     # pytest-asyncio
