@@ -26,6 +26,7 @@ RULE_MODULES = (
     "lp001_asyncio_run_in_running_loop",
     # coroutine misuse
     "co001_unawaited_coroutine_call",
+    "co002_coroutine_used_as_value_in_assertion",
     # pytest-asyncio
     # configuration
     # anyio
