@@ -125,6 +125,11 @@ def load_settings(config_path: Path, known_codes: Iterable[str]) -> Settings:
         text = config_path.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(config_path, 1, "(file)", f"cannot read: {exc}") from None
+    return parse_settings_text(config_path, text, known_codes)
+
+
+def parse_settings_text(config_path: Path, text: str, known_codes: Iterable[str]) -> Settings:
+    """`load_settings` for a text that is not (yet) on disk, e.g. an unsaved editor buffer."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

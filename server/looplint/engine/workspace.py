@@ -34,12 +34,15 @@ class Overrides:
     async_test_decorators: tuple[str, ...] = ()
     python_version: str | None = None
     enabled: bool = True
+    # Editors replace the project's ignore list (like `select`); the CLI's --ignore extends it.
+    replace_ignore: bool = False
 
     def apply(self, settings: Settings) -> Settings:
         select = self.select if self.select is not None else settings.select
+        base_ignore = () if self.replace_ignore else tuple(settings.ignore)
         return settings.with_overrides(
             select=tuple(select) + tuple(self.extend_select),
-            ignore=tuple(settings.ignore) + tuple(self.ignore),
+            ignore=base_ignore + tuple(self.ignore),
             severity={**settings.severity, **self.severity},
             async_test_bases=tuple(settings.async_test_bases) + tuple(self.async_test_bases),
             async_test_decorators=tuple(settings.async_test_decorators) + tuple(self.async_test_decorators),
@@ -55,11 +58,17 @@ class Engine:
         *,
         overrides: Overrides | None = None,
         config_file: Path | None = None,
+        lenient_config: bool = False,
     ):
         self.rules = list(rules) if rules is not None else all_rules()
         self.rules_by_code = {rule.code: rule for rule in self.rules}
         self.overrides = overrides or Overrides()
         self.config_file = config_file.resolve() if config_file else None
+        # A long-running front end (the language server) must keep working while a
+        # `[tool.looplint]` table is broken: lenient engines record the error (see
+        # `config_error`) and use the defaults (plus overrides) for that project.
+        self.lenient_config = lenient_config
+        self._config_errors: dict[Path, ConfigError] = {}
         self._projects: dict[Path, Project] = {}
         self._checkers: dict[Path, Checker] = {}
         self._lock = threading.RLock()
@@ -79,8 +88,21 @@ class Engine:
     def _load_settings(self, root: Path) -> Settings:
         codes = self.rules_by_code.keys()
         config = self.config_file or root / "pyproject.toml"
-        settings = load_settings(config, codes) if config.is_file() else Settings()
+        try:
+            settings = load_settings(config, codes) if config.is_file() else Settings()
+        except ConfigError as exc:
+            if not self.lenient_config:
+                raise
+            self._config_errors[root] = exc
+            settings = Settings(config_path=config)
+        else:
+            self._config_errors.pop(root, None)
         return self.overrides.apply(settings)
+
+    def config_error(self, root: Path) -> ConfigError | None:
+        """The configuration error of a project root (lenient engines only; None when the config is fine)."""
+        with self._lock:
+            return self._config_errors.get(root)
 
     def reload_settings(self, root: Path | None = None) -> None:
         """Re-read configuration (after a config file or the editor settings changed)."""

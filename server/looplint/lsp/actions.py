@@ -1,0 +1,93 @@
+"""Code actions: a diagnostic's fix, "suppress on this line", fix all.
+
+Fixes are rebuilt from `Diagnostic.data` each time (see `convert`); the text
+edits come from the engine, which diffs the fixed text into minimal edits.
+The functions that build edits run on the analysis thread.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+from pathlib import Path
+
+from ..engine.edits import diff_edits
+from ..engine.fixer import attach_fixes
+from ..engine.model import Diagnostic, Edit, Range
+from ..engine.suppression import Suppressions, add_suppression
+from ..engine.source import Source
+from .analysis import Analyzer
+
+log = logging.getLogger("looplint.lsp")
+
+QUICKFIX = "quickfix"
+FIX_ALL = "source.fixAll.looplint"
+
+
+def kind_wanted(only: list[str] | None, kind: str) -> bool:
+    """Does the client's `context.only` ask for actions of `kind` (or a parent kind of it)?"""
+    if not only:
+        return True
+    return any(kind == wanted or kind.startswith(wanted + ".") for wanted in only)
+
+
+def explicitly_wanted(only: list[str] | None, kind: str) -> bool:
+    return bool(only) and kind_wanted(only, kind)
+
+
+def build_fix(analyzer: Analyzer, text: str, diagnostic: Diagnostic) -> list[Edit] | None:
+    """The edits of one diagnostic's fix on `text`, or None when it cannot be built."""
+    if diagnostic.code not in analyzer.rules_by_code or not diagnostic.fix_applicability:
+        return None
+    try:
+        attach_fixes(text, [diagnostic], analyzer.rules_by_code)
+    except Exception:  # data from the client that the rule cannot use (edited, foreign, garbage)
+        log.warning("the %s fix failed on data %r", diagnostic.code, diagnostic.data, exc_info=True)
+        return None
+    return list(diagnostic.fix.edits) if diagnostic.fix else None
+
+
+def build_fix_all(analyzer: Analyzer, path: Path, text: str, *, unsafe: bool) -> list[Edit]:
+    """Edits applying every applicable fix of the file (safe ones; unsafe too when asked)."""
+    folder = analyzer.folder_for(path)
+    if not folder.settings.enable:
+        return []
+    engine = folder.engine
+    project = engine.project_for(path)
+    try:
+        outcome = engine.fix_file_text(path, text, unsafe=unsafe)
+    finally:
+        # Linting the intermediate texts recorded their summaries: back to the buffer.
+        project.set_overlay(path, text)
+    return diff_edits(text, outcome.text) if outcome.text != text else []
+
+
+def suppression_edit(text: str, line1: int, code: str) -> Edit | None:
+    """The edit adding `code` to the line's `# looplint: ignore[...]` comment (or a new one)."""
+    source = Source(text)
+    lines = source.lines
+    if not 1 <= line1 <= len(lines):
+        return None
+    old = lines[line1 - 1]
+    new = add_suppression(old, code)
+    if new == old:
+        return None  # a bare `# looplint: ignore` already covers it
+    stripped = old.rstrip()
+    if stripped.endswith("\\") or '"""' in old or "'''" in old:
+        # A continuation line or an open triple-quoted string: a comment may change the
+        # code or a string. Offer the action only if the result still means the same.
+        new_text = text[: source.offset(line1, 0)] + new + text[source.offset(line1, len(old)) :]
+        try:
+            ast.parse(new_text)
+        except (SyntaxError, ValueError):
+            return None
+        if code not in Suppressions.parse(Source(new_text)).by_line.get(line1, set()):
+            return None
+    prefix = 0
+    limit = min(len(old), len(new))
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    return Edit(Range(line1, prefix, line1, len(old) - suffix), new[prefix : len(new) - suffix])

@@ -1,0 +1,69 @@
+"""Our LSP protocol: pygls' with two changes.
+
+1. Text synchronisation goes to the server's own document store (see
+   `documents`), not to pygls' workspace documents, whose line splitting
+   differs from the LSP's.
+2. A request whose parameters cannot be read (wrong types, missing fields)
+   gets a JSON-RPC `InvalidParams` error answer. pygls logs such a message
+   and drops it, which leaves the client waiting forever.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
+
+log = logging.getLogger("looplint.lsp")
+
+
+class _Answered:
+    """Stands for a request that already got its error answer."""
+
+    jsonrpc = "2.0"
+
+
+ANSWERED = _Answered()
+
+
+class LooplintProtocol(LanguageServerProtocol):
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
+
+    def structure_message(self, data: dict[str, Any]):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if isinstance(data, dict) and "method" in data and data.get("id") is not None:
+                method = data.get("method")
+                log.warning("invalid parameters for %s (request %s): %s", method, data.get("id"), exc.__cause__ or exc)
+                error = JsonRpcInvalidParams(f"invalid parameters for {method}: {_first_line(exc.__cause__)}")
+                self._send_response(data["id"], error=error.to_response_error())
+                return ANSWERED
+            raise
+
+    def handle_message(self, message):
+        if message is ANSWERED:
+            return
+        super().handle_message(message)
+
+
+def _first_line(exc: BaseException | None) -> str:
+    text = str(exc or "malformed")
+    return text.splitlines()[0] if text else "malformed"
