@@ -24,6 +24,7 @@ RULE_MODULES = (
     "ut009_asyncio_run_in_sync_hook_of_isolated_case",
     # event-loop management
     "lp001_asyncio_run_in_running_loop",
+    "lp002_run_until_complete_in_running_loop",
     # coroutine misuse
     "co001_unawaited_coroutine_call",
     "co002_coroutine_used_as_value_in_assertion",

@@ -181,21 +181,45 @@ def _parse_version(value) -> tuple[int, int] | None:
 
 
 def _detected_python(ctx: FileContext) -> tuple[int, int] | None:
+    info = getattr(project_versions(ctx), "python", None)
+    if info is None:
+        return None
+    exact = getattr(info, "exact", None)
+    if exact:
+        return _parse_version(exact)
+    if getattr(info, "kind", "") in ("python-version-file", "override", "interpreter"):
+        return _parse_version(getattr(info, "spec", None))
+    return None  # a requires-python range: several versions, word the message for all
+
+
+def project_versions(ctx: FileContext):
+    """`looplint.engine.versions.detect_versions(root)` when that module exists (None otherwise or on error)."""
+    if "_loops.versions" not in ctx.state:
+        found = None
+        try:
+            from ..engine import versions  # optional: absent in older engines
+        except ImportError:
+            versions = None
+        detect = getattr(versions, "detect_versions", None)
+        if detect is not None:
+            try:
+                found = detect(ctx.project.root)
+            except Exception:  # a detection problem must never break checking
+                found = None
+        ctx.state["_loops.versions"] = found
+    return ctx.state["_loops.versions"]
+
+
+def pytest_asyncio_at_least(ctx: FileContext, version: str) -> bool | None:
+    """Does the project certainly use pytest-asyncio >= version (True), certainly not (False), or unknown (None)?"""
+    info = getattr(project_versions(ctx), "pytest_asyncio", None)
+    satisfies = getattr(info, "satisfies", None)
+    if satisfies is None:
+        return None
     try:
-        from ..engine import versions  # written by another part of the engine; optional here
-    except ImportError:
+        return satisfies(f">={version}")
+    except Exception:
         return None
-    detect = getattr(versions, "detect_versions", None)
-    if detect is None:
-        return None
-    try:
-        found = detect(ctx.project.root)
-    except Exception:  # a detection problem must never break checking
-        return None
-    value = getattr(found, "python", None)
-    if value is None and isinstance(found, dict):
-        value = found.get("python")
-    return _parse_version(value)
 
 
 # -- the enclosing function's role ------------------------------------------------------
