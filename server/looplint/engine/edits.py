@@ -78,4 +78,9 @@ def edits_overlap(a: list[Edit], b: list[Edit]) -> bool:
                 continue
             if x.range.overlaps(y.range) or x.range == y.range:
                 return True
+            # An insertion where another edit starts: the order of the two is
+            # ambiguous (both fixes may insert the same text there), so they
+            # go to different rounds.
+            if (x.range.line, x.range.col) == (y.range.line, y.range.col):
+                return True
     return False
