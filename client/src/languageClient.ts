@@ -18,6 +18,14 @@ export function createLanguageClient(
     traceOutputChannel: log,
     // Errors are in the status bar and in one notification of our own; no pop-up of the channel.
     revealOutputChannelOn: RevealOutputChannelOn.Never,
+    middleware: {
+      workspace: {
+        // A launch setting change restarts the server; meanwhile the old client must not try to
+        // forward that change (vscode-languageclient would try to start it again and log errors).
+        didChangeConfiguration: (sections, next) => (client.isRunning() ? next(sections) : Promise.resolve()),
+      },
+    },
   };
-  return new LanguageClient(CLIENT_ID, 'looplint', serverOptions, clientOptions);
+  const client = new LanguageClient(CLIENT_ID, 'looplint', serverOptions, clientOptions);
+  return client;
 }

@@ -73,6 +73,10 @@ describe('looplint in VS Code (code-server)', { timeout: 600_000 }, () => {
     }
     if (server) {
       await server.stop();
+      // Stopping VS Code must not leave a language server behind.
+      await new Promise((r) => setTimeout(r, 2000));
+      const leftover = serverProcesses(server.extensions);
+      assert.deepEqual(leftover, [], 'no server process left after code-server stopped');
       copyFileSync(server.logFile, join(ARTIFACTS, 'code-server.log'));
       // The extension's own log channel, for reading after a failure.
       for (const log of findFiles(join(server.userData, 'logs'), (name) => /looplint/i.test(name))) {
@@ -196,10 +200,54 @@ describe('looplint in VS Code (code-server)', { timeout: 600_000 }, () => {
     await wb.screenshot('fix-all-command');
   });
 
+  it('Restart Server replaces the server process, leaving no other behind', async () => {
+    const before = serverProcesses(server.extensions);
+    assert.equal(before.length, 1, `one server before: ${JSON.stringify(before)}`);
+    await wb.runCommand('looplint: Restart Server');
+    await wb.waitFor(
+      async () => {
+        const now = serverProcesses(server.extensions);
+        return now.length === 1 && now[0] !== before[0] && (await wb.statusItem('looplint server ready').isVisible());
+      },
+      { what: 'a single new server process, ready' },
+    );
+  });
+
+  it('says which setting to fix when the interpreter is unusable, and recovers once it is fixed', async () => {
+    await changeSettings({ 'looplint.interpreter': '/nonexistent/bin/python3' });
+    await wb.statusItem('looplint server failed').waitFor({ timeout: 30_000 });
+    const toast = wb.page.locator('.notification-toast', { hasText: '/nonexistent/bin/python3' });
+    await toast.waitFor({ timeout: 15_000 });
+    const message = await toast.innerText();
+    assert.match(message, /looplint\.interpreter is set to "\/nonexistent\/bin\/python3"/);
+    assert.match(message, /Open Settings/);
+    await wb.screenshot('bad-interpreter');
+    await wb.waitFor(() => serverProcesses(server.extensions).length === 0, { what: 'the old server process to end', timeout: 10_000 });
+
+    await changeSettings({ 'looplint.interpreter': undefined });
+    await wb.statusItem('looplint server ready').waitFor({ timeout: 60_000 });
+    await wb.openFile('tests/test_after_restart.py');
+    await wb.waitFor(() => wb.squiggleUnder('test_seen_by_the_new_server'), { what: 'diagnostics from the restarted server' });
+  });
+
   it('kept the server up throughout', async () => {
     assert.ok(await wb.statusItem('looplint server ready').isVisible());
   });
 });
+
+/** PIDs of looplint servers started from the extension installed under `extensionsDir`. */
+function serverProcesses(extensionsDir) {
+  const launcher = join(extensionsDir, 'looplint.looplint-0.1.0', 'bundled', 'tool', 'launch.py');
+  return readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(launcher);
+      } catch {
+        return false; // gone meanwhile
+      }
+    });
+}
 
 function findFiles(dir, match, out = []) {
   if (!existsSync(dir)) return out;
