@@ -279,8 +279,9 @@ def _function_summary(node: ast.FunctionDef | ast.AsyncFunctionDef, source: "Sou
     return summary
 
 
-# Words that must occur in a file for any of its sync functions to run coroutines.
-_RUNNER_WORDS = ("run_until_complete", "run_forever", "run(", "Runner", "async_to_sync")
+# Words that must occur in a file for any of its sync functions to run coroutines
+# (or to install a current loop: `sets_event_loop`).
+_RUNNER_WORDS = ("run_until_complete", "run_forever", "run(", "Runner", "async_to_sync", "set_event_loop")
 
 
 def contains_yield(function: ast.AST) -> bool:

@@ -25,6 +25,8 @@ RULE_MODULES = (
     # event-loop management
     "lp001_asyncio_run_in_running_loop",
     "lp002_run_until_complete_in_running_loop",
+    "lp003_get_event_loop_in_sync_context",
+    "lp005_loop_at_class_or_module_level",
     # coroutine misuse
     "co001_unawaited_coroutine_call",
     "co002_coroutine_used_as_value_in_assertion",
