@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 import libcst as cst
 
@@ -428,14 +429,16 @@ def _unsafe_reasons(ctx: FileContext, cls: ast.ClassDef, node: ast.AsyncFunction
 
 
 def _called_elsewhere(ctx: FileContext, hook: ast.AsyncFunctionDef) -> bool:
-    """Any `<x>.setUp` reference in the file other than `super().setUp()` inside the hook itself."""
-    own = {id(n) for n in walk_body(hook)}
-    for sub in ast.walk(ctx.tree):
-        if isinstance(sub, ast.Attribute) and sub.attr == hook.name:
-            if id(sub) in own and _is_super_call(sub.value):
-                continue
-            return True
-    return False
+    """Any `.setUp` in the file besides the `super().setUp()` calls inside the hook itself.
+
+    Counted on the text (comments and strings included: that only makes the
+    fix "unsafe" more often) rather than by walking the whole tree again.
+    """
+    mentions = len(re.findall(rf"\.\s*{hook.name}\b", ctx.source.text))
+    own = sum(
+        1 for n in walk_body(hook) if isinstance(n, ast.Attribute) and n.attr == hook.name and _is_super_call(n.value)
+    )
+    return mentions > own
 
 
 def _calls_super_hook(hook: ast.AsyncFunctionDef) -> bool:

@@ -98,7 +98,12 @@ class PytestFeatureOnUnittest(Rule):
                 values = item.value.elts if isinstance(item.value, (ast.List, ast.Tuple)) else [item.value]
                 for value in values:
                     self._check_mark(value, None, node, kind, ctx, removable=False)
-        analysable = class_is_analysable(ctx, node)
+        # Class decorators such as mock.patch inject arguments into every test:
+        # only pytest marks leave the parameters unexplained.
+        analysable = class_is_analysable(ctx, node) and all(
+            (ctx.qualify(d.func if isinstance(d, ast.Call) else d) or "").startswith("pytest.mark.")
+            for d in node.decorator_list
+        )
         used = _usefixtures_names(node, ctx)
         for item in node.body:
             if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -389,6 +394,17 @@ class PytestFeatureOnUnittest(Rule):
                 "        pass\n"
             ),
             why="decorators that inject arguments",
+        ),
+        Valid(
+            source=(
+                "import unittest\n"
+                "from unittest import mock\n\n"
+                "@mock.patch('os.getcwd')\n"
+                "class T(unittest.TestCase):\n"
+                "    def test_patched(self, getcwd):\n"
+                "        pass\n"
+            ),
+            why="a class-level patch injects the argument into every test",
         ),
         Valid(
             source=(
