@@ -26,6 +26,7 @@ RULE_MODULES = (
     "lp001_asyncio_run_in_running_loop",
     "lp002_run_until_complete_in_running_loop",
     "lp003_get_event_loop_in_sync_context",
+    "lp004_unclosed_new_event_loop",
     "lp005_loop_at_class_or_module_level",
     # coroutine misuse
     "co001_unawaited_coroutine_call",
