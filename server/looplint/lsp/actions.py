@@ -47,7 +47,7 @@ def build_fix(analyzer: Analyzer, text: str, diagnostic: Diagnostic) -> list[Edi
     return list(diagnostic.fix.edits) if diagnostic.fix else None
 
 
-def build_fix_all(analyzer: Analyzer, path: Path, text: str, *, unsafe: bool) -> list[Edit]:
+def build_fix_all(analyzer: Analyzer, path: Path, text: str, unsafe: bool) -> list[Edit]:
     """Edits applying every applicable fix of the file (safe ones; unsafe too when asked)."""
     folder = analyzer.folder_for(path)
     if not folder.settings.enable:

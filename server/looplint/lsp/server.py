@@ -78,6 +78,11 @@ def _cap(obj: Any, dotted: str) -> Any:
     return obj
 
 
+def _value(item: Any) -> str:
+    """The string of an lsprotocol string enum (str() of one gives its name) or of a plain string."""
+    return str(getattr(item, "value", item))
+
+
 def uri_to_path(uri: str) -> Path | None:
     parsed = urlparse(uri)
     if parsed.scheme != "file":
@@ -225,7 +230,7 @@ class LooplintServer(LanguageServer):
             except Exception as exc:
                 log.warning("workspace/configuration failed: %s", exc)
                 answer = None
-            if isinstance(answer, list) and len(answer) == len(items):
+            if isinstance(answer, (list, tuple)) and len(answer) == len(items):
                 raw_global = answer[0] if answer[0] is not None else raw_global
                 raw_folders = list(answer[1:])
         # The initializationOptions are the baseline; what the editor says now goes on top.
@@ -724,7 +729,7 @@ async def _code_actions(ls: LooplintServer, params: types.CodeActionParams) -> l
     if state is None or state.check_path is None or not is_python(state.check_path, state.doc.language_id):
         return None
     doc = state.doc
-    only = [str(k) for k in params.context.only] if params.context.only else None
+    only = [_value(k) for k in params.context.only] if params.context.only else None
     resolve = "edit" in (_cap(ls.caps, "text_document.code_action.resolve_support.properties") or [])
     document_changes = ls.supports("workspace.workspace_edit.document_changes")
     actions: list[types.CodeAction] = []
@@ -787,8 +792,9 @@ async def _code_actions(ls: LooplintServer, params: types.CodeActionParams) -> l
                 data={"action": "fixAll", "uri": doc.uri, "version": doc.version, "unsafe": unsafe},
             )
             if not resolve or not applicable:
-                edits = await ls.run(prio.INTERACTIVE, act.build_fix_all, ls.analyzer, state.check_path, snapshot.text,
-                                     unsafe=unsafe) if applicable else []
+                edits = await ls.run(
+                    prio.INTERACTIVE, act.build_fix_all, ls.analyzer, state.check_path, snapshot.text, unsafe
+                ) if applicable else []
                 if edits:
                     action.edit = workspace_edit(snapshot, edits, document_changes=document_changes)
                     actions.append(action)
@@ -825,8 +831,7 @@ async def _resolve_action(ls: LooplintServer, action: types.CodeAction) -> types
         edits = await ls.run(prio.INTERACTIVE, act.build_fix, ls.analyzer, snapshot.text, diagnostic)
     else:
         edits = await ls.run(
-            prio.INTERACTIVE, act.build_fix_all, ls.analyzer, state.check_path, snapshot.text,
-            unsafe=bool(data.get("unsafe")),
+            prio.INTERACTIVE, act.build_fix_all, ls.analyzer, state.check_path, snapshot.text, bool(data.get("unsafe"))
         )
     if doc.version != snapshot.version:
         raise JsonRpcException(code=CONTENT_MODIFIED, message="looplint: the document changed while the fix was built")
@@ -845,7 +850,7 @@ async def _hover(ls: LooplintServer, params: types.HoverParams) -> types.Hover |
         return None
     doc = state.doc
     line1, col = doc.engine_position(params.position)
-    markdown = "markdown" in [str(k) for k in (_cap(ls.caps, "text_document.hover.content_format") or ["markdown"])]
+    markdown = "markdown" in [_value(k) for k in (_cap(ls.caps, "text_document.hover.content_format") or ["markdown"])]
     kind = types.MarkupKind.Markdown if markdown else types.MarkupKind.PlainText
 
     found = code_in_suppression(doc.line_text(line1), col)
