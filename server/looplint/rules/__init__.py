@@ -28,6 +28,7 @@ RULE_MODULES = (
     "lp003_get_event_loop_in_sync_context",
     "lp004_unclosed_new_event_loop",
     "lp005_loop_at_class_or_module_level",
+    "lp006_loop_bound_object_shared_across_loops",
     # coroutine misuse
     "co001_unawaited_coroutine_call",
     "co002_coroutine_used_as_value_in_assertion",
