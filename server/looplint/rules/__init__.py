@@ -29,6 +29,7 @@ RULE_MODULES = (
     "lp004_unclosed_new_event_loop",
     "lp005_loop_at_class_or_module_level",
     "lp006_loop_bound_object_shared_across_loops",
+    "lp007_test_closes_or_unsets_loop",
     # coroutine misuse
     "co001_unawaited_coroutine_call",
     "co002_coroutine_used_as_value_in_assertion",
