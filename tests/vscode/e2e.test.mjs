@@ -200,6 +200,20 @@ describe('looplint in VS Code (code-server)', { timeout: 600_000 }, () => {
     await wb.screenshot('fix-all-command');
   });
 
+  it('reports configuration errors inside pyproject.toml, which is no Python file', async () => {
+    await wb.openFile('pyproject.toml');
+    assert.equal(await wb.squiggles().count(), 0);
+    await wb.typeAtEnd('bogus-key = 1'); // the file ends inside [tool.looplint]
+    await wb.waitFor(async () => (await wb.squiggles().count()) > 0, { what: 'a squiggle in pyproject.toml' });
+    let rows = [];
+    await wb.waitFor(async () => (rows = await wb.problems()).some((r) => r.includes('bogus-key')), { what: 'the error in Problems' });
+    assert.match(rows.find((r) => r.includes('bogus-key')), /\[tool\.looplint\] bogus-key: unknown key/);
+    await wb.screenshot('pyproject-error');
+    await wb.page.keyboard.press('Control+J');
+    await wb.runCommand('File: Revert File');
+    await wb.waitFor(async () => (await wb.squiggles().count()) === 0, { what: 'the squiggle to go with the edit' });
+  });
+
   it('Restart Server replaces the server process, leaving no other behind', async () => {
     const before = serverProcesses(server.extensions);
     assert.equal(before.length, 1, `one server before: ${JSON.stringify(before)}`);
