@@ -29,7 +29,7 @@ from typing import Any, Callable
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import FeatureRequestError, JsonRpcException
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
@@ -200,7 +200,10 @@ class LooplintServer(LanguageServer):
     def report_server_error(self, error: Exception, source) -> None:
         # Logged to the client's output, never popped up: errors in requests are answered
         # as JSON-RPC errors already, and a popup per malformed message would be noise.
-        log.error("internal error (%s): %s", getattr(source, "__name__", source), error)
+        if source is FeatureRequestError:
+            log.debug("request failed (answered with an error): %s", error)
+        else:
+            log.error("internal error (%s): %s", getattr(source, "__name__", source), error)
 
     # -- client capabilities ------------------------------------------------------------------
     @property
@@ -882,6 +885,16 @@ async def _hover(ls: LooplintServer, params: types.HoverParams) -> types.Hover |
 # -- entry point -----------------------------------------------------------------------------------------
 
 
+class _AnsweredErrors(logging.Filter):
+    """Drop pygls' tracebacks for errors the client already got as a JSON-RPC answer."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, JsonRpcException):
+            return False
+        return not record.getMessage().startswith("Unable to deserialize message")
+
+
 def run_stdio() -> None:
     """Serve on stdin/stdout. Nothing but protocol messages ever reaches the real stdout."""
     protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
@@ -897,4 +910,6 @@ def run_stdio() -> None:
     looplint_log.addHandler(server.log_handler)
     looplint_log.propagate = False
     logging.getLogger("pygls").setLevel(logging.ERROR)
+    for handler in logging.getLogger().handlers:  # filters on handlers see the records of child loggers
+        handler.addFilter(_AnsweredErrors())
     server.start_io(stdin, protocol_out)
