@@ -255,6 +255,13 @@ class Harness:
         self.run(keys)
         return [self._results[k] for k in keys]
 
+    def env_states(self) -> dict[str, BuiltEnv | None | Exception]:
+        """Envs prepared so far: a BuiltEnv, None (interpreter absent) or the build error."""
+        return dict(self._envs)
+
+    def results(self) -> dict[Key, CaseResult]:
+        return dict(self._results)
+
     def env_status(self, name: str) -> BuiltEnv | None | Exception:
         self.prepare_envs([name])
         return self._envs[name]

@@ -1,0 +1,20 @@
+# Runtime truth: every rule's runtime examples run with the real test runners
+# (tests/runtime/). Included by the root Makefile (`include mk/*.mk`), which
+# provides the `.venv` target.
+
+TRUTH_PYTHON ?= .venv/bin/python
+TRUTH_JOBS ?= 2
+
+.PHONY: truth truth-venvs truth-lock
+
+## truth: build the runner venvs if needed, run every runtime example, print the table, write docs/runtime-truth.md
+truth: .venv
+	$(TRUTH_PYTHON) scripts/truth_report.py --jobs $(TRUTH_JOBS) --output docs/runtime-truth.md
+
+## truth-venvs: build (or verify) the pinned runner venvs under .cache/truth-venvs/
+truth-venvs: .venv
+	$(TRUTH_PYTHON) scripts/truth_report.py --venvs-only
+
+## truth-lock: re-resolve each env's newest matching releases into tests/runtime/requirements/ (review the diff)
+truth-lock: .venv
+	$(TRUTH_PYTHON) scripts/truth_report.py --lock
