@@ -6,82 +6,38 @@
 // Run through tests/vscode/run-e2e.sh (make vscode-e2e), which provides CODE_SERVER and
 // LOOPLINT_VSIX. Screenshots and logs go to .e2e/vscode/.
 import { strict as assert } from 'node:assert';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { CodeServer } from './lib/codeServer.mjs';
-import { Workbench } from './lib/workbench.mjs';
+import { ROOT, closeSession, openSession, serverProcesses } from './lib/session.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const ARTIFACTS = join(ROOT, '.e2e', 'vscode');
-const CODE_SERVER = process.env.CODE_SERVER;
-const VSIX = process.env.LOOPLINT_VSIX;
-
-// The project opened in the editor: the golden-path demo, copied to a temporary folder (we change
-// it) with two more modules from tests/vscode/fixture/ laid over it for the fix-all checks.
-const DEMO = join(ROOT, 'examples', 'golden-path');
-const OVERLAY = join(ROOT, 'tests', 'vscode', 'fixture');
+// The project: the golden-path demo (examples/golden-path), copied to a scratch folder since we
+// change it, with the modules of tests/vscode/fixture/ laid over it for the fix-all checks.
 const MAIN_FILE = 'tests/test_agent.py';
 const ASYNC_TEST = 'test_reply'; // one of the async tests on a TestCase-derived base there
 const OTHER_ASYNC_TEST = 'test_ready';
 const CLASS_NAME = 'TestAgent';
 
-const USER_SETTINGS = {
-  'workbench.startupEditor': 'none',
-  'security.workspace.trust.enabled': false,
-  'telemetry.telemetryLevel': 'off',
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'extensions.ignoreRecommendations': true,
-  'workbench.tips.enabled': false,
-  'editor.hover.delay': 150,
-  'files.autoSave': 'off',
-  'editor.codeActionsOnSave': { 'source.fixAll.looplint': 'explicit' },
-  'looplint.logLevel': 'debug',
-};
-
-const read = (project, file) => readFileSync(join(project, file), 'utf8');
-
 describe('looplint in VS Code (code-server)', { timeout: 600_000 }, () => {
-  let home;
-  let project;
+  let session;
   let server;
   let wb;
-  let installOutput;
+  const read = (file) => session.read(file);
 
   before(async () => {
-    assert.ok(CODE_SERVER && existsSync(CODE_SERVER), 'CODE_SERVER must name the code-server launcher (run tests/vscode/run-e2e.sh)');
-    assert.ok(VSIX && existsSync(VSIX), 'LOOPLINT_VSIX must name the packaged extension');
-    rmSync(ARTIFACTS, { recursive: true, force: true });
-    mkdirSync(ARTIFACTS, { recursive: true });
-    home = mkdtempSync(join(tmpdir(), 'looplint-e2e-'));
-    project = join(home, 'project');
-    cpSync(DEMO, project, { recursive: true });
-    cpSync(OVERLAY, project, { recursive: true });
-    server = new CodeServer({ binary: CODE_SERVER, home, userSettings: USER_SETTINGS });
-    installOutput = await server.installExtension(VSIX);
-    const url = await server.start(project);
-    wb = await Workbench.open(url, { screenshots: ARTIFACTS });
+    session = await openSession({
+      name: 'trusted',
+      overlays: [join(ROOT, 'tests', 'vscode', 'fixture')],
+      userSettings: { 'editor.codeActionsOnSave': { 'source.fixAll.looplint': 'explicit' } },
+    });
+    ({ server, wb } = session);
   });
 
   after(async () => {
-    if (wb) {
-      await wb.screenshot('final').catch(() => undefined);
-      await wb.close();
-    }
+    await closeSession(session);
     if (server) {
-      await server.stop();
       // Stopping VS Code must not leave a language server behind.
       await new Promise((r) => setTimeout(r, 2000));
-      const leftover = serverProcesses(server.extensions);
-      assert.deepEqual(leftover, [], 'no server process left after code-server stopped');
-      copyFileSync(server.logFile, join(ARTIFACTS, 'code-server.log'));
-      // The extension's own log channel, for reading after a failure.
-      for (const log of findFiles(join(server.userData, 'logs'), (name) => /looplint/i.test(name))) {
-        copyFileSync(log, join(ARTIFACTS, log.split('/').slice(-2).join('-')));
-      }
+      assert.deepEqual(serverProcesses(server.extensions), [], 'no server process left after code-server stopped');
     }
   });
 
@@ -93,7 +49,7 @@ describe('looplint in VS Code (code-server)', { timeout: 600_000 }, () => {
   }
 
   it('installs from the .vsix the way a user does, without the Python extension', async () => {
-    assert.match(installOutput, /Extension '[^']+\.vsix' was successfully installed/);
+    assert.match(session.installOutput, /Extension '[^']+\.vsix' was successfully installed/);
     const installed = await server.listExtensions();
     assert.deepEqual(installed, ['looplint.looplint@0.1.0']);
   });
@@ -149,13 +105,13 @@ describe('looplint in VS Code (code-server)', { timeout: 600_000 }, () => {
   });
 
   it('the quick fix (Ctrl+.) changes the base class, on disk after saving', async () => {
-    const before = read(project, MAIN_FILE);
+    const before = read(MAIN_FILE);
     const offered = await wb.applyQuickFix(wb.token(ASYNC_TEST), /IsolatedAsyncioTestCase/);
     await wb.screenshot('quick-fix-applied');
     assert.ok(offered.length >= 1);
     await wb.saveWithoutCodeActions();
-    await wb.waitFor(() => read(project, MAIN_FILE) !== before, { what: `${MAIN_FILE} to change on disk` });
-    const after = read(project, MAIN_FILE);
+    await wb.waitFor(() => read(MAIN_FILE) !== before, { what: `${MAIN_FILE} to change on disk` });
+    const after = read(MAIN_FILE);
     assert.match(after, new RegExp(`class ${CLASS_NAME}\\([^)]*unittest\\.IsolatedAsyncioTestCase[^)]*\\):`));
     assert.match(after, /^import unittest$/m);
     assert.match(after, new RegExp(`async def ${ASYNC_TEST}\\(self\\):`));
@@ -171,8 +127,8 @@ describe('looplint in VS Code (code-server)', { timeout: 600_000 }, () => {
 
     await wb.typeAtEnd('# saved once');
     await wb.save();
-    await wb.waitFor(() => read(project, file).includes('# saved once'), { what: 'the first save' });
-    assert.match(read(project, file), /class TestOnSave\(unittest\.TestCase\):/, 'UT001 fix is unsafe: not applied on save by default');
+    await wb.waitFor(() => read(file).includes('# saved once'), { what: 'the first save' });
+    assert.match(read(file), /class TestOnSave\(unittest\.TestCase\):/, 'UT001 fix is unsafe: not applied on save by default');
 
     await changeSettings({ 'looplint.unsafeFixes': true });
     // The setting reaches the server by didChangeConfiguration; save until the fix shows (it has no
@@ -181,11 +137,11 @@ describe('looplint in VS Code (code-server)', { timeout: 600_000 }, () => {
       await wb.page.waitForTimeout(1000);
       await wb.typeAtEnd(`\n# saved again ${attempt}`);
       await wb.save();
-      await wb.waitFor(() => read(project, file).includes(`# saved again ${attempt}`), { what: `save ${attempt}` });
-      if (read(project, file).includes('IsolatedAsyncioTestCase')) break;
+      await wb.waitFor(() => read(file).includes(`# saved again ${attempt}`), { what: `save ${attempt}` });
+      if (read(file).includes('IsolatedAsyncioTestCase')) break;
     }
     await wb.screenshot('fix-all-on-save');
-    assert.match(read(project, file), /class TestOnSave\(unittest\.IsolatedAsyncioTestCase\):/);
+    assert.match(read(file), /class TestOnSave\(unittest\.IsolatedAsyncioTestCase\):/);
   });
 
   it('"looplint: Fix All in File" fixes the active file', async () => {
@@ -195,8 +151,8 @@ describe('looplint in VS Code (code-server)', { timeout: 600_000 }, () => {
     await wb.runCommand('looplint: Fix All in File');
     await wb.waitFor(async () => !(await wb.squiggleUnder('test_fixed_by_command')), { what: 'the fix to apply' });
     await wb.saveWithoutCodeActions();
-    await wb.waitFor(() => read(project, file).includes('IsolatedAsyncioTestCase'), { what: `${file} to change on disk` });
-    assert.match(read(project, file), /class TestFixCommand\(unittest\.IsolatedAsyncioTestCase\):/);
+    await wb.waitFor(() => read(file).includes('IsolatedAsyncioTestCase'), { what: `${file} to change on disk` });
+    assert.match(read(file), /class TestFixCommand\(unittest\.IsolatedAsyncioTestCase\):/);
     await wb.screenshot('fix-all-command');
   });
 
@@ -248,27 +204,3 @@ describe('looplint in VS Code (code-server)', { timeout: 600_000 }, () => {
     assert.ok(await wb.statusItem('looplint server ready').isVisible());
   });
 });
-
-/** PIDs of looplint servers started from the extension installed under `extensionsDir`. */
-function serverProcesses(extensionsDir) {
-  const launcher = join(extensionsDir, 'looplint.looplint-0.1.0', 'bundled', 'tool', 'launch.py');
-  return readdirSync('/proc')
-    .filter((pid) => /^\d+$/.test(pid))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(launcher);
-      } catch {
-        return false; // gone meanwhile
-      }
-    });
-}
-
-function findFiles(dir, match, out = []) {
-  if (!existsSync(dir)) return out;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) findFiles(full, match, out);
-    else if (match(entry.name)) out.push(full);
-  }
-  return out;
-}

@@ -25,5 +25,5 @@ fi
 
 export CODE_SERVER="$code_server" LOOPLINT_VSIX="$vsix"
 start=$(date +%s)
-node --test --test-concurrency=1 tests/vscode/e2e.test.mjs
+node --test --test-concurrency=1 tests/vscode/e2e.test.mjs tests/vscode/e2e-untrusted.test.mjs
 echo "e2e run took $(( $(date +%s) - start )) s"

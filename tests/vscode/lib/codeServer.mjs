@@ -79,15 +79,18 @@ export class CodeServer {
     return stdout.split('\n').filter(Boolean);
   }
 
-  /** Starts serving `folder`; resolves with the URL that opens it once the server answers. */
-  async start(folder) {
+  /**
+   * Starts serving `folder`; resolves with the URL that opens it once the server answers.
+   * Workspace trust is off unless `workspaceTrust` (then folders open in Restricted Mode).
+   */
+  async start(folder, { workspaceTrust = false } = {}) {
     const port = await freePort();
     const args = [
       '--auth', 'none',
       '--bind-addr', `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--extensions-dir', this.extensions,
       '--user-data-dir', this.userData,
