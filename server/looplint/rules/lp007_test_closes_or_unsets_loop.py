@@ -37,7 +37,7 @@ class ClosesOrUnsetsManagedLoop(Rule):
     severity = Severity.WARNING
     summary = "A pytest-asyncio test or fixture closes, stops or unsets an event loop it did not create."
     message = "`{call}` in {where} {what}: {why}"
-    tokens = ("close", "stop", "set_event_loop")
+    tokens = ("asyncio",)  # every trigger names an asyncio function
     symptoms = (
         Symptom(
             when="a sync test closes the module-scoped loop still current (pytest-asyncio 1.0–1.5)",
@@ -104,6 +104,8 @@ class ClosesOrUnsetsManagedLoop(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
+        if not isinstance(func, (ast.Attribute, ast.Name)) or not _managed_module(ctx):
+            return
         if isinstance(func, ast.Attribute) and func.attr in ("close", "stop"):
             kind = loop_kind(ctx, func.value)
             if kind not in ("current", "running"):
@@ -119,8 +121,6 @@ class ClosesOrUnsetsManagedLoop(Rule):
             return
         role = function_role(ctx)
         if role is None or role.kind not in ("test", "fixture") or role.style != "pytest":
-            return
-        if not is_test_code(ctx) or not uses_pytest_asyncio(ctx):
             return
         is_async = isinstance(role.function, ast.AsyncFunctionDef)
         position = (node.lineno, node.col_offset)
@@ -313,3 +313,11 @@ class ClosesOrUnsetsManagedLoop(Rule):
             note="pytest-asyncio 1.0.0 only; 1.3.0 and 1.5.0 pass this module",
         ),
     )
+
+
+def _managed_module(ctx: FileContext) -> bool:
+    """Test code run by pytest-asyncio: decided once per file, before any name resolution."""
+    managed = ctx.state.get("LP007.managed")
+    if managed is None:
+        managed = ctx.state["LP007.managed"] = is_test_code(ctx) and uses_pytest_asyncio(ctx)
+    return managed

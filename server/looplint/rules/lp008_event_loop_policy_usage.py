@@ -75,6 +75,9 @@ class EventLoopPolicyUsage(Rule):
 
     def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
         for base in node.bases:
+            last = base.attr if isinstance(base, ast.Attribute) else base.id if isinstance(base, ast.Name) else ""
+            if not last.endswith(knowledge.EVENT_LOOP_POLICY_CLASS_SUFFIX):
+                continue
             qualified = ctx.qualify(base)
             if qualified and qualified.endswith(knowledge.EVENT_LOOP_POLICY_CLASS_SUFFIX) and is_test_code(ctx):
                 self._report(base, ctx, f"`{node.name}` subclasses `{ast.unparse(base)}`", qualified)
