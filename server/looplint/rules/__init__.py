@@ -34,6 +34,8 @@ RULE_MODULES = (
     # coroutine misuse
     "co001_unawaited_coroutine_call",
     "co002_coroutine_used_as_value_in_assertion",
+    "co003_dangling_task",
+    "co004_blocking_call_in_async_test",
     # pytest-asyncio
     # configuration
     # anyio

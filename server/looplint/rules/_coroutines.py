@@ -93,20 +93,19 @@ def is_test_class(ctx: FileContext, node: ast.ClassDef) -> bool:
 
 
 def outer_function(ctx: FileContext) -> tuple[Scope | None, ast.ClassDef | None, bool]:
-    """The outermost function around the current node, its class (if a method), and
-    whether every function scope from here out to it is an `async def`."""
+    """The outermost function around the current node, the class it is a method of (a
+    top-level class only), and whether every function scope from here out to it is an `async def`."""
     chain = ctx.function_chain()
     if not chain:
         return None, None, False
-    all_async = all(scope.is_async for scope in chain) and ctx.scope.kind != "class"
+    all_async = ctx.scope.kind != "class" and all(scope.is_async for scope in chain)
     outer = chain[-1]
     parent = outer.parent
-    owner = parent.node if parent is not None and parent.kind == "class" else None
-    if owner is not None and (parent.parent is None or parent.parent.kind != "module"):
-        owner = None  # a class nested in a function: not a test class pytest or unittest collects
-        return outer, None, False
-    if parent is not None and parent.kind not in ("module", "class"):
-        return outer, None, False
+    owner = None
+    if parent is not None and parent.kind == "class":
+        if parent.parent is None or parent.parent.kind != "module":
+            return outer, None, False  # a method of a nested class: not collected as a test
+        owner = parent.node
     return outer, owner, all_async  # type: ignore[return-value]
 
 

@@ -1,0 +1,333 @@
+"""CO003: a task created in a test or fixture and never awaited, gathered or kept."""
+
+from __future__ import annotations
+
+import ast
+
+import libcst as cst
+
+from ..engine import knowledge
+from ..engine.checker import FileContext
+from ..engine.fixer import FixContext, FixUnavailable
+from ..engine.model import Diagnostic, Severity
+from ..engine.summary import contains_yield
+from . import _coroutines as co
+from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+
+_PYTEST_INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
+
+
+class DanglingTask(Rule):
+    code = "CO003"
+    name = "dangling-task"
+    severity = Severity.WARNING
+    summary = "A task created in a test or fixture is never awaited: the test can end before it runs, losing its errors."
+    message = "Task from `{factory}()` is never awaited: the test can finish before it runs and its failures are lost"
+    fix_safety = "unsafe"
+    fix_title = "Keep the task and await it at the end of the function"
+    tokens = ("create_task", "ensure_future")
+    symptoms = (
+        Symptom(
+            when="pytest-asyncio ≥ 1.1 (1.5 here): the leftover task is cancelled silently; the test passes",
+            output="PASSED test_example.py::test_order_total",
+            envs=("py311", "py313"),
+        ),
+        Symptom(
+            when="pytest-asyncio 1.0 and 0.23: at exit",
+            output="Task was destroyed but it is pending!",
+            envs=("py311-pytest84-pa10", "py311-pytest83-pa023"),
+        ),
+        Symptom(
+            when="IsolatedAsyncioTestCase (3.10–3.13): leftover tasks are cancelled silently; the test passes",
+            output="test_order_total (...) ... ok",
+            envs=("py310", "py311", "py312", "py313"),
+        ),
+    )
+    explanation = """
+    `asyncio.create_task()` (also `asyncio.ensure_future()` and
+    `loop.create_task()`) schedules a coroutine; nothing waits for it. When
+    the test returns first, the runner cancels the leftover task at teardown:
+    the task's body may never run, and an assertion or exception inside it is
+    **lost** while the test passes. Newer pytest-asyncio (≥ 1.1) cancels such
+    tasks without a word; 1.0 and 0.23 printed `Task was destroyed but it is
+    pending!` at exit, so the bug became *less* visible.
+    `IsolatedAsyncioTestCase` cancels them silently too. The asyncio docs also
+    warn that a task nobody references may be garbage-collected mid-run.
+
+    Reported in async tests, fixtures and setUp/tearDown hooks (and async
+    defs nested in them): a task factory call as a statement, or assigned to a
+    name that is never read again.
+
+    ### How to fix
+    Keep the task and await it (or gather it) before the test ends, or use a
+    task group so the test waits for it:
+
+    ```python
+    async def test_worker():
+        async with asyncio.TaskGroup() as tg:    # 3.11+
+            tg.create_task(worker())
+        # or: task = asyncio.create_task(worker()); ...; await task
+    ```
+
+    The fix keeps the task in a name and awaits it at the end of the function.
+    It is unsafe: awaiting changes timing, and a task that never ends
+    (a server loop) would then hang the test; such a task should be cancelled
+    and awaited explicitly instead.
+
+    Not reported: tasks kept in a name that is read later (awaited, gathered,
+    cancelled, stored on `self`, appended to a list), `TaskGroup.create_task`
+    and anyio task groups, `task.add_done_callback(...)` chains, and task
+    factories in synchronous or non-test code.
+    """
+
+    def visit_Expr(self, node: ast.Expr, ctx: FileContext) -> None:
+        if isinstance(node.value, ast.Call):
+            self._check(node.value, node, None, ctx)
+
+    def visit_Assign(self, node: ast.Assign, ctx: FileContext) -> None:
+        if isinstance(node.value, ast.Call) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            self._check(node.value, node, node.targets[0].id, ctx)
+
+    def _check(self, call: ast.Call, statement: ast.stmt, name: str | None, ctx: FileContext) -> None:
+        factory = _task_factory(ctx, call)
+        if factory is None:
+            return
+        role = co.async_test_role(ctx)
+        if role is None:
+            return
+        if name is not None and co.dropped_assignment_name(ctx, statement) is None:
+            return
+        where = {co.TEST: "test", co.FIXTURE: "fixture", co.HOOK: "hook"}[role]
+        reason = (
+            f"`{factory}()` schedules the coroutine as a task and nothing waits for it in this {where}. "
+            "When the test ends first, the task is cancelled at teardown: its body may never run and "
+            "its exceptions are never reported."
+        )
+        function = ctx.scope.node
+        fix_data = self._fix_data(ctx, statement, name, function)
+        ctx.report(
+            self,
+            call,
+            fields={"factory": factory.rpartition(".")[2] if "." in factory else factory},
+            reason=reason,
+            data=fix_data or {},
+            fixable=fix_data is not None,
+        )
+
+    def _fix_data(self, ctx: FileContext, statement: ast.stmt, name: str | None, function: ast.AST) -> dict | None:
+        """The fix awaits the task at the end of the function, so the statement must run exactly once there."""
+        if not co.can_await(ctx, statement) or ctx.parent is not function:
+            return None
+        if not isinstance(function, ast.AsyncFunctionDef) or contains_yield(function):
+            return None
+        if name is None:
+            taken = ctx.state.setdefault((self.code, id(function)), set())
+            used = {n.id for n in ast.walk(function) if isinstance(n, ast.Name)} | ctx.params_of(function)
+            candidate, index = "task", 1
+            while candidate in used or candidate in taken:
+                index += 1
+                candidate = f"task_{index}"
+            taken.add(candidate)
+            return {"name": candidate, "form": "statement"}
+        return {"name": name, "form": "assign"}
+
+    def fix(self, fixer: FixContext, diagnostic: Diagnostic) -> None:
+        name = diagnostic.data.get("name")
+        if not name:
+            raise FixUnavailable("the task cannot be awaited at the end of this function")
+        call = fixer.find(diagnostic.range, cst.Call)
+        function = fixer.ancestor(call, cst.FunctionDef)
+        line = fixer.statement_of(call)
+        if function is None or not isinstance(function.body, cst.IndentedBlock) or line not in function.body.body:
+            raise FixUnavailable("unexpected shape")
+        if diagnostic.data.get("form") == "statement":
+            expr = line.body[0] if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 else None
+            if not isinstance(expr, cst.Expr) or expr.value is not call:
+                raise FixUnavailable("not a single expression statement")
+            fixer.replace(expr, cst.Assign(targets=[cst.AssignTarget(target=cst.Name(name))], value=call))
+        statements = function.body.body
+        awaiting = fixer.parse_statement(f"await {name}\n")
+        last = statements[-1]
+        if isinstance(last, cst.SimpleStatementLine) and any(isinstance(s, cst.Return) for s in last.body):
+            fixer.insert_before(last, awaiting)
+        else:
+            fixer.insert_after(last, awaiting)
+
+    examples = (
+        Invalid(
+            source=(
+                "import asyncio\nimport pytest\n\n"
+                "results = []\n\n"
+                "async def worker():\n"
+                "    results.append(1)\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_worker():\n"
+                "    asyncio.create_task(worker())\n"
+                "    assert results == []\n"
+            ),
+            at=(11, 5),
+            end=(11, 34),
+            unsafe=True,
+            fixed=(
+                "import asyncio\nimport pytest\n\n"
+                "results = []\n\n"
+                "async def worker():\n"
+                "    results.append(1)\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_worker():\n"
+                "    task = asyncio.create_task(worker())\n"
+                "    assert results == []\n"
+                "    await task\n"
+            ),
+        ),
+        Invalid(
+            # loop.create_task and ensure_future in an IsolatedAsyncioTestCase; assigned and never read.
+            source=(
+                "import asyncio\nimport unittest\n\n"
+                "async def ping():\n    return 1\n\n"
+                "class T(unittest.IsolatedAsyncioTestCase):\n"
+                "    async def test_ping(self):\n"
+                "        task = 1\n"
+                "        loop = asyncio.get_running_loop()\n"
+                "        loop.create_task(ping())\n"
+                "        pending = asyncio.ensure_future(ping())\n"
+                "        self.assertEqual(task, 1)\n"
+            ),
+            at=((11, 9), (12, 19)),
+            unsafe=True,
+            fixed=(
+                "import asyncio\nimport unittest\n\n"
+                "async def ping():\n    return 1\n\n"
+                "class T(unittest.IsolatedAsyncioTestCase):\n"
+                "    async def test_ping(self):\n"
+                "        task = 1\n"
+                "        loop = asyncio.get_running_loop()\n"
+                "        task_2 = loop.create_task(ping())\n"
+                "        pending = asyncio.ensure_future(ping())\n"
+                "        self.assertEqual(task, 1)\n"
+                "        await task_2\n"
+                "        await pending\n"
+            ),
+        ),
+        Invalid(
+            # In an async yield fixture and inside an `async with`: reported without a fix.
+            source=(
+                "import asyncio\nimport pytest_asyncio\n\n"
+                "async def serve():\n    return None\n\n"
+                "@pytest_asyncio.fixture\n"
+                "async def server():\n"
+                "    asyncio.create_task(serve())\n"
+                "    yield 'srv'\n\n"
+                "async def test_lock(server):\n"
+                "    async with asyncio.Lock():\n"
+                "        asyncio.create_task(serve())\n"
+            ),
+            at=((9, 5), (14, 9)),
+        ),
+        Valid(
+            source=(
+                "import asyncio\n\n"
+                "async def work():\n    return 1\n\n"
+                "async def test_kept():\n"
+                "    t = asyncio.create_task(work())\n"
+                "    tasks = [asyncio.create_task(work()) for _ in range(2)]\n"
+                "    background = set()\n"
+                "    background.add(asyncio.ensure_future(work()))\n"
+                "    asyncio.create_task(work()).add_done_callback(print)\n"
+                "    await t\n"
+                "    await asyncio.gather(*tasks)\n"
+            ),
+            why="tasks that are awaited, gathered, stored or given a done callback",
+        ),
+        Valid(
+            source=(
+                "import asyncio\nimport unittest\n\n"
+                "async def work():\n    return 1\n\n"
+                "class T(unittest.IsolatedAsyncioTestCase):\n"
+                "    async def asyncSetUp(self):\n"
+                "        self.task = asyncio.create_task(work())\n\n"
+                "    async def test_group(self):\n"
+                "        async with asyncio.TaskGroup() as tg:\n"
+                "            tg.create_task(work())\n"
+                "        t = asyncio.create_task(work())\n"
+                "        t.cancel()\n"
+            ),
+            why="kept on self, a TaskGroup, a cancelled task",
+        ),
+        Valid(
+            source=(
+                "import asyncio\n\n"
+                "async def work():\n    return 1\n\n"
+                "async def start_background():\n"
+                "    asyncio.create_task(work())\n"
+            ),
+            path="app/service.py",
+            why="not test code (RUF006 and flake8-async cover production code)",
+        ),
+    )
+
+    runtime = (
+        RuntimeExample(
+            files={
+                "pytest.ini": _PYTEST_INI,
+                "test_example.py": (
+                    "import asyncio\nimport pytest\n\n"
+                    "async def check_total(order):\n"
+                    "    await asyncio.sleep(0.01)\n"
+                    "    __SENTINEL__\n"
+                    "    assert order['total'] == 10, 'wrong total'\n\n"
+                    "@pytest.mark.asyncio\n"
+                    "async def test_order_total():\n"
+                    "    order = {'total': 9}\n"
+                    "    asyncio.create_task(check_total(order))\n"
+                ),
+            },
+            runner="pytest",
+            outcome="passed",
+            body_ran=False,
+            fixed_outcome="failed",
+            symptoms=symptoms[:2],
+            envs=("py311", "py313", "py311-pytest84-pa10", "py311-pytest83-pa023"),
+            note="the assertion inside the task never runs and the test passes; after the fix it fails as it should",
+        ),
+        RuntimeExample(
+            files={
+                "test_example.py": (
+                    "import asyncio\nimport unittest\n\n"
+                    "async def check_total(order):\n"
+                    "    await asyncio.sleep(0.01)\n"
+                    "    __SENTINEL__\n"
+                    "    assert order['total'] == 10, 'wrong total'\n\n"
+                    "class T(unittest.IsolatedAsyncioTestCase):\n"
+                    "    async def test_order_total(self):\n"
+                    "        order = {'total': 9}\n"
+                    "        asyncio.create_task(check_total(order))\n"
+                ),
+            },
+            runner="unittest",
+            outcome="passed",
+            body_ran=False,
+            fixed_outcome="failed",
+            symptoms=(symptoms[2],),
+            envs=("py310", "py311", "py312", "py313"),
+        ),
+    )
+
+
+def _task_factory(ctx: FileContext, call: ast.Call) -> str | None:
+    """`asyncio.create_task` / `asyncio.ensure_future` / `<loop>.create_task`, by canonical name."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        if func.attr not in ("create_task", "ensure_future"):
+            return None
+    elif not (isinstance(func, ast.Name) and func.id in ("create_task", "ensure_future")):
+        return None
+    qualified = ctx.qualify(func)
+    if qualified is None:
+        return None
+    if qualified in knowledge.TASK_FACTORIES:
+        return qualified
+    owner, _, method = qualified.rpartition(".")
+    if method in knowledge.LOOP_TASK_METHODS and owner in knowledge.LOOP_FACTORIES:
+        return f"loop.{method}"
+    return None
