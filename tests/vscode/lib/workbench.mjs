@@ -143,9 +143,13 @@ export class Workbench {
     await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     const widget = this.page.locator('.monaco-hover:not(.hidden) .hover-contents').first();
     await widget.waitFor({ timeout: 15_000 });
-    // The widget fills in in parts (diagnostic, then the server's hover): let it settle.
-    await this.page.waitForTimeout(800);
-    return this.page.locator('.monaco-hover:not(.hidden)').first().innerText();
+    return this.hoverText();
+  }
+
+  /** The text of the hover widget showing now ('' if none). */
+  async hoverText() {
+    const hover = this.page.locator('.monaco-hover:not(.hidden)').first();
+    return (await hover.isVisible()) ? hover.innerText() : '';
   }
 
   /**
