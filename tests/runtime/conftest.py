@@ -19,25 +19,37 @@ from looplint.rules import all_rules
 from .harness import Harness, Key, case_keys
 
 
-class SessionTruth:
-    def __init__(self, config, items):
-        self._config = config
-        self._items = items
-        self._write_lock = threading.Lock()
-        self.rules = {rule.code: rule for rule in all_rules()}
-        jobs = int(os.environ.get("LOOPLINT_TRUTH_JOBS", "2"))
-        self.harness = Harness(self.rules.values(), jobs=jobs, log=self.log)
-        self._prefetched = False
+class TerminalLog:
+    """Write progress lines to the terminal even while pytest captures output (thread-safe)."""
 
-    def log(self, message: str) -> None:
+    def __init__(self, config):
+        self._config = config
+        self._lock = threading.Lock()
+
+    def __call__(self, message: str) -> None:
         capman = self._config.pluginmanager.getplugin("capturemanager")
-        with self._write_lock:
+        with self._lock:
             if capman is None:
                 sys.stderr.write(message + "\n")
                 return
             with capman.global_and_fixture_disabled():
                 sys.stderr.write(message + "\n")
                 sys.stderr.flush()
+
+
+@pytest.fixture(scope="session")
+def truth_log(request):
+    return TerminalLog(request.config)
+
+
+class SessionTruth:
+    def __init__(self, config, items, log):
+        self._items = items
+        self.log = log
+        self.rules = {rule.code: rule for rule in all_rules()}
+        jobs = int(os.environ.get("LOOPLINT_TRUTH_JOBS", "2"))
+        self.harness = Harness(self.rules.values(), jobs=jobs, log=self.log)
+        self._prefetched = False
 
     def _wanted_keys(self) -> list[Key]:
         keys: list[Key] = []
@@ -71,7 +83,7 @@ class SessionTruth:
 
 
 @pytest.fixture(scope="session")
-def truth(request):
-    session_truth = SessionTruth(request.config, request.session.items)
+def truth(request, truth_log):
+    session_truth = SessionTruth(request.config, request.session.items, truth_log)
     yield session_truth
     session_truth.harness.close()

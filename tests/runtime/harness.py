@@ -19,6 +19,7 @@ project's `.venv`); the runners run in venvs without looplint
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import shutil
@@ -171,7 +172,7 @@ class CaseResult:
         return self.skipped is None and not (self.lint_problems or self.problems or self.fix_problems)
 
     def failure_message(self) -> str:
-        parts = [f"{self.key}:"]
+        parts = [f"{self.key} (set LOOPLINT_TRUTH_KEEP=1 to keep the run folders):"]
         parts += [f"  - {p}" for p in self.lint_problems + self.problems + self.fix_problems]
         if self.lint is not None and (self.lint.problems or self.lint.fix_problems):
             parts.append("\nlooplint transcript:\n" + "\n".join(self.lint.transcript))
@@ -179,8 +180,12 @@ class CaseResult:
                                   ("after the fix", self.after, self.files_after)):
             if run is None:
                 continue
-            parts.append(f"\n--- {label}: {self.test_path} (`__SENTINEL__` lines record that the body ran) ---")
-            parts.append(files.get(self.test_path, "").rstrip())
+            if run is self.before:
+                parts.append(f"\n--- {self.test_path} (`__SENTINEL__` lines record that the body ran) ---")
+                parts.append(files.get(self.test_path, "").rstrip())
+            else:
+                parts.append("\n--- the fix ---")
+                parts.append(_diff(self.files_before, files).rstrip() or "(no change)")
             parts.append(
                 f"--- {label}: `{' '.join(run.command)}` in {run.cwd}\n"
                 f"    exit {run.returncode}, outcome {run.outcome!r}, sentinels run {run.sentinels_ran}, "
@@ -188,6 +193,16 @@ class CaseResult:
             )
             parts.append(_clip(run.output))
         return "\n".join(parts)
+
+
+def _diff(before: dict[str, str], after: dict[str, str]) -> str:
+    out = []
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name, ""), after.get(name, "")
+        if old != new:
+            out += difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                        f"a/{name}", f"b/{name}")
+    return "".join(line if line.endswith("\n") else line + "\n" for line in out)
 
 
 def _clip(text: str, limit: int = 300) -> str:

@@ -9,7 +9,6 @@ with a looplint whose UT001 fix is sabotaged.
 from __future__ import annotations
 
 import dataclasses
-import os
 import sys
 import textwrap
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from looplint.rules import rule_by_code
-from looplint.rules.base import RuntimeExample, Symptom
+from looplint.rules.base import Symptom
 
 from .envs import ENVIRONMENTS, ensure_env
 from .harness import CaseResult, Harness, Key, declaration_problems, symptom_coverage_problems
@@ -153,9 +152,10 @@ def test_symptom_coverage_needs_each_named_env():
 
 
 @pytest.fixture(scope="module")
-def py311():
-    built = ensure_env(ENVIRONMENTS["py311"], log=lambda message: print(message, file=sys.stderr))
+def py311(truth_log):
+    built = ensure_env(ENVIRONMENTS["py311"], log=truth_log)
     if built is None:
+        truth_log("[truth] SKIPPING the harness self-tests that run py311: no CPython 3.11 on this machine")
         pytest.skip("no CPython 3.11 on this machine")
     return built
 
