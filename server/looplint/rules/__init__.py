@@ -36,6 +36,7 @@ RULE_MODULES = (
     "co002_coroutine_used_as_value_in_assertion",
     "co003_dangling_task",
     "co004_blocking_call_in_async_test",
+    "co005_mock_async_mismatch",
     # pytest-asyncio
     # configuration
     # anyio
