@@ -37,6 +37,7 @@ RULE_MODULES = (
     "co003_dangling_task",
     "co004_blocking_call_in_async_test",
     "co005_mock_async_mismatch",
+    "co006_async_generator_test",
     # pytest-asyncio
     # configuration
     # anyio
