@@ -42,6 +42,7 @@ RULE_MODULES = (
     # configuration
     # anyio
     # work-around anti-patterns
+    "ap001_nest_asyncio_in_tests",
 )
 
 
