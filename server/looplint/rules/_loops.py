@@ -236,6 +236,8 @@ SETUP_ORDER = {  # hooks that run before a method of the given name (their curre
     "setup_class": (),
     "setUp": ("setUpClass",),
     "setup_method": ("setup_class",),
+    "tearDownClass": ("setUpClass",),
+    "teardown_class": ("setup_class",),
 }
 _BEFORE_ANY_TEST = ("setUpClass", "setUp", "setup_class", "setup_method")
 
