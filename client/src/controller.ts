@@ -87,7 +87,7 @@ export class ServerController implements vscode.Disposable {
     const server = resolution.server;
     this.log.info(`Server: ${server.command} ${server.args.join(' ')}`);
     this.log.info(`Using ${server.description}`);
-    const client = createLanguageClient(server, readServerSettings(config), folder?.uri.fsPath, this.log);
+    const client = createLanguageClient(server, readServerSettings(config), folder?.uri.fsPath, this.log, () => !this.restartPending);
     client.onDidChangeState((event) => {
       if (this.client !== client) {
         return;

@@ -10,6 +10,8 @@ export function createLanguageClient(
   settings: ServerSettings,
   cwd: string | undefined,
   log: vscode.LogOutputChannel,
+  /** False while a restart is on its way (the new server gets the settings at initialize). */
+  forwardConfiguration: () => boolean,
 ): LanguageClient {
   const serverOptions: ServerOptions = serverOptionsFor(server, cwd);
   const clientOptions: LanguageClientOptions = {
@@ -20,9 +22,11 @@ export function createLanguageClient(
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     middleware: {
       workspace: {
-        // A launch setting change restarts the server; meanwhile the old client must not try to
-        // forward that change (vscode-languageclient would try to start it again and log errors).
-        didChangeConfiguration: (sections, next) => (client.isRunning() ? next(sections) : Promise.resolve()),
+        // A launch setting change restarts the server; the old client must not forward that
+        // change (vscode-languageclient would try to start the stopping server again, logging
+        // errors). Our listener runs first (registered at activation) and marks the restart.
+        didChangeConfiguration: (sections, next) =>
+          client.isRunning() && forwardConfiguration() ? next(sections) : Promise.resolve(),
       },
     },
   };

@@ -39,6 +39,7 @@ export class Workbench {
   }
 
   async screenshot(name) {
+    await this.page.waitForTimeout(300); // let hovers and notifications finish fading in
     this.shot += 1;
     const file = join(this.screenshots, `${String(this.shot).padStart(2, '0')}-${name}.png`);
     await this.page.screenshot({ path: file });
