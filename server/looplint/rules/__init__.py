@@ -43,6 +43,7 @@ RULE_MODULES = (
     # anyio
     # work-around anti-patterns
     "ap001_nest_asyncio_in_tests",
+    "ap002_sync_bridge_helper",
 )
 
 
