@@ -44,6 +44,7 @@ RULE_MODULES = (
     # work-around anti-patterns
     "ap001_nest_asyncio_in_tests",
     "ap002_sync_bridge_helper",
+    "ap003_test_environment_sniffing",
 )
 
 
