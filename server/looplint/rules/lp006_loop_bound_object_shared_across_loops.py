@@ -65,10 +65,11 @@ class LoopBoundObjectSharedAcrossLoops(Rule):
 
     No automatic fix: moving creation changes sharing between tests.
 
-    Reported when the object is used by async code of `IsolatedAsyncioTestCase`
-    classes in the same file, from at least two tests (or one test, for
-    futures and tasks, which are bound at creation). Not reported: objects
-    only used in sync code (sync code never waits, so it never binds them),
+    Reported when async code of `IsolatedAsyncioTestCase` classes in the same
+    file waits on the object (`await`, `async with`, `async for`) from at
+    least two tests, or uses a future or task (bound at creation) from one.
+    Not reported: objects only used in sync code or never waited on
+    (`set()`, `clear()`, `put_nowait()` do not bind),
     objects used by one test only, classes that are not
     `IsolatedAsyncioTestCase` (pytest-asyncio's counterpart is PA009), and
     per-test creation (`setUp`, `asyncSetUp`, the test itself). The list of
@@ -107,7 +108,7 @@ class LoopBoundObjectSharedAcrossLoops(Rule):
                 for method in cls.body:
                     if not isinstance(method, ast.AsyncFunctionDef):
                         continue
-                    use = _first_use(ctx, method, kind, owner, name)
+                    use = _first_use(ctx, method, kind, owner, name, eager)
                     if use is None:
                         continue
                     for test in ([method.name] if method.name in tests else tests):
@@ -245,6 +246,20 @@ class LoopBoundObjectSharedAcrossLoops(Rule):
             source=(
                 "import asyncio\n"
                 "import unittest\n\n"
+                "DONE = asyncio.Event()\n\n"
+                "class T(unittest.IsolatedAsyncioTestCase):\n"
+                "    async def test_a(self):\n"
+                "        DONE.set()\n\n"
+                "    async def test_b(self):\n"
+                "        DONE.clear()\n"
+                "        self.assertFalse(DONE.is_set())\n"
+            ),
+            why="never waited on (set/clear/is_set do not bind a primitive to a loop)",
+        ),
+        Valid(
+            source=(
+                "import asyncio\n"
+                "import unittest\n\n"
                 "class T(unittest.IsolatedAsyncioTestCase):\n"
                 "    queue = asyncio.Queue()\n\n"
                 "    async def test_only(self):\n"
@@ -362,21 +377,44 @@ def _isolated_classes(ctx: FileContext) -> list[tuple[ast.ClassDef, object, list
     return found
 
 
-def _first_use(ctx: FileContext, method: ast.AsyncFunctionDef, kind: str, owner: str | None, name: str) -> ast.AST | None:
+def _first_use(
+    ctx: FileContext, method: ast.AsyncFunctionDef, kind: str, owner: str | None, name: str, eager: bool
+) -> ast.AST | None:
+    """The first reference to the shared object in `method` that can tie it to the test's loop.
+
+    Futures and tasks are tied already, so any reference counts. Primitives
+    and clients bind when something waits on them, so only references inside
+    `await ...`, `async with ...` or `async for ...` count (`event.set()` or
+    `queue.put_nowait()` never bind).
+    """
     if kind == "global" and (name in ctx.locals_of(method) or name in ctx.params_of(method)):
         return None  # shadowed by a local of the same name
-    for node in ast.walk(method):
-        if kind == "global" and isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
-            return node
-        if (
-            kind == "class"
-            and isinstance(node, ast.Attribute)
-            and node.attr == name
-            and isinstance(node.value, ast.Name)
-            and node.value.id in ("self", "cls", owner)
-        ):
-            return node
+    roots = [method] if eager else _waiting_expressions(method)
+    for root in roots:
+        for node in ast.walk(root):
+            if kind == "global" and isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+                return node
+            if (
+                kind == "class"
+                and isinstance(node, ast.Attribute)
+                and node.attr == name
+                and isinstance(node.value, ast.Name)
+                and node.value.id in ("self", "cls", owner)
+            ):
+                return node
     return None
+
+
+def _waiting_expressions(method: ast.AsyncFunctionDef) -> list[ast.AST]:
+    found: list[ast.AST] = []
+    for node in ast.walk(method):
+        if isinstance(node, ast.Await):
+            found.append(node.value)
+        elif isinstance(node, ast.AsyncWith):
+            found.extend(item.context_expr for item in node.items)
+        elif isinstance(node, ast.AsyncFor):
+            found.append(node.iter)
+    return found
 
 
 def _describe_users(users: dict[tuple[str, str], ast.AST]) -> str:
