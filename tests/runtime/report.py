@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .envs import ENVIRONMENTS, BuiltEnv, read_pins
 from .harness import CaseResult, Key, RuleVerdict
 
@@ -119,9 +121,11 @@ def markdown(verdicts: list[RuleVerdict], rules: dict, env_states: dict[str, obj
 
 
 def _clean(line: str, workroot: str) -> str:
+    """The line without what changes from run to run (temporary folders, object addresses)."""
     line = line.strip()
     if workroot:
-        line = line.replace(workroot, "<tmp>")
+        line = re.sub(re.escape(workroot) + r"/[^/\s]+/project", "<project>", line).replace(workroot, "<tmp>")
+    line = re.sub(r"0x[0-9a-fA-F]{6,}", "0x...", line)
     if len(line) > 220:
         line = line[:217] + "..."
     return line.replace("`", "'")
@@ -145,7 +149,9 @@ def _evidence(verdicts: list[RuleVerdict], rules: dict, results: dict[Key, CaseR
         lines.append(f"### {rule.code} {rule.name}")
         lines.append("")
         for index, example in enumerate(rule.runtime):
-            cases = [results[k] for k in sorted(results) if k.code == rule.code and k.index == index]
+            order = list(ENVIRONMENTS)
+            cases = sorted((results[k] for k in results if k.code == rule.code and k.index == index),
+                           key=lambda c: order.index(c.key.env) if c.key.env in order else len(order))
             ran = [c for c in cases if not c.skipped and c.before is not None]
             if not ran:
                 continue
