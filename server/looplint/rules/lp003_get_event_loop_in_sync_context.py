@@ -128,7 +128,7 @@ class GetEventLoopInSyncContext(Rule):
             # A def nested in a sync function (a decorator's wrapper, a local
             # helper): report it only when it runs the loop itself.
             if _runs_the_loop(ctx, node):
-                self._report(node, ctx, None, "a nested helper that runs the loop")
+                self._report(node, ctx, None, "a nested helper (it runs the loop itself)")
             return
         if role.kind == "unknown" or (role.style == "isolated" and role.kind != "class-hook"):
             return
@@ -160,8 +160,8 @@ class GetEventLoopInSyncContext(Rule):
         sync_calls = state.get("sync_calls", set())
         for node, role, runs_loop in state.get("pending", ()):
             if runs_loop or role.name in sync_calls:
-                how = "runs the loop itself" if runs_loop else "is called from sync code in this file"
-                self._report(node, ctx, role, f"{role.describe()}, which {how}")
+                how = "it runs the loop itself" if runs_loop else "it is called from sync code in this file"
+                self._report(node, ctx, role, f"{role.describe()} ({how})")
 
     # -- reports -----------------------------------------------------------------------------
     def _report(self, node: ast.Call, ctx: FileContext, role: Role | None, where: str) -> None:
