@@ -236,14 +236,14 @@ class Harness:
         looplint_command: list[str] | None = None,
         log: Log = print,
         workroot: Path | None = None,
-        keep: bool = bool(os.environ.get("LOOPLINT_TRUTH_KEEP")),
+        keep: bool | None = None,
     ):
         self.rules = {rule.code: rule for rule in rules}
         self.jobs = max(1, jobs)
         self.timeout = timeout
         self.looplint_command = looplint_command or default_looplint_command()
         self.log = log
-        self.keep = keep
+        self.keep = bool(os.environ.get("LOOPLINT_TRUTH_KEEP")) if keep is None else keep
         self._own_workroot = workroot is None
         self.workroot = workroot or Path(tempfile.mkdtemp(prefix="looplint-truth-"))
         _check_ancestors(self.workroot)
