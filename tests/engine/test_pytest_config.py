@@ -539,6 +539,19 @@ def test_addopts_string_in_native_toml_is_fatal(tmp_path):
     assert cfg.addopts == ()
 
 
+def test_native_toml_types_are_checked_like_pytest(tmp_path):
+    cfg = resolve(tmp_path, {"pyproject.toml": '[tool.pytest]\nasyncio_debug = "true"\nasyncio_mode = "auto"\n'})
+    f = cfg.fatal
+    assert f.kind == "bad-type" and text_at(f.path, f.span) == '"true"'
+    assert f.message.endswith("config option 'asyncio_debug' expects a bool, got str: 'true'")
+    # the same text in INI mode is fine (pytest-asyncio parses the string)
+    cfg = resolve(tmp_path / "b", {"pyproject.toml": '[tool.pytest.ini_options]\nasyncio_debug = "true"\n'})
+    assert cfg.fatal is None
+    # a disabled plugin never reads its keys
+    cfg = resolve(tmp_path / "c", {"pytest.toml": '[pytest]\nasyncio_mode = 1\naddopts = ["-p", "no:asyncio"]\n'})
+    assert cfg.fatal is None
+
+
 def test_addopts_unbalanced_quote_is_fatal(tmp_path):
     cfg = resolve(tmp_path, {"pytest.ini": "[pytest]\naddopts = -k 'oops\n"})
     assert cfg.fatal.kind == "bad-addopts" and "No closing quotation" in cfg.fatal.message
@@ -713,6 +726,11 @@ L = {
     "ini-bom-crlf": {"pytest.ini": b"\xef\xbb\xbf[pytest]\r\nasyncio_mode = auto\r\n"},
     "ini-section-with-spaces": {"tox.ini": "[ pytest ]\nasyncio_mode = auto\n"},
     "invalid-mode": {"pytest.ini": "[pytest]\nasyncio_mode = Auto\n"},
+    "native-bad-type-debug": {"pyproject.toml": '[tool.pytest]\nasyncio_debug = "true"\n'},
+    "native-bad-type-mode": {"pyproject.toml": "[tool.pytest]\nasyncio_mode = 1\n"},
+    "native-bad-type-scope": {"pytest.toml": '[pytest]\nasyncio_default_fixture_loop_scope = ["function"]\n'},
+    "native-bad-type-overridden": {"pytest.toml": '[pytest]\nasyncio_mode = 1\naddopts = ["-o", "asyncio_mode=auto"]\n'},
+    "native-bad-type-anyio": {"__needs__": ["anyio"], "pytest.toml": "[pytest]\nanyio_mode = true\n"},
     "setup-py-rootdir": {"setup.py": "", "pkg/tests/test_x.py": TEST, "__arg__": "pkg/tests/test_x.py"},
     "run-from-subdir": {"pytest.ini": "[pytest]\nasyncio_mode = auto\n", "__cwd__": "tests", "__arg__": "test_x.py"},
     "anyio-auto": {"__needs__": ["anyio"], "pytest.ini": "[pytest]\nanyio_mode = auto\n"},
@@ -734,7 +752,7 @@ _HEADER_RE = {
 
 def _real_pytest():
     try:
-        import _pytest  # noqa: F401
+        import _pytest  # noqa: F401  (is the real pytest importable?)
     except ImportError:  # pragma: no cover
         return None
     return pytest.__version__
@@ -777,7 +795,7 @@ def test_cross_check_with_real_pytest(tmp_path, name):
     if m_root is None:
         # pytest refused the configuration before the session started
         assert cfg.fatal is not None, out
-        if cfg.fatal.kind in ("parse-error", "bad-addopts", "toml-top-level-options", "both-toml-tables"):
+        if cfg.fatal.kind in ("parse-error", "bad-addopts", "toml-top-level-options", "both-toml-tables", "bad-type"):
             assert cfg.fatal.message in out, out
         elif cfg.fatal.kind == "setup-cfg-pytest-section":
             assert f"Failed: {cfg.fatal.message}" in out, out

@@ -106,6 +106,15 @@ _KNOWN_KEYS = frozenset(
 
 _LATEST = (10_000, 0, 0)
 
+# what pytest-asyncio / anyio register (pytest checks native TOML values against it)
+_NATIVE_TYPES = {
+    "asyncio_mode": "string",
+    "asyncio_debug": "bool",
+    "asyncio_default_fixture_loop_scope": "string",
+    "asyncio_default_test_loop_scope": "string",
+    "anyio_mode": "string",
+}
+
 
 # ---------------------------------------------------------------------------
 # public data model
@@ -279,6 +288,11 @@ def _parse_file(path: Path) -> _Parsed:
         text = read_config_text(path)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         return _Parsed(path, None, f"{path}: cannot read: {exc}", _LineIndex(""))
+    return _parse_text(path, text)
+
+
+def _parse_text(path: Path, text: str) -> _Parsed:
+    """Parse config text as the content of ``path`` (an editor buffer, or what was read from disk)."""
     if path.suffix != ".toml":
         # iniconfig drops a leading BOM; editors do not count it as a column either
         text = text.removeprefix("\ufeff")
@@ -687,6 +701,7 @@ def find_pytest_config(
     stop_at: Path | str | None = None,
     invocation_dir: Path | str | None = None,
     pytest_version: str | None = None,
+    overlays: dict | None = None,
 ) -> PytestConfig:
     """The pytest configuration that applies when pytest is run on ``start``.
 
@@ -695,12 +710,21 @@ def find_pytest_config(
     ``invocation_dir``: pytest's working directory, used only for the rootdir
     when no config file is found (default: the start directory).
     ``pytest_version``: resolve as that pytest version does (default: 9.2+).
+    ``overlays``: file path -> text to use instead of what is on disk (unsaved
+    editor buffers); such a resolution is not cached.
     Never raises for bad files; see ``problems``.
     """
     start_p = Path(os.path.abspath(os.fspath(start)))
     base = start_p if start_p.is_dir() else start_p.parent
     stop = Path(os.path.abspath(os.fspath(stop_at))) if stop_at is not None else None
     inv = Path(os.path.abspath(os.fspath(invocation_dir))) if invocation_dir is not None else None
+    if overlays:
+        # open() reads with universal newlines; a buffer's text must look the same
+        texts = {
+            Path(os.path.abspath(os.fspath(k))): v.replace("\r\n", "\n").replace("\r", "\n")
+            for k, v in overlays.items()
+        }
+        return _resolve(base, stop, inv, pytest_version, [], texts)
     key = (base, stop, inv, pytest_version)
     with _lock:
         hit = _result_cache.get(key)
@@ -722,12 +746,15 @@ def _dirs_up(base: Path, stop: Path | None):
             return
 
 
-def _resolve(base: Path, stop: Path | None, inv: Path | None, pytest_version: str | None, deps: list) -> PytestConfig:
+def _resolve(base: Path, stop: Path | None, inv: Path | None, pytest_version: str | None, deps: list,
+             overlays: dict[Path, str] | None = None) -> PytestConfig:
     ver = _parse_version(pytest_version)
     names = _names_for(ver)
     found_pyproject: Path | None = None
 
     def load(p: Path, name: str) -> _Loaded | None:
+        if overlays and p in overlays:
+            return _load(_parse_text(p, overlays[p]), name, ver)
         sig = _stat_sig(p)
         deps.append((p, sig))
         if sig is None:
@@ -944,6 +971,26 @@ def _finish(*, path: Path | None, rootdir: Path, loaded: _Loaded, extra: list, v
             (overrides, asyncio_mode_entry, anyio_cli, asyncio_disabled, anyio_disabled) = _scan_addopts(
                 toks, lines, path, ver, problems
             )
+    # native TOML values are type-checked by pytest when the plugin reads them
+    if loaded.native:
+        for key, want in _NATIVE_TYPES.items():
+            plugin_off = asyncio_disabled if key.startswith("asyncio") else anyio_disabled
+            e = entries.get(key)
+            if e is None or key in overrides or plugin_off:
+                continue
+            ok = isinstance(e.value, bool) if want == "bool" else isinstance(e.value, str)
+            if not ok:
+                problems.append(
+                    ConfigProblem(
+                        "bad-type",
+                        f"{e.path}: config option '{key}' expects a {'bool' if want == 'bool' else 'string'}, "
+                        f"got {type(e.value).__name__}: {e.value!r}",
+                        e.path,
+                        e.value_span,
+                        fatal=True,
+                        entries=(e,),
+                    )
+                )
     cfg_kwargs = dict(
         path=path,
         rootdir=rootdir,
