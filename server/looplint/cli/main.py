@@ -114,6 +114,7 @@ def _explain(args) -> int:
 
 
 def _check(args) -> int:
+    from ..engine.config_check import is_config_file
     from ..engine.settings import ConfigError
     from ..engine.source import encode_like, read_source, SourceError
     from ..engine.workspace import Engine, Overrides
@@ -143,11 +144,20 @@ def _check(args) -> int:
         return EXIT_ERROR
     for message in missing:
         print(f"looplint: error: {message}", file=sys.stderr)
+    # pytest config files named on the command line are checked by the config rules (CF*).
+    named_configs = [f for f in files if is_config_file(f)]
+    files = [f for f in files if not is_config_file(f)]
 
     want_edits = args.output_format in ("json", "sarif")
     progress = None if args.no_progress else Progress(len(files))
     try:
         run = check_files(engine, files, jobs=args.jobs, with_fixes=want_edits, progress=progress)
+        # The pytest config files that govern the checked files are checked too (once each).
+        for config in dict.fromkeys([*named_configs, *engine.config_files_for(files)]):
+            result = engine.check_config_file(config, with_fixes=want_edits)
+            run.diagnostics.extend(result.diagnostics)
+            if result.problem:
+                run.problems.append(result.problem)
     except ConfigError as exc:
         print(f"looplint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -192,7 +202,8 @@ def _check(args) -> int:
                 print(f"looplint: error: cannot write {path}: {exc}", file=sys.stderr)
                 continue
             fixed += len(outcome.applied)
-            remaining_by_file[path] = engine.check_file(path, with_fixes=want_edits).diagnostics
+            recheck = engine.check_config_file if is_config_file(path) else engine.check_file
+            remaining_by_file[path] = recheck(path, with_fixes=want_edits).diagnostics
         if args.diff:
             if fixed:
                 print(f"Would fix {fixed} {'problem' if fixed == 1 else 'problems'}.", file=sys.stderr)

@@ -377,3 +377,17 @@ ASYNC_ONLY_CONTEXT_MANAGERS = frozenset(
 )
 # Decorators turning an async generator function into an async context manager factory.
 ASYNC_CONTEXT_MANAGER_DECORATORS = frozenset({"contextlib.asynccontextmanager"})
+
+# --- pytest plugins that run async tests (PA001, PA002) ---------------------
+# Marks with which another plugin claims an async test: pytest-asyncio's strict
+# mode is then not what runs it (pytest-trio, pytest-tornado, pytest-asyncio-cooperative).
+ASYNC_TEST_PLUGIN_MARKS = frozenset({"trio", "gen_test", "asyncio_cooperative"})
+# ini keys with which another plugin claims every async test when true (pytest-trio).
+ASYNC_TEST_PLUGIN_CLAIM_ALL_KEYS = frozenset({"trio_mode"})
+# Hooks a conftest/plugin may define to run coroutine tests or async fixtures itself:
+# tests under them are not left to pytest-asyncio (PA001, PA002 stay quiet).
+CUSTOM_ASYNC_TEST_RUNNER_HOOKS = frozenset({"pytest_pyfunc_call", "pytest_pycollect_makeitem", "pytest_runtest_call"})
+CUSTOM_ASYNC_FIXTURE_HOOKS = frozenset({"pytest_fixture_setup"})
+# Hooks that can add marks after collection (docs: `is_async_test` + add_marker):
+# marks they add cannot be seen statically (PA001, PA009 lower their confidence).
+MARK_ADDING_HOOKS = frozenset({"pytest_collection_modifyitems", "pytest_itemcollected"})

@@ -98,6 +98,7 @@ class Project:
         self._overlays: dict[Path, str] = {}
         self._exists: dict[Path, bool] = {}
         self._class_models: dict[tuple[Path, str], ClassModel] = {}
+        self._memo: dict[object, object] = {}  # project-wide derived facts (see `memo`)
         self._lock = threading.RLock()
         self.parse_count = 0  # how many files were parsed for summaries (benchmarks report it)
 
@@ -150,11 +151,21 @@ class Project:
             if path is None:
                 self._summaries.clear()
                 self._exists.clear()
+                self._memo.clear()
             else:
                 path = _norm(path)
                 self._summaries.pop(path, None)
                 self._exists.clear()  # a created/deleted file changes module lookup
             self._class_models.clear()
+
+    def memo(self, key: object, factory: Callable[[], object]) -> object:
+        """A project-wide fact built once (e.g. the versions in use); forgotten when everything is invalidated."""
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]
+        value = factory()
+        with self._lock:
+            return self._memo.setdefault(key, value)
 
     def cached_summaries(self) -> dict[Path, ModuleSummary | None]:
         with self._lock:

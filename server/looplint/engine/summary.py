@@ -142,6 +142,7 @@ class ModuleSummary:
     fixtures: list[FixtureSummary] = field(default_factory=list)
     hooks: frozenset[str] = frozenset()  # pytest_* hook functions defined at top level
     module_marks: tuple[str, ...] = ()  # marks in module-level pytestmark
+    pytest_plugins: tuple[str, ...] = ()  # module names in a literal `pytest_plugins = ...`
     dependencies: frozenset[str] = frozenset()  # imported module names (for reverse deps)
 
     def qualify(self, dotted: str | None) -> str | None:
@@ -239,6 +240,12 @@ def _record_assignment(summary: ModuleSummary, target: ast.expr, value: ast.expr
         return
     if target.id == "pytestmark":
         summary.module_marks = tuple(_marks_of(value, summary))
+        return
+    if target.id == "pytest_plugins":
+        items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+        summary.pytest_plugins = tuple(
+            item.value for item in items if isinstance(item, ast.Constant) and isinstance(item.value, str)
+        )
         return
     if isinstance(value, ast.Call):
         callee = dotted_name(value.func)

@@ -137,9 +137,44 @@ class Engine:
             attach_fixes(source.text, result.diagnostics, self.rules_by_code)
         return result
 
+    def check_config_file(self, path: Path, text: str | None = None, *, with_fixes: bool = False) -> CheckResult:
+        """Run the config rules (CF*) on a pytest config file from disk, or on an editor buffer's text."""
+        from .config_check import attach_config_fixes, check_config
+
+        path = path.absolute()
+        project = self.project_for(path)
+        result = check_config(project, self.rules, path, text)
+        if with_fixes and result.diagnostics:
+            from .config_check import read_config
+
+            attach_config_fixes(text if text is not None else read_config(path), result.diagnostics, self.rules_by_code)
+        return result
+
+    def config_files_for(self, python_files: Iterable[Path]) -> list[Path]:
+        """The pytest config files that govern these Python files (active ones, and those pytest ignores there)."""
+        from .config_check import governing_configs
+
+        found: dict[Path, None] = {}
+        seen_dirs: set[Path] = set()
+        for file in python_files:
+            directory = Path(file).absolute().parent
+            if directory in seen_dirs:
+                continue
+            seen_dirs.add(directory)
+            for config in governing_configs(self.project_for(file), Path(file).absolute()):
+                found.setdefault(config, None)
+        return list(found)
+
     def fix_file_text(self, path: Path, text: str, *, unsafe: bool = False, only=None) -> FixOutcome:
         """Apply fixes to `text` (as the content of `path`) until none is left."""
         path = path.absolute()
+        from .config_check import fix_config_text, is_config_file
+
+        if is_config_file(path):
+            return fix_config_text(
+                text, lambda current: self.check_config_file(path, current).diagnostics, self.rules_by_code,
+                unsafe=unsafe, only=only,
+            )
         project = self.project_for(path)
         checker = self.checker_for(project)
 

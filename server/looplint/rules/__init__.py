@@ -39,6 +39,7 @@ RULE_MODULES = (
     "co005_mock_async_mismatch",
     "co006_async_generator_test",
     # pytest-asyncio
+    "pa001_missing_async_marker",
     # configuration
     # anyio
     # work-around anti-patterns

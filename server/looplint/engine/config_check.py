@@ -1,0 +1,346 @@
+"""Checking pytest configuration files (CF rules): diagnostics and fixes inside the config file.
+
+A config rule sets `config_rule = True` and implements `check_config(self,
+ctx)`, where `ctx` is a `ConfigContext`: the file's path and text, the pytest
+configuration resolved from the file's directory *with this text* (so an
+unsaved editor buffer counts), the project and its versions. `ctx.report(...)`
+makes a `Diagnostic` whose path is the config file and whose range comes
+from the config spans (the key, the value, or the section header).
+
+Fixes to config files are plain text edits (libcst is for Python files): a
+rule puts them in `data["edits"]` as `[line, col, end_line, end_col, text]`
+lists when it reports (positions in the checked text), so front ends can
+rebuild the fix from the diagnostic alone. A fix whose result no longer
+parses as TOML/INI is dropped.
+
+Suppression comments do not apply to TOML/INI files: use `ignore` or
+`per-file-ignores` in `[tool.looplint]` to silence a config diagnostic.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from .checker import CheckResult
+from .edits import apply_edits, edits_overlap
+from .fixer import FixOutcome
+from .ini_parse import parse_ini, read_config_text
+from .model import Diagnostic, Edit, Fix, FileProblem, Range, Related, Severity
+from .pytest_config import CONFIG_FILE_NAMES, ConfigEntry, ConfigProblem, PytestConfig, Span, find_pytest_config
+from .pytest_model import ProjectPytest, describe_version_info, project_pytest
+from .versions import ProjectVersions
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..rules.base import Rule
+    from .project import Project
+
+
+def is_config_file(path: Path) -> bool:
+    """A file pytest may read its configuration from."""
+    return path.name in CONFIG_FILE_NAMES
+
+
+def span_range(span: Span) -> Range:
+    return Range(span.line, span.col, span.end_line, span.end_col)
+
+
+class ConfigContext:
+    """What a config rule sees while checking one config file."""
+
+    def __init__(self, path: Path, text: str, project: "Project", config: PytestConfig, facts: ProjectPytest):
+        self.path = path
+        self.text = text
+        self.project = project
+        self.settings = project.settings
+        self.relpath = project.relpath(path)
+        self.config = config  # resolved from this file's directory, with this text
+        self.facts = facts
+        self.versions: ProjectVersions = facts.versions
+        self.diagnostics: list[Diagnostic] = []
+        self.newline = "\r\n" if "\r\n" in text else "\n"
+
+    # -- the file's place in the configuration ----------------------------------------------
+    @property
+    def is_active(self) -> bool:
+        """pytest uses this file as its configuration (for its directory and below)."""
+        return self.config.path is not None and _same(self.config.path, self.path)
+
+    def problems(self) -> list[ConfigProblem]:
+        """What the resolution found wrong *in this file*."""
+        return [p for p in self.config.problems if _same(p.path, self.path)]
+
+    def entry_here(self, entry: ConfigEntry | None) -> bool:
+        return entry is not None and _same(entry.path, self.path)
+
+    def describe_entry(self, entry: ConfigEntry) -> str:
+        where = f"{self.project.relpath(entry.path)}:{entry.key_span.line}"
+        if entry.origin == "file":
+            return f"`{entry.key} = {entry.raw}` ({where})"
+        return f"`{entry.raw}` in `addopts` ({where})"
+
+    def section_range(self) -> Range:
+        """The section header of the active section, or the start of the file when there is none."""
+        span = self.config.section_span if self.is_active else None
+        return span_range(span) if span is not None else Range(1, 0, 1, 0)
+
+    # -- versions ------------------------------------------------------------------------------
+    def at_least(self, dist: str, version: str) -> bool | None:
+        info = self.versions.get(dist)
+        if info is None:
+            return None
+        try:
+            return info.satisfies(f">={version}")
+        except Exception:
+            return None
+
+    def describe_version(self, dist: str) -> str | None:
+        info = self.versions.get(dist)
+        return describe_version_info(self.project, info) if info is not None else None
+
+    def versions_reason(self, *dists: str) -> str:
+        parts = [self.describe_version(d) or f"{d}: version unknown" for d in dists]
+        return "Versions: " + "; ".join(parts) + "."
+
+    # -- the governed Python files ---------------------------------------------------------------
+    def governed_files(self, limit: int = 5000) -> tuple[list[Path], bool]:
+        """Python files under this config's directory that it governs; (files, complete)."""
+        if not self.is_active:
+            return [], False
+        files = []
+        for count, path in enumerate(self.project.iter_files(self.path.parent)):
+            if count >= limit:
+                return files, False
+            config = self.facts.config_for(path)
+            if config.path is not None and _same(config.path, self.path):
+                files.append(Path(os.path.abspath(path)))
+        return files, True
+
+    # -- reporting -----------------------------------------------------------------------------
+    def report(
+        self,
+        rule: "Rule",
+        *,
+        span: Span | None = None,
+        range: Range | None = None,
+        message: str | None = None,
+        fields: dict | None = None,
+        data: dict | None = None,
+        reason: str = "",
+        related: Iterable[Related] = (),
+        severity: Severity | None = None,
+        fix_title: str | None = None,
+        fix_applicability: str | None = None,
+        fixable: bool = True,
+        edits: Iterable[Edit] = (),
+    ) -> Diagnostic:
+        if range is None:
+            if span is None:
+                raise ValueError("report() needs a span or a range")
+            range = span_range(span)
+        text = message if message is not None else rule.message.format(**(fields or {}))
+        configured = self.settings.severity.get(rule.code)
+        level = Severity(configured) if configured else (severity or rule.severity)
+        data = dict(data or {})
+        edits = list(edits)
+        if edits:
+            data["edits"] = [[e.range.line, e.range.col, e.range.end_line, e.range.end_col, e.content] for e in edits]
+        has_fix = fixable and bool(edits) and (fix_applicability or rule.fix_safety) is not None
+        diagnostic = Diagnostic(
+            code=rule.code,
+            name=rule.name,
+            message=text,
+            severity=level,
+            path=self.path,
+            range=range,
+            fix_message=(fix_title or rule.fix_title) if has_fix else None,
+            fix_applicability=(fix_applicability or rule.fix_safety) if has_fix else None,
+            data=data,
+            reason=reason,
+            related=tuple(related),
+        )
+        self.diagnostics.append(diagnostic)
+        return diagnostic
+
+    # -- edit helpers ------------------------------------------------------------------------------
+    def line_text(self, line: int) -> str:
+        lines = self.text.splitlines()
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def value_edit(self, entry: ConfigEntry, value: str) -> Edit:
+        """Replace an entry's value by `value`, written in the file's syntax (TOML quoted, INI bare)."""
+        raw = entry.raw
+        if entry.origin == "file" and self.path.suffix == ".toml":
+            quote = raw[:1] if raw[:1] in ("'", '"') else '"'
+            value = f"{quote}{value}{quote}"
+        return Edit(span_range(entry.value_span), value)
+
+    def key_line_removal(self, entry: ConfigEntry) -> Edit | None:
+        """Delete the whole line(s) of a file entry (None when it shares its line with something else)."""
+        if entry.origin != "file":
+            return None
+        start, end = entry.key_span, entry.value_span
+        if self.line_text(start.line)[: start.col].strip():
+            return None
+        last = self.line_text(end.end_line)
+        rest = last[end.end_col:].strip()
+        if rest and not rest.startswith("#"):
+            return None
+        return Edit(Range(start.line, 0, end.end_line + 1, 0), "")
+
+    def assignment(self, key: str, value: str) -> str:
+        """`key = value` in this file's syntax."""
+        if self.path.suffix == ".toml":
+            return f'{key} = "{value}"'
+        return f"{key} = {value}"
+
+
+def _same(a: Path, b: Path) -> bool:
+    return os.path.abspath(a) == os.path.abspath(b)
+
+
+# -- checking ------------------------------------------------------------------------------------
+
+
+def read_config(path: Path) -> str:
+    return read_config_text(path)
+
+
+def check_config(
+    project: "Project", rules: list["Rule"], path: Path, text: str | None = None
+) -> CheckResult:
+    """Run the config rules on one config file (its text from disk, or the given buffer)."""
+    path = Path(os.path.abspath(path))
+    result = CheckResult(path=path)
+    relpath = project.relpath(path)
+    settings = project.settings
+    if settings.is_excluded(relpath):
+        return result
+    enabled = [r for r in rules if r.config_rule and settings.code_enabled(r.code, relpath)]
+    if not enabled:
+        return result
+    try:
+        disk = read_config_text(path) if path.is_file() else None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        if text is None:
+            result.problem = FileProblem(path, f"cannot read: {exc}", kind="read-error")
+            return result
+        disk = None
+    if text is None:
+        if disk is None:
+            return result
+        text = disk
+    facts = project_pytest(project)
+    overlays = {path: text} if disk is None or text.replace("\r\n", "\n") != disk else None
+    config = find_pytest_config(path.parent, pytest_version=facts.pytest_version, overlays=overlays)
+    ctx = ConfigContext(path, text, project, config, facts)
+    for rule in enabled:
+        rule.check_config(ctx)  # type: ignore[attr-defined]
+    result.diagnostics = sorted(ctx.diagnostics, key=Diagnostic.sort_key)
+    return result
+
+
+def governing_configs(project: "Project", python_file: Path) -> list[Path]:
+    """The active pytest config of a Python file, plus the files its resolution found problems in."""
+    config = project_pytest(project).config_for(python_file)
+    found = []
+    if config.path is not None:
+        found.append(config.path)
+    for problem in config.problems:
+        if problem.path not in found:
+            found.append(problem.path)
+    return found
+
+
+# -- fixes -----------------------------------------------------------------------------------------
+
+
+def config_fix(rule: "Rule", text: str, diagnostic: Diagnostic) -> Fix | None:
+    """The edits of a config diagnostic's fix, or None when they cannot be applied to `text`."""
+    if diagnostic.fix_applicability is None:
+        return None
+    raw = diagnostic.data.get("edits") if isinstance(diagnostic.data, dict) else None
+    if not raw:
+        return None
+    try:
+        edits = tuple(Edit(Range(int(a), int(b), int(c), int(d)), str(content)) for a, b, c, d, content in raw)
+    except (TypeError, ValueError):
+        return None
+    lines = text.splitlines(keepends=True)
+    for edit in edits:
+        if edit.range.line < 1 or edit.range.end_line > len(lines) + 1:
+            return None
+    new_text = apply_edits(text, list(edits))
+    if new_text == text or not config_parses(diagnostic.path, new_text):
+        return None
+    return Fix(message=diagnostic.fix_message or rule.fix_title or "Apply fix",
+               applicability=diagnostic.fix_applicability, edits=edits)
+
+
+def config_parses(path: Path, text: str) -> bool:
+    normalized = text.replace("\r\n", "\n").replace("\r", "\n")
+    if path.suffix == ".toml":
+        try:
+            tomllib.loads(normalized)
+        except tomllib.TOMLDecodeError:
+            return False
+        return True
+    return parse_ini(normalized.removeprefix("\ufeff")).error is None
+
+
+def attach_config_fixes(text: str, diagnostics: list[Diagnostic], rules_by_code: dict[str, "Rule"]) -> None:
+    for diagnostic in diagnostics:
+        if diagnostic.fix_applicability and diagnostic.code in rules_by_code:
+            diagnostic.fix = config_fix(rules_by_code[diagnostic.code], text, diagnostic)
+
+
+def fix_config_text(
+    text: str,
+    lint: Callable[[str], list[Diagnostic]],
+    rules_by_code: dict[str, "Rule"],
+    *,
+    unsafe: bool = False,
+    only: Callable[[Diagnostic], bool] | None = None,
+    max_rounds: int = 10,
+) -> FixOutcome:
+    """Apply config fixes until none is left (like `fixer.fix_text`, with text edits)."""
+    applied: list[Diagnostic] = []
+    failed: list[tuple[Diagnostic, str]] = []
+    seen_failures: set[tuple[str, int, int]] = set()
+    for _ in range(max_rounds):
+        candidates = [
+            d for d in lint(text)
+            if d.fix_applicability == "safe" or (unsafe and d.fix_applicability == "unsafe")
+        ]
+        if only is not None:
+            candidates = [d for d in candidates if only(d)]
+        candidates = [d for d in candidates if (d.code, d.range.line, d.range.col) not in seen_failures]
+        if not candidates:
+            break
+        accepted: list[Edit] = []
+        round_applied = []
+        for diagnostic in candidates:
+            fix = config_fix(rules_by_code[diagnostic.code], text, diagnostic)
+            if fix is None:
+                seen_failures.add((diagnostic.code, diagnostic.range.line, diagnostic.range.col))
+                failed.append((diagnostic, "the fix could not be built for this file"))
+                continue
+            if edits_overlap(accepted, list(fix.edits)):
+                continue
+            accepted.extend(fix.edits)
+            round_applied.append(diagnostic)
+        if not accepted:
+            break
+        new_text = apply_edits(text, accepted)
+        if not round_applied or not config_parses(round_applied[0].path, new_text):
+            failed.extend((d, "combined fixes did not parse") for d in round_applied)
+            break
+        text = new_text
+        applied.extend(round_applied)
+    return FixOutcome(text=text, applied=applied, failed=failed)
