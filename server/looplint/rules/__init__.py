@@ -40,6 +40,7 @@ RULE_MODULES = (
     "co006_async_generator_test",
     # pytest-asyncio
     "pa001_missing_async_marker",
+    "pa002_async_fixture_with_pytest_fixture",
     # configuration
     # anyio
     # work-around anti-patterns
