@@ -41,6 +41,7 @@ RULE_MODULES = (
     # pytest-asyncio
     "pa001_missing_async_marker",
     "pa002_async_fixture_with_pytest_fixture",
+    "pa003_event_loop_fixture_override",
     # configuration
     # anyio
     # work-around anti-patterns
