@@ -42,6 +42,7 @@ RULE_MODULES = (
     "pa001_missing_async_marker",
     "pa002_async_fixture_with_pytest_fixture",
     "pa003_event_loop_fixture_override",
+    "pa004_event_loop_fixture_requested",
     # configuration
     # anyio
     # work-around anti-patterns
