@@ -43,6 +43,7 @@ RULE_MODULES = (
     "pa002_async_fixture_with_pytest_fixture",
     "pa003_event_loop_fixture_override",
     "pa004_event_loop_fixture_requested",
+    "pa005_asyncio_mark_on_sync_function",
     # configuration
     # anyio
     # work-around anti-patterns
