@@ -44,6 +44,7 @@ RULE_MODULES = (
     "pa003_event_loop_fixture_override",
     "pa004_event_loop_fixture_requested",
     "pa005_asyncio_mark_on_sync_function",
+    "pa006_asyncio_mark_bad_arguments",
     # configuration
     # anyio
     # work-around anti-patterns
