@@ -68,3 +68,66 @@ def class_decorators_verdict(ctx: FileContext, node: ast.ClassDef) -> str:
     if summary is None:
         return UNKNOWN
     return method_decorators_verdict(ctx.project, ctx.path, summary.decorators)
+
+
+# Exception names that catch a RuntimeError (the error LP001/LP002 predict).
+_CATCHES_RUNTIME_ERROR = frozenset({"RuntimeError", "Exception", "BaseException"})
+_RAISES_CHECKS = frozenset({"assertRaises", "assertRaisesRegex"})
+
+
+def expects_runtime_error(ctx: FileContext, node: ast.AST) -> bool:
+    """Is `node` inside a block of the current function that expects a RuntimeError?
+
+    Tests of event-loop code assert the very errors looplint predicts
+    (`with self.assertRaises(RuntimeError): asyncio.run(...)`, `pytest.raises`,
+    `try: ... except RuntimeError:`); such code is right and is not reported.
+    """
+    line = getattr(node, "lineno", 0)
+    parents = ctx.parents
+    for index in range(len(parents) - 1, -1, -1):
+        parent = parents[index]
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            # A coroutine defined inside a test and run by it under
+            # `assertRaises(RuntimeError, ...)`: the test expects the error.
+            outer = next(
+                (p for p in reversed(parents[:index]) if isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef))),
+                None,
+            )
+            return outer is not None and _function_checks_runtime_error(ctx, outer)
+        if isinstance(parent, (ast.With, ast.AsyncWith)) and _in_body(parent.body, line):
+            if any(_is_raises_check(ctx, item.context_expr) for item in parent.items):
+                return True
+        elif isinstance(parent, ast.Try) or type(parent).__name__ == "TryStar":
+            if _in_body(parent.body, line) and any(_catches_runtime_error(h.type) for h in parent.handlers):
+                return True
+    return False
+
+
+def _function_checks_runtime_error(ctx: FileContext, function: ast.AST) -> bool:
+    for sub in ast.walk(function):
+        if isinstance(sub, ast.Call) and _is_raises_check(ctx, sub):
+            return True
+    return False
+
+
+def _in_body(body: list[ast.stmt], line: int) -> bool:
+    return bool(body) and body[0].lineno <= line <= (body[-1].end_lineno or body[-1].lineno)
+
+
+def _is_raises_check(ctx: FileContext, expr: ast.expr) -> bool:
+    if not isinstance(expr, ast.Call) or not expr.args:
+        return False
+    func = expr.func
+    is_check = (isinstance(func, ast.Attribute) and func.attr in _RAISES_CHECKS) or ctx.qualify(func) in (
+        "pytest.raises",
+    )
+    return is_check and _catches_runtime_error(expr.args[0])
+
+
+def _catches_runtime_error(expr: ast.expr | None) -> bool:
+    if expr is None:
+        return True  # a bare `except:`
+    if isinstance(expr, ast.Tuple):
+        return any(_catches_runtime_error(element) for element in expr.elts)
+    name = expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else None
+    return name in _CATCHES_RUNTIME_ERROR

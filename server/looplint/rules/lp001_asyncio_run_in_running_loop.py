@@ -12,6 +12,7 @@ from ..engine.model import Diagnostic, Range, Related, Severity
 from ..engine.symbols import ProjectFunction
 from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
 from ._loops import awaited, nest_asyncio_applied, runner_call
+from .helpers import expects_runtime_error
 
 _ERRORS = {
     "asyncio.run": "asyncio.run() cannot be called from a running event loop",
@@ -95,7 +96,7 @@ class AsyncioRunInRunningLoop(Rule):
         if runner is None:
             self._check_helper(node, ctx)
             return
-        if nest_asyncio_applied(ctx):
+        if nest_asyncio_applied(ctx) or expects_runtime_error(ctx, node):
             return
         function = ctx.function.node.name  # type: ignore[union-attr]
         fix, applicability, dropped = _direct_fix(node, runner)
@@ -186,6 +187,36 @@ class AsyncioRunInRunningLoop(Rule):
             raise FixUnavailable(f"no fix for {kind!r}")
 
     examples = (
+        Valid(
+            source=(
+                "import asyncio\n"
+                "import unittest\n\n"
+                "async def fetch():\n"
+                "    return 1\n\n"
+                "class T(unittest.IsolatedAsyncioTestCase):\n"
+                "    async def test_nested_run_is_rejected(self):\n"
+                "        with self.assertRaises(RuntimeError):\n"
+                "            asyncio.run(fetch())\n"
+                "        try:\n"
+                "            asyncio.run(fetch())\n"
+                "        except RuntimeError:\n"
+                "            pass\n"
+            ),
+            why="tests that assert the RuntimeError (assertRaises, pytest.raises, except RuntimeError)",
+        ),
+        Valid(
+            source=(
+                "import asyncio\n"
+                "import unittest\n\n"
+                "class T(unittest.TestCase):\n"
+                "    def test_run_from_running_loop(self):\n"
+                "        async def main():\n"
+                "            asyncio.run(asyncio.sleep(0))\n"
+                "        with self.assertRaisesRegex(RuntimeError, 'cannot be called from a running'):\n"
+                "            asyncio.run(main())\n"
+            ),
+            why="a coroutine defined in a test that expects the RuntimeError it raises",
+        ),
         Invalid(
             source=(
                 "import asyncio\n"

@@ -12,6 +12,7 @@ from ..engine.model import Diagnostic, Severity
 from ..engine.symbols import ProjectFunction
 from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
 from ._loops import RUN_LOOP_ATTRS, awaited, local_binding, loop_kind, nest_asyncio_applied
+from .helpers import expects_runtime_error
 
 _SAME = "This event loop is already running"
 _OTHER = "Cannot run the event loop while another loop is running"
@@ -81,6 +82,8 @@ class RunUntilCompleteInRunningLoop(Rule):
             return
         if isinstance(ctx.resolve(func), ProjectFunction) or nest_asyncio_applied(ctx):
             return
+        if expects_runtime_error(ctx, node):
+            return
         receiver = func.value
         same, certain = _receiver_is_running_loop(ctx, receiver)
         if same is True:
@@ -126,6 +129,23 @@ class RunUntilCompleteInRunningLoop(Rule):
         fixer.replace(call, awaited(fixer, call, argument.with_changes(lpar=[], rpar=[])))
 
     examples = (
+        Valid(
+            source=(
+                "import asyncio\n"
+                "import unittest\n\n"
+                "async def fetch():\n"
+                "    return 1\n\n"
+                "class T(unittest.IsolatedAsyncioTestCase):\n"
+                "    async def test_nested_run_is_rejected(self):\n"
+                "        with self.assertRaises(RuntimeError):\n"
+                "            asyncio.get_running_loop().run_until_complete(fetch())\n"
+                "        try:\n"
+                "            asyncio.get_running_loop().run_until_complete(fetch())\n"
+                "        except RuntimeError:\n"
+                "            pass\n"
+            ),
+            why="tests that assert the RuntimeError (assertRaises, pytest.raises, except RuntimeError)",
+        ),
         Invalid(
             source=(
                 "import asyncio\n"
