@@ -45,6 +45,7 @@ RULE_MODULES = (
     "pa004_event_loop_fixture_requested",
     "pa005_asyncio_mark_on_sync_function",
     "pa006_asyncio_mark_bad_arguments",
+    "pa007_mark_on_fixture",
     # configuration
     # anyio
     # work-around anti-patterns
