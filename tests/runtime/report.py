@@ -125,6 +125,7 @@ def _clean(line: str, workroot: str) -> str:
     line = line.strip()
     if workroot:
         line = re.sub(re.escape(workroot) + r"/[^/\s]+/project", "<project>", line).replace(workroot, "<tmp>")
+    line = re.sub(r"\S*truth-venvs/[\w.-]+?-[0-9a-f]{12}", "<venv>", line)
     line = re.sub(r"0x[0-9a-fA-F]{6,}", "0x...", line)
     if len(line) > 220:
         line = line[:217] + "..."
