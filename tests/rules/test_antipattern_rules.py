@@ -42,26 +42,40 @@ def test_ap001_suppressed_with_noqa(tmp_path):
     assert lint(tmp_path, files, "conftest.py", "AP001") == []
 
 
-def test_ap002_project_helper_running_a_loop_in_a_thread(tmp_path):
+def test_ap002_thread_workers_bridge_only_the_callers_coroutine(tmp_path):
     files = {
-        "tests/util.py": """
+        "tests/test_t.py": """
             import asyncio
+            import concurrent.futures
+            import threading
 
             def drive(coro):
                 return asyncio.run(coro)
-        """,
-        "tests/test_t.py": """
-            import concurrent.futures
-            from tests.util import drive
+
+            async def main():
+                return 1
 
             def run_sync(coro):
                 with concurrent.futures.ThreadPoolExecutor() as ex:
                     return ex.submit(drive, coro).result()
+
+            def test_loops_in_threads():
+                def own_loop():
+                    loop = asyncio.new_event_loop()
+                    try:
+                        return loop.run_until_complete(main())
+                    finally:
+                        loop.close()
+                with concurrent.futures.ThreadPoolExecutor() as ex:
+                    assert [f.result() for f in [ex.submit(own_loop) for _ in range(2)]] == [1, 1]
+                t = threading.Thread(target=lambda: asyncio.run(main()))
+                t.start()
+                t.join()
         """,
     }
     found = lint(tmp_path, files, "tests/test_t.py", "AP002")
-    assert positions(found) == [(6, 16)]
-    assert "drive()" in found[0].message
+    assert positions(found) == [(13, 16)]
+    assert "drive" in found[0].message
 
 
 def test_ap002_is_running_else_branch_and_negation(tmp_path):

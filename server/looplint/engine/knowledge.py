@@ -293,10 +293,6 @@ BLOCKING_CALLS: dict[str, str | None] = {
     "urllib3.request": None,
     "subprocess.Popen.wait": None,
     "subprocess.Popen.communicate": None,
-    "socket.socket.connect": None,
-    "socket.socket.accept": None,
-    "socket.socket.recv": None,
-    "socket.socket.sendall": None,
     "os.waitpid": None,
 }
 

@@ -77,8 +77,10 @@ class SyncBridgeHelper(Rule):
     Reported in test modules, `conftest.py` and modules in a tests folder
     (fixtures, setUp, helpers): the thread-hop call, or the `is_running()` /
     `get_running_loop()` call that picks the branch. No automatic fix.
-    Not reported: daemon threads that run a loop (background servers for
-    integration tests), `run_forever` threads, a `get_running_loop()` guard
+    Not reported: workers that create the coroutine they run themselves
+    (tests of loops in threads, `lambda: asyncio.run(main())`), daemon threads
+    that run a loop (background servers for integration tests), `run_forever`
+    threads, helpers defined in other modules, a `get_running_loop()` guard
     that raises instead of scheduling, and bridges in application code.
     """
 
@@ -346,28 +348,51 @@ def _hop_target(ctx: FileContext, call: ast.Call) -> ast.AST | None:
 
 
 def _bridge_runner(ctx: FileContext, target: ast.AST) -> str | None:
-    """How `target` (a callable handed to a thread) runs a coroutine to completion, if it does."""
+    """How `target` (a callable handed to a thread) runs the caller's coroutine to completion, if it does.
+
+    A worker that creates its own coroutine (`lambda: asyncio.run(main())`,
+    a thread testing loops in threads) is not a bridge: only a coroutine
+    that comes from outside the worker (an argument, a closure variable)
+    ends up on the wrong loop.
+    """
     if isinstance(target, ast.Attribute) and target.attr == "run_until_complete":
         return "run_until_complete"
     qualified = ctx.qualify(target) if isinstance(target, (ast.Name, ast.Attribute)) else None
     if qualified in _BRIDGE_RUNNERS:
         return qualified
-    body: list[ast.AST] = []
     if isinstance(target, ast.Lambda):
-        body = [target.body]
-    elif isinstance(target, ast.Name) and ctx.local_function(target.id) is not None:
-        body = list(ctx.local_function(target.id).body)
-    else:
-        symbol = ctx.resolve(target) if isinstance(target, (ast.Name, ast.Attribute)) else None
-        if isinstance(symbol, ProjectFunction):
-            summary = ctx.project.function_summary(symbol)
-            if summary is not None and not summary.is_async and summary.calls_asyncio_run:
-                return f"{symbol.name}()"
-        return None
+        return _outside_coroutine_runner(ctx, target, [target.body])
+    if isinstance(target, ast.Name):
+        function = ctx.local_function(target.id) or _module_function(ctx, target)
+        if function is not None and not isinstance(function, ast.AsyncFunctionDef):
+            runner = _outside_coroutine_runner(ctx, function, function.body)
+            return f"{runner}` inside `{target.id}" if runner else None
+    return None
+
+
+def _module_function(ctx: FileContext, name: ast.Name) -> ast.FunctionDef | None:
+    """A sync function defined at the top of this file that `name` resolves to."""
+    symbol = ctx.resolve(name)
+    if isinstance(symbol, ProjectFunction) and symbol.class_name is None and symbol.path == ctx.path:
+        for statement in ctx.tree.body:
+            if isinstance(statement, ast.FunctionDef) and statement.name == symbol.name:
+                return statement
+    return None
+
+
+def _outside_coroutine_runner(ctx: FileContext, function: ast.AST, body: list[ast.AST]) -> str | None:
+    """The runner in `body` whose coroutine argument is a name not bound inside `function`."""
+    bound = set(ctx.locals_of(function)) if not isinstance(function, ast.Lambda) else set()
     for statement in body:
-        runner = _runner_in(ctx, statement)
-        if runner:
-            return runner
+        for sub in _walk(statement):
+            if not isinstance(sub, ast.Call) or not sub.args or not isinstance(sub.args[0], ast.Name):
+                continue
+            if sub.args[0].id in bound:
+                continue
+            if isinstance(sub.func, ast.Attribute) and sub.func.attr == "run_until_complete":
+                return "run_until_complete"
+            if isinstance(sub.func, (ast.Name, ast.Attribute)) and ctx.qualify(sub.func) in _BRIDGE_RUNNERS:
+                return ctx.qualify(sub.func)
     return None
 
 
