@@ -3,10 +3,16 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { describeVersions, findBundledServer, supports } from '../src/bundled';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
+// Every scratch folder of this file lives under one root, removed at the end.
+const SCRATCH = fs.mkdtempSync(path.join(os.tmpdir(), 'looplint-unit-bundled-'));
+after(() => {
+  fs.rmSync(SCRATCH, { recursive: true, force: true });
+});
+const scratch = (prefix: string): string => fs.mkdtempSync(path.join(SCRATCH, prefix));
 const LAUNCHER_SOURCE = path.join(REPO, 'scripts', 'bundle_python_launcher.py');
 
 function write(file: string, text = ''): void {
@@ -16,7 +22,7 @@ function write(file: string, text = ''): void {
 
 /** A fake extension folder laid out like the .vsix, with the real launcher. */
 function fakeExtension(versionDirs: string[]): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'looplint-ext-'));
+  const root = scratch('ext-');
   fs.mkdirSync(path.join(root, 'bundled', 'tool'), { recursive: true });
   fs.copyFileSync(LAUNCHER_SOURCE, path.join(root, 'bundled', 'tool', 'launch.py'));
   // A stand-in server that reports how it was started.
@@ -54,7 +60,7 @@ describe('findBundledServer', () => {
   });
 
   it('finds nothing in a checkout that was never bundled', () => {
-    assert.equal(findBundledServer(fs.mkdtempSync(path.join(os.tmpdir(), 'looplint-empty-'))), undefined);
+    assert.equal(findBundledServer(scratch('empty-')), undefined);
   });
 });
 
@@ -63,7 +69,7 @@ describe('the bundled launcher (scripts/bundle_python_launcher.py)', () => {
     const tag = pythonTag();
     const root = fakeExtension([tag, 'cp39']);
     // A workspace and a PYTHONPATH that both hold a different "looplint": neither may win.
-    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'looplint-ws-'));
+    const workspace = scratch('ws-');
     write(path.join(workspace, 'looplint', '__init__.py'), 'raise SystemExit("workspace looplint imported")');
     write(path.join(workspace, 'looplint', '__main__.py'), 'raise SystemExit("workspace looplint imported")');
     const launcher = path.join(root, 'bundled', 'tool', 'launch.py');

@@ -2,12 +2,17 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { parseProbeOutput, probePython } from '../src/probe';
+
+const SCRATCH = fs.mkdtempSync(path.join(os.tmpdir(), 'looplint-unit-probe-'));
+after(() => {
+  fs.rmSync(SCRATCH, { recursive: true, force: true });
+});
 
 /** An executable shell script standing in for an interpreter. */
 function fakeInterpreter(body: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'looplint-probe-'));
+  const dir = fs.mkdtempSync(path.join(SCRATCH, 'python-'));
   const file = path.join(dir, 'python');
   fs.writeFileSync(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
   return file;
@@ -23,7 +28,7 @@ describe('probePython', () => {
   });
 
   it('tells whether looplint can be imported', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'looplint-path-'));
+    const dir = fs.mkdtempSync(path.join(SCRATCH, 'path-'));
     fs.mkdirSync(path.join(dir, 'looplint'));
     fs.writeFileSync(path.join(dir, 'looplint', '__init__.py'), '');
     const withIt = await probePython('python3', { env: { ...process.env, PYTHONPATH: dir } });

@@ -4,7 +4,7 @@
 // the PATH; once the user trusts the folder, those settings apply (and here, fail loudly).
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { closeSession, openSession } from './lib/session.mjs';
+import { closeSession, openSession, removeSession } from './lib/session.mjs';
 
 const WORKSPACE_SETTINGS = {
   'looplint.path': '/nonexistent/bin/looplint',
@@ -29,6 +29,7 @@ describe('looplint in an untrusted workspace', { timeout: 300_000 }, () => {
 
   after(async () => {
     await closeSession(session);
+    removeSession(session);
   });
 
   it('opens the folder in Restricted Mode', async () => {

@@ -8,7 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, closeSession, openSession, serverProcesses } from './lib/session.mjs';
+import { ROOT, closeSession, openSession, removeSession, serverProcesses } from './lib/session.mjs';
 
 // The project: the golden-path demo (examples/golden-path), copied to a scratch folder since we
 // change it, with the modules of tests/vscode/fixture/ laid over it for the fix-all checks.
@@ -39,6 +39,7 @@ describe('looplint in VS Code (code-server)', { timeout: 600_000 }, () => {
       await new Promise((r) => setTimeout(r, 2000));
       assert.deepEqual(serverProcesses(server.extensions), [], 'no server process left after code-server stopped');
     }
+    removeSession(session);
   });
 
   /** Changes user settings in the running window, through its settings.json editor. */

@@ -2,10 +2,10 @@
 // it holds what runs and nothing else, and its bundled server really works, from the unpacked
 // .vsix, with each CPython minor version it was built for.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, it, before } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StdioLspClient } from './lib/lsp.mjs';
 import { extractZip, listZip } from './lib/zip.mjs';
@@ -53,6 +53,10 @@ describe('the .vsix', () => {
     names = listZip(VSIX).entries.map((e) => e.name);
     unpacked = mkdtempSync(join(tmpdir(), 'looplint-vsix-'));
     extractZip(VSIX, unpacked);
+  });
+
+  after(() => {
+    if (unpacked) rmSync(unpacked, { recursive: true, force: true });
   });
 
   it(`is smaller than ${MAX_BYTES / 1e6} MB`, () => {
@@ -132,6 +136,7 @@ describe('the .vsix', () => {
         assert.equal(exit.code, 0, client.stderr);
       } finally {
         client.child.kill();
+        rmSync(project, { recursive: true, force: true });
       }
       assert.doesNotMatch(client.stderr, /decoy looplint imported/);
     });

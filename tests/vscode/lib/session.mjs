@@ -44,7 +44,7 @@ export async function openSession({ name, overlays = [], workspaceSettings, user
   const installOutput = await server.installExtension(vsix);
   const url = await server.start(project, { workspaceTrust });
   const wb = await Workbench.open(url, { screenshots: artifacts });
-  return { server, wb, project, artifacts, installOutput, read: (file) => readFileSync(join(project, file), 'utf8') };
+  return { home, server, wb, project, artifacts, installOutput, read: (file) => readFileSync(join(project, file), 'utf8') };
 }
 
 /** Closes the browser and code-server; keeps code-server's and the extension's logs. */
@@ -60,6 +60,11 @@ export async function closeSession(session) {
   for (const log of findFiles(join(server.userData, 'logs'), (n) => /looplint/i.test(n))) {
     copyFileSync(log, join(artifacts, log.split('/').slice(-2).join('-')));
   }
+}
+
+/** Removes the session's scratch folder (after closeSession and any checks on its processes). */
+export function removeSession(session) {
+  if (session?.home) rmSync(session.home, { recursive: true, force: true });
 }
 
 /** PIDs of looplint servers started from the extension installed under `extensionsDir`. */
