@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from looplint.rules import rule_by_code
-from looplint.rules.base import Symptom
+from looplint.rules.base import RuntimeExample, Symptom
 
 from .envs import ENVIRONMENTS, ensure_env
 from .harness import CaseResult, Harness, Key, declaration_problems, symptom_coverage_problems
@@ -31,8 +31,29 @@ from .runners import (
 )
 
 UT001 = type(rule_by_code("UT001"))
-GOOD = UT001.runtime[0]
-PY311_SYMPTOMS = tuple(dataclasses.replace(s, envs=("py311",)) for s in UT001.symptoms if "py311" in s.envs)
+# The harness's own honest example (kept here so that edits to UT001's
+# runtime examples cannot change what these self-tests prove).
+PY311_SYMPTOMS = (
+    Symptom(when="3.11", output="RuntimeWarning: coroutine '...' was never awaited", envs=("py311",)),
+    Symptom(when="3.11", output="DeprecationWarning: It is deprecated to return a value that is not None from a "
+                                "test case", envs=("py311",)),
+)
+GOOD = RuntimeExample(
+    files={
+        "test_example.py": (
+            "import unittest\n\n"
+            "class T(unittest.TestCase):\n"
+            "    async def test_never_runs(self):\n"
+            "        __SENTINEL__\n"
+            "        self.assertTrue(True)\n"
+        ),
+    },
+    runner="unittest",
+    outcome="passed",
+    body_ran=False,
+    symptoms=PY311_SYMPTOMS,
+    envs=("py311",),
+)
 
 
 def fake_rule(symptoms=PY311_SYMPTOMS, **changes):
@@ -124,8 +145,9 @@ def test_unknown_and_uncovered_envs_are_reported():
     wrong_name = Symptom(when="x", output="y", envs=("pytest83-pa023",))
     rule = fake_rule(symptoms=(wrong_name,))
     assert any("unknown env 'pytest83-pa023'" in p for p in declaration_problems(rule))
-    uncovered = type("Uncovered", (UT001,), {"runtime": (dataclasses.replace(GOOD, envs=("py311",)),)})()
-    problems = declaration_problems(uncovered)  # UT001's symptoms claim py310/py312/py313 too
+    claims_more = (Symptom(when="3.11+", output="x", envs=("py311", "py312")),)
+    uncovered = type("Uncovered", (UT001,), {"runtime": (GOOD,), "symptoms": claims_more})()
+    problems = declaration_problems(uncovered)  # the rule's symptom claims py312, no example runs there
     assert any("claims env 'py312'" in p for p in problems)
 
 
