@@ -46,6 +46,7 @@ RULE_MODULES = (
     "pa005_asyncio_mark_on_sync_function",
     "pa006_asyncio_mark_bad_arguments",
     "pa007_mark_on_fixture",
+    "pa008_fixture_loop_scope_narrower_than_cache_scope",
     # configuration
     # anyio
     # work-around anti-patterns
