@@ -94,14 +94,44 @@ def install_for(version: str, wheel: Path, target: Path) -> str:
     if exe:
         run([exe, "-m", "pip", "install", *common, str(wheel)])
         return exe
-    # No interpreter of that version here: let the running pip pick wheels for it.
+    # No interpreter of that version here: let the running pip pick wheels for it. pip evaluates
+    # environment markers for the *running* Python, though, so add what the target version needs
+    # on top (e.g. tomli for 3.10) until nothing is missing.
     nodot = version.replace(".", "")
     platforms = [arg for p in host_platform_tags() for arg in ("--platform", p)]
-    run([
+    cross = [
         sys.executable, "-m", "pip", "install", *common, "--only-binary=:all:",
-        "--python-version", version, "--implementation", "cp", "--abi", f"cp{nodot}", *platforms, str(wheel),
-    ])
+        "--python-version", version, "--implementation", "cp", "--abi", f"cp{nodot}", *platforms,
+    ]
+    run([*cross, str(wheel)])
+    for _ in range(10):
+        missing = missing_requirements(target, version)
+        if not missing:
+            break
+        run([*cross, *missing])
+    else:
+        raise SystemExit(f"cp{nodot}: still missing {missing_requirements(target, version)}")
     return f"{sys.executable} (cross-install for {version})"
+
+
+def missing_requirements(target: Path, version: str) -> list[str]:
+    """Requirements of the packages in `target` that apply on Python `version` but are not there."""
+    from email.parser import Parser
+
+    from pip._vendor.packaging.markers import default_environment
+    from pip._vendor.packaging.requirements import Requirement
+    from pip._vendor.packaging.utils import canonicalize_name
+
+    env = {**default_environment(), "python_version": version, "python_full_version": f"{version}.0", "extra": ""}
+    metadata = [Parser().parsestr(m.read_text(encoding="utf-8")) for m in target.glob("*.dist-info/METADATA")]
+    installed = {canonicalize_name(m["Name"]) for m in metadata}
+    missing = []
+    for m in metadata:
+        for line in m.get_all("Requires-Dist") or []:
+            req = Requirement(line)
+            if (req.marker is None or req.marker.evaluate(env)) and canonicalize_name(req.name) not in installed:
+                missing.append(str(req).split(";")[0].strip())
+    return sorted(set(missing))
 
 
 def tidy(target: Path) -> None:
