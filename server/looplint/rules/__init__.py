@@ -47,6 +47,7 @@ RULE_MODULES = (
     "pa006_asyncio_mark_bad_arguments",
     "pa007_mark_on_fixture",
     "pa008_fixture_loop_scope_narrower_than_cache_scope",
+    "pa009_fixture_test_loop_scope_mismatch",
     # configuration
     # anyio
     # work-around anti-patterns
