@@ -50,6 +50,7 @@ RULE_MODULES = (
     "pa009_fixture_test_loop_scope_mismatch",
     # configuration
     # anyio
+    "ay001_anyio_wide_scope_fixture_without_backend",
     # work-around anti-patterns
     "ap001_nest_asyncio_in_tests",
     "ap002_sync_bridge_helper",
