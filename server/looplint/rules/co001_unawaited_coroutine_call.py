@@ -13,6 +13,7 @@ from ..engine.model import Diagnostic, Severity
 from ..engine.symbols import External
 from . import _coroutines as co
 from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from .helpers import expects_call_error, expects_unawaited_warning
 
 _PYTEST_INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 _ALL_ENVS = ("py310", "py311", "py312", "py313", "py311-pytest84-pa10", "py311-pytest83-pa023")
@@ -88,6 +89,8 @@ class UnawaitedCoroutineCall(Rule):
             return
         if co.coroutine_call_kind(ctx, call) != co.COROUTINE:
             return
+        if expects_unawaited_warning(ctx, statement) or expects_call_error(ctx, statement):
+            return  # the test checks the "never awaited" warning, or a signature error, itself
         name = None
         if form == "assign":
             name = co.dropped_assignment_name(ctx, statement)
@@ -148,6 +151,21 @@ class UnawaitedCoroutineCall(Rule):
             raise FixUnavailable("no fix for this occurrence")
 
     examples = (
+        Valid(
+            source=(
+                "import unittest\n\n"
+                "async def foo():\n"
+                "    pass\n\n"
+                "class T(unittest.TestCase):\n"
+                "    def test_warns(self):\n"
+                "        with self.assertWarnsRegex(RuntimeWarning, 'was never awaited'):\n"
+                "            foo()\n"
+                "    def test_signature(self):\n"
+                "        with self.assertRaises(TypeError):\n"
+                "            foo(1)\n"
+            ),
+            why="tests of the never-awaited warning itself, and of signature errors raised at call time",
+        ),
         Invalid(
             source=(
                 "import pytest\n\n"

@@ -72,41 +72,57 @@ def class_decorators_verdict(ctx: FileContext, node: ast.ClassDef) -> str:
 
 # Exception names that catch a RuntimeError (the error LP001/LP002 predict).
 _CATCHES_RUNTIME_ERROR = frozenset({"RuntimeError", "Exception", "BaseException"})
-_RAISES_CHECKS = frozenset({"assertRaises", "assertRaisesRegex"})
+_RAISES_CHECKS = (frozenset({"assertRaises", "assertRaisesRegex"}), "pytest.raises")
+# Warning classes that catch "coroutine ... was never awaited".
+_CATCHES_UNAWAITED = frozenset({"RuntimeWarning", "Warning"})
+_WARNS_CHECKS = (frozenset({"assertWarns", "assertWarnsRegex"}), "pytest.warns")
 
 
 def expects_runtime_error(ctx: FileContext, node: ast.AST) -> bool:
-    """Is `node` inside a block of the current function that expects a RuntimeError?
+    """Is `node` inside code of the current test that expects a RuntimeError?
 
     Tests of event-loop code assert the very errors looplint predicts
     (`with self.assertRaises(RuntimeError): asyncio.run(...)`, `pytest.raises`,
-    `try: ... except RuntimeError:`); such code is right and is not reported.
+    `try: ... except RuntimeError:`, or a coroutine defined in a test that runs
+    it under `assertRaises(RuntimeError, ...)`); such code is right.
     """
+    return _expects(ctx, node, _RAISES_CHECKS, _CATCHES_RUNTIME_ERROR, try_blocks=True)
+
+
+def expects_unawaited_warning(ctx: FileContext, node: ast.AST) -> bool:
+    """Is `node` inside `assertWarns(RuntimeWarning)` / `pytest.warns(RuntimeWarning)`?
+
+    Such a block tests the "coroutine ... was never awaited" warning itself.
+    """
+    return _expects(ctx, node, _WARNS_CHECKS, _CATCHES_UNAWAITED, try_blocks=False)
+
+
+def expects_call_error(ctx: FileContext, node: ast.AST) -> bool:
+    """Inside `assertRaises(TypeError)` (or `except TypeError`)? A call with arguments that do not bind raises
+    TypeError before any coroutine exists; tests of signatures do exactly that."""
+    return _expects(ctx, node, _RAISES_CHECKS, frozenset({"TypeError"}), try_blocks=True)
+
+
+def _expects(ctx: FileContext, node: ast.AST, checks, names: frozenset[str], *, try_blocks: bool) -> bool:
     line = getattr(node, "lineno", 0)
     parents = ctx.parents
     for index in range(len(parents) - 1, -1, -1):
         parent = parents[index]
         if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            # A coroutine defined inside a test and run by it under
-            # `assertRaises(RuntimeError, ...)`: the test expects the error.
+            # A function defined inside a test and run by it under the check.
             outer = next(
                 (p for p in reversed(parents[:index]) if isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef))),
                 None,
             )
-            return outer is not None and _function_checks_runtime_error(ctx, outer)
+            return outer is not None and any(
+                isinstance(sub, ast.Call) and _is_check(ctx, sub, checks, names) for sub in ast.walk(outer)
+            )
         if isinstance(parent, (ast.With, ast.AsyncWith)) and _in_body(parent.body, line):
-            if any(_is_raises_check(ctx, item.context_expr) for item in parent.items):
+            if any(_is_check(ctx, item.context_expr, checks, names) for item in parent.items):
                 return True
-        elif isinstance(parent, ast.Try) or type(parent).__name__ == "TryStar":
-            if _in_body(parent.body, line) and any(_catches_runtime_error(h.type) for h in parent.handlers):
+        elif try_blocks and (isinstance(parent, ast.Try) or type(parent).__name__ == "TryStar"):
+            if _in_body(parent.body, line) and any(_catches(h.type, names) for h in parent.handlers):
                 return True
-    return False
-
-
-def _function_checks_runtime_error(ctx: FileContext, function: ast.AST) -> bool:
-    for sub in ast.walk(function):
-        if isinstance(sub, ast.Call) and _is_raises_check(ctx, sub):
-            return True
     return False
 
 
@@ -114,20 +130,19 @@ def _in_body(body: list[ast.stmt], line: int) -> bool:
     return bool(body) and body[0].lineno <= line <= (body[-1].end_lineno or body[-1].lineno)
 
 
-def _is_raises_check(ctx: FileContext, expr: ast.expr) -> bool:
+def _is_check(ctx: FileContext, expr: ast.expr, checks, names: frozenset[str]) -> bool:
     if not isinstance(expr, ast.Call) or not expr.args:
         return False
+    methods, qualified = checks
     func = expr.func
-    is_check = (isinstance(func, ast.Attribute) and func.attr in _RAISES_CHECKS) or ctx.qualify(func) in (
-        "pytest.raises",
-    )
-    return is_check and _catches_runtime_error(expr.args[0])
+    is_check = (isinstance(func, ast.Attribute) and func.attr in methods) or ctx.qualify(func) == qualified
+    return is_check and _catches(expr.args[0], names)
 
 
-def _catches_runtime_error(expr: ast.expr | None) -> bool:
+def _catches(expr: ast.expr | None, names: frozenset[str]) -> bool:
     if expr is None:
         return True  # a bare `except:`
     if isinstance(expr, ast.Tuple):
-        return any(_catches_runtime_error(element) for element in expr.elts)
+        return any(_catches(element, names) for element in expr.elts)
     name = expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else None
-    return name in _CATCHES_RUNTIME_ERROR
+    return name in names

@@ -412,7 +412,9 @@ def _local_fate(function: ast.AST, name: str):
             if any(_is_name(arg, name) for arg in node.args) or any(
                 _is_name(k.value, name) and k.arg != "loop" for k in node.keywords
             ):
-                if not ast.unparse(node.func).endswith("set_event_loop"):
+                # asyncio.set_event_loop() only makes it current; anything else
+                # (including a project's own `self.set_event_loop`) may dispose of it.
+                if ast.unparse(node.func) not in ("asyncio.set_event_loop", "set_event_loop"):
                     return "closed"  # handed to something that may dispose of it: not traced further
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and _is_name(node.value, name):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -442,9 +444,13 @@ def _attr_closed(ctx: FileContext, role: Role, attr: str) -> bool:
         return False
     if model.unknown_bases:
         return True  # an unknown base may close it
-    for name, (path, owner, _) in model.methods.items():
-        if name in _TEARDOWN_HOOKS and (path != ctx.path or owner != (role.cls.name if role.cls else None)):
-            return True  # inherited teardown from another class: may close it
+    # A teardown hook in any base class may close it (an override usually
+    # calls super(), so looking only at the first definition is not enough).
+    for class_name, path, _, _ in model.chain_locations[1:]:
+        summary = ctx.project.summary(path)
+        cls = summary.classes.get(class_name) if summary else None
+        if cls is not None and any(hook in cls.methods for hook in _TEARDOWN_HOOKS):
+            return True
     return False
 
 

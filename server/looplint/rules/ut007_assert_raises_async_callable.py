@@ -106,6 +106,10 @@ class AssertRaisesAsyncCallable(Rule):
             form = self._assertion(call, ctx)
             if form is None or len(call.args) > form[1]:
                 continue  # not the context-manager form
+            if call.args and _expected_without_running(call.args[0]):
+                # Bad arguments raise TypeError at call time, and a dropped
+                # coroutine warns RuntimeWarning: both happen without awaiting.
+                return
             calls = _unawaited_coroutine_calls(node, ctx)
             if not calls:
                 return
@@ -177,6 +181,27 @@ class AssertRaisesAsyncCallable(Rule):
         fixer.replace(statement, block)
 
     examples = (
+        Valid(
+            source=(
+                "import unittest\n\n"
+                "async def f(a=1, /, b=2):\n"
+                "    return a, b\n\n"
+                "async def coro():\n"
+                "    pass\n\n"
+                "class T(unittest.TestCase):\n"
+                "    def test_bad_arguments(self):\n"
+                "        with self.assertRaises(TypeError):\n"
+                "            f(a=1, b=2)\n\n"
+                "    def test_handed_on(self):\n"
+                "        with self.assertRaises(ValueError):\n"
+                "            gen = coro()\n"
+                "            try:\n"
+                "                schedule(gen)\n"
+                "            finally:\n"
+                "                gen.close()\n"
+            ),
+            why="TypeError from argument binding is raised at call time; a coroutine handed on is not dropped",
+        ),
         Invalid(
             source=(
                 "import unittest\n"
@@ -393,10 +418,30 @@ def _unawaited_coroutine_calls(block: ast.With, ctx: FileContext) -> list[ast.Ca
             value = node.value
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             value = node.value
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(_name_used_in(block, t) for t in targets):
+                continue  # the coroutine is handed on (awaited, scheduled, closed) later in the block
         if isinstance(value, ast.Call) and ctx.is_coroutine_call(value):
             found.append(value)
     found.sort(key=lambda c: (c.lineno, c.col_offset))
     return found
+
+
+def _expected_without_running(expr: ast.expr) -> bool:
+    if isinstance(expr, ast.Tuple):
+        return any(_expected_without_running(e) for e in expr.elts)
+    name = expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else None
+    return name in ("TypeError", "RuntimeWarning")
+
+
+def _name_used_in(block: ast.With, target: ast.expr) -> bool:
+    """Is the assigned name read anywhere in the block?"""
+    if not isinstance(target, ast.Name):
+        return True  # stored elsewhere (attribute, subscript): assume it is used
+    return any(
+        isinstance(node, ast.Name) and node.id == target.id and isinstance(node.ctx, ast.Load)
+        for node in ast.walk(block)
+    )
 
 
 def _without_trailing_comma(args: list[cst.Arg]) -> list[cst.Arg]:
