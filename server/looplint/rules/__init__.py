@@ -49,6 +49,7 @@ RULE_MODULES = (
     "pa008_fixture_loop_scope_narrower_than_cache_scope",
     "pa009_fixture_test_loop_scope_mismatch",
     # configuration
+    "cf001_default_fixture_loop_scope_unset",
     # anyio
     "ay001_anyio_wide_scope_fixture_without_backend",
     # work-around anti-patterns
