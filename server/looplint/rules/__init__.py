@@ -50,6 +50,7 @@ RULE_MODULES = (
     "pa009_fixture_test_loop_scope_mismatch",
     # configuration
     "cf001_default_fixture_loop_scope_unset",
+    "cf002_invalid_asyncio_config_value",
     # anyio
     "ay001_anyio_wide_scope_fixture_without_backend",
     # work-around anti-patterns
