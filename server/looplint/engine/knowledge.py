@@ -267,7 +267,6 @@ BLOCKING_CALLS: dict[str, str | None] = {
     "subprocess.call": None,
     "subprocess.check_call": None,
     "subprocess.check_output": None,
-    "socket.create_connection": None,
     "os.system": None,
     "requests.options": None,
     "requests.Session.get": None,

@@ -54,9 +54,9 @@ class DanglingTask(Rule):
     `IsolatedAsyncioTestCase` cancels them silently too. The asyncio docs also
     warn that a task nobody references may be garbage-collected mid-run.
 
-    Reported in async tests, fixtures and setUp/tearDown hooks (and async
-    defs nested in them): a task factory call as a statement, or assigned to a
-    name that is never read again.
+    Reported directly in async tests, fixtures and setUp/tearDown hooks: a
+    task factory call as a statement, or assigned to a name that is never
+    read again.
 
     ### How to fix
     Keep the task and await it (or gather it) before the test ends, or use a
@@ -76,8 +76,9 @@ class DanglingTask(Rule):
 
     Not reported: tasks kept in a name that is read later (awaited, gathered,
     cancelled, stored on `self`, appended to a list), `TaskGroup.create_task`
-    and anyio task groups, `task.add_done_callback(...)` chains, and task
-    factories in synchronous or non-test code.
+    and anyio task groups, `task.add_done_callback(...)` chains, callbacks
+    nested in a test (a mock's `side_effect` that simulates a reply in the
+    background), and task factories in synchronous or non-test code.
     """
 
     def visit_Expr(self, node: ast.Expr, ctx: FileContext) -> None:
@@ -92,6 +93,8 @@ class DanglingTask(Rule):
         factory = _task_factory(ctx, call)
         if factory is None:
             return
+        if len(ctx.function_chain()) != 1:
+            return  # a callback nested in the test (a mock's side effect, a handler) schedules by design
         role = co.async_test_role(ctx)
         if role is None:
             return
@@ -253,6 +256,18 @@ class DanglingTask(Rule):
                 "        t.cancel()\n"
             ),
             why="kept on self, a TaskGroup, a cancelled task",
+        ),
+        Valid(
+            source=(
+                "import asyncio\nfrom unittest.mock import AsyncMock\n\n"
+                "async def reply(frame):\n    return frame\n\n"
+                "async def test_device():\n"
+                "    async def send(frame):\n"
+                "        asyncio.create_task(reply(frame))\n"
+                "    api = AsyncMock(side_effect=send)\n"
+                "    await api(1)\n"
+            ),
+            why="a callback nested in the test (a mock side effect simulating a device reply)",
         ),
         Valid(
             source=(

@@ -35,7 +35,7 @@ class BlockingCallInAsyncTest(Rule):
     explanation = """
     An async test runs on an event loop with everything it awaits: servers,
     clients, background tasks. A blocking call (`time.sleep`, `requests.get`,
-    `subprocess.run`, a socket connect, ...) holds the whole loop until it
+    `subprocess.run`, `os.system`, ...) holds the whole loop until it
     returns. Nothing else progresses meanwhile, so the test is slow at best;
     when the code under test needs the loop to answer (a server in the same
     loop, a task the test waits for), it times out or deadlocks.
@@ -62,8 +62,9 @@ class BlockingCallInAsyncTest(Rule):
     Not reported: synchronous tests, sync defs and lambdas nested in async
     tests (they may run in a thread), blocking functions passed to
     `asyncio.to_thread`/`run_in_executor` (not called), `time.sleep(0)`,
-    reading files with `open()` (short local I/O is harmless in tests), and
-    async code in non-test modules.
+    reading files with `open()` (short local I/O is harmless in tests),
+    plain socket calls (tests connect to a local listener, which the kernel
+    answers without the loop), and async code in non-test modules.
     """
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
