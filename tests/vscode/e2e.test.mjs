@@ -207,7 +207,18 @@ describe('looplint in VS Code (code-server)', { timeout: 600_000 }, () => {
     await wb.waitFor(() => wb.squiggleUnder('test_seen_by_the_new_server'), { what: 'diagnostics from the restarted server' });
   });
 
-  it('kept the server up throughout', async () => {
-    assert.ok(await wb.statusItem('looplint server ready').isVisible());
+  it('kept the server up throughout; its status bar item opens the logs', async () => {
+    const item = wb.statusItem('looplint server ready');
+    assert.ok(await item.isVisible());
+    await item.click();
+    const output = wb.page.locator('.panel .output-view, .panel [id="workbench.panel.output"]').first();
+    await output.waitFor({ timeout: 15_000 });
+    // The Output panel shows the channel named looplint (its picker), with our log lines in it.
+    const picker = wb.page.locator('.panel select.monaco-select-box').first();
+    const channel = async () => ((await picker.count()) ? picker.evaluate((s) => s.options[s.selectedIndex]?.text ?? '') : '');
+    await wb.waitFor(async () => (await channel()) === 'looplint', { what: 'the looplint channel in the Output panel' });
+    const logLine = /\d{4}-\d\d-\d\d\s+\d\d:\d\d:\d\d\.\d+\s+\[(info|debug|warning|error)\]/;
+    await wb.waitFor(async () => logLine.test(await output.innerText()), { what: 'log lines in the Output panel' });
+    await wb.screenshot('logs');
   });
 });
