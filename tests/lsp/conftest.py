@@ -1,50 +1,12 @@
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from lsp_session import Session
 
-BASE = textwrap.dedent(
-    """\
-    import unittest
-
-
-    class BaseTestCase(unittest.TestCase):
-        def setUp(self):
-            self.ready = True
-
-
-    class AsyncTestCase(BaseTestCase):
-        pass
-    """
-)
-
-TEST_AGENT = textwrap.dedent(
-    """\
-    from test_framework.base import AsyncTestCase
-
-
-    class TestAgent(AsyncTestCase):
-        async def test_reply(self):
-            assert False
-    """
-)
-
-# The engine's expected fix for this case (UT001's own example): the async base is added last.
-TEST_AGENT_FIXED = textwrap.dedent(
-    """\
-    from test_framework.base import AsyncTestCase
-    import unittest
-
-
-    class TestAgent(AsyncTestCase, unittest.IsolatedAsyncioTestCase):
-        async def test_reply(self):
-            assert False
-    """
-)
+from lsp_fixtures import BASE, TEST_AGENT
 
 
 @pytest.fixture

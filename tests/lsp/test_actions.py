@@ -8,7 +8,7 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from conftest import TEST_AGENT, TEST_AGENT_FIXED
+from lsp_fixtures import TEST_AGENT, TEST_AGENT_FIXED
 from lsp_session import push_capabilities
 
 

@@ -6,7 +6,7 @@ import asyncio
 
 from lsprotocol import types
 
-from conftest import TEST_AGENT
+from lsp_fixtures import TEST_AGENT
 from lsp_session import pull_capabilities, push_capabilities, units16
 
 

@@ -22,7 +22,7 @@ from concurrent.futures import Future
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from conftest import TEST_AGENT
+from lsp_fixtures import TEST_AGENT
 from lsp_session import units16
 from looplint.engine.workspace import Engine
 

@@ -6,7 +6,7 @@ import asyncio
 
 from lsprotocol import types
 
-from conftest import BASE
+from lsp_fixtures import BASE
 
 WATCHED = {
     "**/*.py", "**/pyproject.toml", "**/pytest.ini", "**/.pytest.ini", "**/pytest.toml", "**/.pytest.toml",

@@ -263,34 +263,15 @@ class FileContext:
         """
         key = id(function)
         cached = self._locals.get(key)
+        if cached is None and not self.source.mentions_any((":=",)):
+            # Without assignment expressions only statements bind names: skip the expressions.
+            cached = {}
+            body = function.body if isinstance(function.body, list) else []  # type: ignore[attr-defined]
+            _statement_bindings(cached, body)
+            self._locals[key] = cached
         if cached is None:
             cached = {}
-            body = function.body if isinstance(function.body, list) else [function.body]  # type: ignore[attr-defined]
-            stack = list(body)
-            while stack:
-                node = stack.pop()
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                    cached.setdefault(node.name, []).append(node)
-                    continue
-                if isinstance(node, ast.Lambda):
-                    continue
-                if isinstance(node, ast.Assign):
-                    for target in node.targets:
-                        _bind_target(cached, target, node.value)
-                elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-                    _bind_target(cached, node.target, node.value if isinstance(node, ast.AnnAssign) else node)
-                elif isinstance(node, ast.NamedExpr):
-                    _bind_target(cached, node.target, node.value)
-                elif isinstance(node, (ast.For, ast.AsyncFor)):
-                    _bind_target(cached, node.target, node)
-                elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-                    _bind_target(cached, node.optional_vars, node)
-                elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                    for alias in node.names:
-                        cached.setdefault((alias.asname or alias.name).split(".")[0], []).append(node)
-                elif isinstance(node, ast.ExceptHandler) and node.name:
-                    cached.setdefault(node.name, []).append(node)
-                stack.extend(ast.iter_child_nodes(node))
+            _all_bindings(cached, function)
             self._locals[key] = cached
         return cached
 
@@ -432,6 +413,78 @@ def _instance_of(call: ast.Call, callee: Symbol) -> Symbol:
         return None
     bare = not call.args and not any(k.arg in _MOCK_SPEC_KEYWORDS or k.arg is None for k in call.keywords)
     return Instance(callee, bare=bare)
+
+
+def _all_bindings(bindings: dict[str, list[ast.AST]], function: ast.AST) -> None:
+    """`FileContext.locals_of` in general: every node of the body (`:=` can bind inside any expression)."""
+    body = function.body if isinstance(function.body, list) else [function.body]  # type: ignore[attr-defined]
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bindings.setdefault(node.name, []).append(node)
+            continue
+        if isinstance(node, ast.Lambda):
+            continue
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                _bind_target(bindings, target, node.value)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            _bind_target(bindings, node.target, node.value if isinstance(node, ast.AnnAssign) else node)
+        elif isinstance(node, ast.NamedExpr):
+            _bind_target(bindings, node.target, node.value)
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            _bind_target(bindings, node.target, node)
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            _bind_target(bindings, node.optional_vars, node)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                bindings.setdefault((alias.asname or alias.name).split(".")[0], []).append(node)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bindings.setdefault(node.name, []).append(node)
+        stack.extend(ast.iter_child_nodes(node))
+
+
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_TRY = tuple(t for t in (ast.Try, getattr(ast, "TryStar", None)) if t is not None)
+
+
+def _statement_bindings(bindings: dict[str, list[ast.AST]], statements: list[ast.stmt]) -> None:
+    """`FileContext.locals_of` for bodies without `:=`: the same bindings, found in statements only."""
+    stack = list(statements)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _DEFS):
+            bindings.setdefault(node.name, []).append(node)
+            continue
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                _bind_target(bindings, target, node.value)
+        elif isinstance(node, ast.AnnAssign):
+            _bind_target(bindings, node.target, node.value)
+        elif isinstance(node, ast.AugAssign):
+            _bind_target(bindings, node.target, node)
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            _bind_target(bindings, node.target, node)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    _bind_target(bindings, item.optional_vars, item)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                bindings.setdefault((alias.asname or alias.name).split(".")[0], []).append(node)
+        elif isinstance(node, _TRY):
+            for handler in node.handlers:
+                if handler.name:
+                    bindings.setdefault(handler.name, []).append(handler)
+                stack.extend(handler.body)
+        elif isinstance(node, ast.Match):
+            for case in node.cases:
+                stack.extend(case.body)
+        for field in ("body", "orelse", "finalbody"):
+            children = getattr(node, field, None)
+            if children:
+                stack.extend(children)
 
 
 def _bind_target(bindings: dict[str, list[ast.AST]], target: ast.AST, value: ast.AST) -> None:

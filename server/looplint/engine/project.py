@@ -135,14 +135,23 @@ class Project:
             if old is not None and not _same_shape(old, summary):
                 self._class_models.clear()
 
-    def set_overlay(self, path: Path, text: str | None) -> None:
-        """Use unsaved editor text for `path` (None: back to the file on disk)."""
+    def set_overlay(self, path: Path, text: str | None, *, invalidate: bool = True) -> None:
+        """Use unsaved editor text for `path` (None: back to the file on disk).
+
+        `invalidate=False` keeps the cached summary and class models: for a caller that is
+        about to check this very text (the checker's `put_summary` then replaces the summary
+        and drops class models only if what other files see changed), or that restores the
+        text the cached summary was built from.
+        """
         path = _norm(path)
         with self._lock:
             if text is None:
                 self._overlays.pop(path, None)
             else:
                 self._overlays[path] = text
+            if not invalidate:
+                self._exists.pop(path, None)  # an unsaved new file exists from now on
+                return
         self.invalidate(path)
 
     def invalidate(self, path: Path | None = None) -> None:
@@ -166,6 +175,11 @@ class Project:
         value = factory()
         with self._lock:
             return self._memo.setdefault(key, value)
+
+    def cached_summary(self, path: Path) -> ModuleSummary | None:
+        """The summary of `path` if one is cached (never builds one)."""
+        with self._lock:
+            return self._summaries.get(_norm(path))
 
     def cached_summaries(self) -> dict[Path, ModuleSummary | None]:
         with self._lock:
@@ -546,8 +560,23 @@ def _same_shape(a: ModuleSummary, b: ModuleSummary) -> bool:
     return shape(a) == shape(b)
 
 
+_NORMALISED: dict = {}
+
+
 def _norm(path: Path) -> Path:
-    return Path(os.path.abspath(path))
+    """The absolute, normalised path (memoised for absolute inputs: resolution calls this a lot)."""
+    try:
+        found = _NORMALISED.get(path)
+    except TypeError:
+        found = None
+    if found is not None:
+        return found
+    result = Path(os.path.abspath(path))
+    if os.path.isabs(path):  # a relative path depends on the working directory: not memoised
+        if len(_NORMALISED) > 200_000:
+            _NORMALISED.clear()
+        _NORMALISED[path] = result
+    return result
 
 
 def iter_python_files(start: Path, project: Project, on_error: Callable[[Path, str], None] | None = None) -> Iterator[Path]:

@@ -9,6 +9,8 @@ and enough to resolve base classes, callees and fixtures across files.
 from __future__ import annotations
 
 import ast
+import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -279,7 +281,8 @@ def _function_summary(node: ast.FunctionDef | ast.AsyncFunctionDef, source: "Sou
         params=tuple(arg.arg for arg in node.args.posonlyargs + node.args.args + node.args.kwonlyargs),
     )
     if summary.is_async:
-        summary.is_async_generator = contains_yield(node)
+        # No `yield` anywhere in the file: no async def of it is a generator (skip the walk).
+        summary.is_async_generator = (source is None or source.mentions_any(("yield",))) and contains_yield(node)
     elif source is None or source.mentions_any(_RUNNER_WORDS):
         # Most files never drive a loop: skip walking their function bodies.
         _analyse_sync_body(node, summary)
@@ -457,7 +460,7 @@ def _class_summary(node: ast.ClassDef, module: ModuleSummary, source: "Source | 
                 if callee:
                     summary.attr_types.setdefault(target, callee)
     summary.marks = tuple(marks)
-    if source is None or source.mentions_any(("asyncSetUp", "asyncTearDown")):
+    if source is None or _mentions_async_setup_access(source):
         summary.calls_async_setup = _calls_async_setup(node)
     return summary
 
@@ -476,6 +479,19 @@ def _collect_attr_types(method: ast.FunctionDef | ast.AsyncFunctionDef, summary:
                     and target.value.id in receivers
                 ):
                     summary.attr_types.setdefault(target.attr, callee)
+
+
+_ASYNC_SETUP_ACCESS = re.compile(r"\.[\s\\]*async(?:SetUp|TearDown)\b")
+
+
+def _mentions_async_setup_access(source: "Source") -> bool:
+    """Does the file access an `.asyncSetUp`/`.asyncTearDown` attribute at all? (else skip the walks)"""
+    return source.mentions_any(("asyncSetUp", "asyncTearDown")) and _accesses_async_setup(source.text)
+
+
+@lru_cache(maxsize=4)
+def _accesses_async_setup(text: str) -> bool:
+    return _ASYNC_SETUP_ACCESS.search(text) is not None
 
 
 def _calls_async_setup(node: ast.ClassDef) -> bool:

@@ -176,14 +176,21 @@ class Analyzer:
         if not folder.settings.enable or project.is_excluded(path):
             project.set_overlay(path, text)
             return Analysis(uri, version, text)
-        before = project.cached_summaries().get(Path(os.path.abspath(path)))
-        project.set_overlay(path, text)
+        before = project.cached_summary(path)
+        # The check replaces this file's summary itself (and drops class models only when what
+        # other files see changed), so the overlay needs no invalidation: keystrokes that do
+        # not change the module's shape keep every cached class model.
+        project.set_overlay(path, text, invalidate=False)
         result = engine.check_file(path, text)
         if result.problem is not None:
             with self._lock:
                 last = self._last_good.get(uri)
-            # Other files keep seeing the last version that parsed (or the file on disk).
-            project.set_overlay(path, last.text if last else None)
+            # Other files keep seeing the last version that parsed (its summary is still the
+            # cached one), or the file on disk.
+            if last is not None:
+                project.set_overlay(path, last.text, invalidate=False)
+            else:
+                project.set_overlay(path, None)
             if last is None:
                 return Analysis(uri, version, text, parses=False, problem=result.problem.message)
             carried = carry_over(last.diagnostics, last.text, text)
@@ -214,7 +221,7 @@ class Analyzer:
         if path is None or not is_python(path):
             return False
         project = self.project_for(path)
-        before = project.cached_summaries().get(Path(os.path.abspath(path)))
+        before = project.cached_summary(path)
         project.set_overlay(path, None)
         after = project.summary(path) if path.exists() else None
         return before is not None and (after is None or not _same_summary(before, after))

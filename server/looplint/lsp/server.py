@@ -484,6 +484,7 @@ class LooplintServer(LanguageServer):
                     types.WorkDoneProgressReport(message=f"{done}/{total} files", percentage=int(100 * done / total)),
                 )
         elapsed = time.perf_counter() - started
+        _tune_gc_after_indexing()
         summary = f"{'stopped after' if cancelled else 'indexed'} {done} files in {elapsed:.2f} s"
         if token is not None:
             self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=summary))
@@ -564,6 +565,17 @@ class LooplintServer(LanguageServer):
             await self.report_config_errors()
         else:
             self.refresh_dependents([p for p, _ in python])
+
+
+def _tune_gc_after_indexing() -> None:
+    mode = os.environ.get("LOOPLINT_LSP_GC", "freeze")
+    import gc
+
+    if "freeze" in mode:
+        gc.collect()
+        gc.freeze()
+    if "threshold" in mode:
+        gc.set_threshold(20_000, 20, 20)
 
 
 def _log_task_error(task: asyncio.Task) -> None:

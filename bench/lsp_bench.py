@@ -1,0 +1,430 @@
+#!/usr/bin/env python
+"""Benchmark of `looplint server`: edit latency, cold indexing, memory.
+
+    .venv/bin/python bench/lsp_bench.py [--edits 60] [--corpus DIR] [--quick]
+
+What is measured (each figure printed next to its target, and the floor where there is one):
+
+1. Latency from `didChange` to the new diagnostics, for a generated 2,000-line and a
+   10,000-line test module: p50 and p95 over the timed edits (small edits in the middle of the
+   file, half of them adding or removing a line). Push mode with the server's debounce set to 0
+   (LOOPLINT_LSP_DEBOUNCE_MS=0), so the figure is the server's own work: the default debounce
+   (150 ms, push clients only) comes on top of it in an editor. Pull mode (the client requests
+   diagnostics right after the change; no server debounce) is measured too.
+   Targets: p95 <= 50 ms (2,000 lines), <= 150 ms (10,000 lines).
+2. Cold indexing of a corpus of real test files (CPython's own Lib/test): from `initialized` to
+   the end of the server's indexing progress, next to the floor measured in this run on the
+   same files: read + decode + `ast.parse` of each file, in this process. Target: <= 2x the floor.
+3. The server's resident memory after indexing 2,000 real test files (Lib/test of CPython 3.11,
+   3.12 and 3.13 copied side by side): VmRSS and peak VmHWM from /proc. Target: <= 250 MB.
+
+Run by `make lsp-bench`, not by the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import asyncio
+import io
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import tokenize
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+SERVER = [sys.executable, "-m", "looplint", "server"]
+PYENV = Path("/root/.pyenv/versions")
+CORPUS_311 = PYENV / "3.11.7/lib/python3.11/test"
+MEMORY_CORPORA = [CORPUS_311, PYENV / "3.12.1/lib/python3.12/test", PYENV / "3.13.0/lib/python3.13/test"]
+
+
+# -- a generated test module -----------------------------------------------------------------------
+
+BLOCK = '''
+
+async def fetch_{i}(value):
+    await asyncio.sleep(0)
+    return value * 2
+
+
+class TestLegacy{i}(unittest.TestCase):
+    # edit marker {i}
+    def setUp(self):
+        self.value = {i}
+        self.patcher = mock.patch("os.getcwd", return_value="/tmp")
+
+    async def test_never_runs_{i}(self):
+        self.assertEqual(await fetch_{i}(1), 2)
+
+    def test_sync_{i}(self):
+        result = [n * 2 for n in range(10) if n % 3]
+        self.assertEqual(len(result), 6)
+        with self.assertRaises(ZeroDivisionError):
+            1 / 0
+
+
+class TestModern{i}(unittest.IsolatedAsyncioTestCase):
+    async def asyncSetUp(self):
+        self.queue = asyncio.Queue()
+
+    async def test_ok_{i}(self):
+        value = await fetch_{i}(3)
+        await self.queue.put(value)
+        self.assertEqual(await self.queue.get(), 6)
+
+    async def test_gather_{i}(self):
+        results = await asyncio.gather(fetch_{i}(1), fetch_{i}(2))
+        self.assertEqual(results, [2, 4])
+
+
+@pytest.mark.asyncio
+async def test_pytest_{i}():
+    assert await fetch_{i}(2) == 4
+    task = asyncio.create_task(fetch_{i}(5))
+    assert await task == 10
+'''
+
+HEADER = "import asyncio\nimport unittest\nfrom unittest import mock\n\nimport pytest\n"
+
+
+def generate_module(lines: int) -> str:
+    parts = [HEADER]
+    count = HEADER.count("\n")
+    i = 0
+    while count < lines:
+        block = BLOCK.format(i=i)
+        parts.append(block)
+        count += block.count("\n")
+        i += 1
+    return "".join(parts)
+
+
+# -- a small client ---------------------------------------------------------------------------------
+
+
+class Client:
+    def __init__(self, env: dict[str, str]):
+        self.env = env
+        self.client = LanguageClient("looplint-bench", "1")
+        self.published: dict[str, list[tuple[int | None, float, int]]] = {}
+        self.event = asyncio.Event()
+        self.progress_end: float | None = None
+        self.progress_message = ""
+        self.logs: list[str] = []
+
+        @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def on_publish(params: types.PublishDiagnosticsParams) -> None:
+            self.published.setdefault(params.uri, []).append((params.version, time.perf_counter(), len(params.diagnostics)))
+            self.event.set()
+
+        @self.client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)
+        def on_create(params) -> None:
+            return None
+
+        @self.client.feature(types.PROGRESS)
+        def on_progress(params: types.ProgressParams) -> None:
+            value = params.value
+            kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+            if kind == "end":
+                self.progress_end = time.perf_counter()
+                self.progress_message = value.get("message", "") if isinstance(value, dict) else value.message
+                self.event.set()
+
+        @self.client.feature(types.WINDOW_LOG_MESSAGE)
+        def on_log(params: types.LogMessageParams) -> None:
+            self.logs.append(params.message)
+
+        @self.client.feature(types.WORKSPACE_CONFIGURATION)
+        def on_configuration(params):
+            return [None for _ in params.items]
+
+        @self.client.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def on_register(params) -> None:
+            return None
+
+    async def start(self, folders: list[Path], *, pull: bool) -> float:
+        await self.client.start_io(*SERVER, env=self.env)
+        caps = types.ClientCapabilities(
+            window=types.WindowClientCapabilities(work_done_progress=True),
+            workspace=types.WorkspaceClientCapabilities(configuration=True),
+            text_document=types.TextDocumentClientCapabilities(
+                diagnostic=types.DiagnosticClientCapabilities() if pull else None,
+                publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True),
+            ),
+        )
+        await self.client.initialize_async(
+            types.InitializeParams(
+                capabilities=caps,
+                process_id=os.getpid(),
+                workspace_folders=[types.WorkspaceFolder(uri=f.as_uri(), name=f.name) for f in folders],
+            )
+        )
+        started = time.perf_counter()
+        self.client.initialized(types.InitializedParams())
+        return started
+
+    async def wait(self, predicate, timeout: float = 600.0) -> None:
+        async def loop():
+            while not predicate():
+                self.event.clear()
+                await self.event.wait()
+
+        await asyncio.wait_for(loop(), timeout)
+
+    @property
+    def pid(self) -> int:
+        return self.client._server.pid  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        await self.client.shutdown_async(None)
+        self.client.exit(None)
+        await self.client.stop()
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(VmRSS, VmHWM) of a process in MB."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            values[key] = int(rest.split()[0]) / 1024
+    return values["VmRSS"], values["VmHWM"]
+
+
+# -- 1. latency ---------------------------------------------------------------------------------------
+
+
+async def latency(lines: int, edits: int, *, pull: bool, workdir: Path, also_index: list[Path]) -> dict:
+    root = workdir / f"latency-{lines}"
+    (root / "tests").mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text("")
+    text = generate_module(lines)
+    path = root / "tests" / f"test_generated_{lines}.py"
+    path.write_text(text)
+    uri = path.as_uri()
+    client = Client({**os.environ, "LOOPLINT_LSP_DEBOUNCE_MS": "0"})
+    await client.start([root, *also_index], pull=pull)
+    await client.wait(lambda: client.progress_end is not None)
+    client.client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
+        )
+    )
+    diagnostics_count = 0
+    if pull:
+        report = await client.client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
+        diagnostics_count = len(report.items)
+    else:
+        await client.wait(lambda: any(v == 1 for v, _, _ in client.published.get(uri, [])))
+        diagnostics_count = client.published[uri][-1][2]
+
+    # Edits inside a test body in the middle of the file, as when typing code: a digit typed
+    # into `self.value = N` and deleted again, and a new statement line added and removed.
+    lines_list = text.split("\n")
+    middle_block = (len(lines_list) // 2) // BLOCK.count("\n")
+    target = f"        self.value = {middle_block}"
+    line = lines_list.index(target)
+    end_of_line = types.Position(line=line, character=len(target))
+    timings = []
+    version = 1
+    warmup = 5
+    for n in range(edits + warmup):
+        version += 1
+        step = n % 4
+        if step == 0:  # type a digit
+            change = types.TextDocumentContentChangePartial(range=types.Range(start=end_of_line, end=end_of_line), text="7")
+        elif step == 1:  # delete it
+            change = types.TextDocumentContentChangePartial(
+                range=types.Range(start=end_of_line, end=types.Position(line=line, character=len(target) + 1)), text=""
+            )
+        elif step == 2:  # a new statement on a new line (the lines below move)
+            change = types.TextDocumentContentChangePartial(
+                range=types.Range(start=end_of_line, end=end_of_line), text="\n        extra = self.value + 1"
+            )
+        else:  # and remove it
+            change = types.TextDocumentContentChangePartial(
+                range=types.Range(start=end_of_line, end=types.Position(line=line + 1, character=len("        extra = self.value + 1"))),
+                text="",
+            )
+        sent = time.perf_counter()
+        client.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[change],
+            )
+        )
+        if pull:
+            await client.client.text_document_diagnostic_async(
+                types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+            )
+            done = time.perf_counter()
+        else:
+            await client.wait(lambda: any(v == version for v, _, _ in client.published.get(uri, [])))
+            done = next(t for v, t, _ in client.published[uri] if v == version)
+        if n >= warmup:
+            timings.append((done - sent) * 1000)
+    rss, _ = memory_mb(client.pid)
+    await client.stop()
+    timings.sort()
+    started = time.perf_counter()
+    for _ in range(5):
+        ast.parse(text)
+    parse_ms = (time.perf_counter() - started) / 5 * 1000
+    return {
+        "parse": parse_ms,
+        "rss": rss,
+        "lines": len(lines_list),
+        "diagnostics": diagnostics_count,
+        "p50": statistics.median(timings),
+        "p95": timings[max(0, int(round(0.95 * len(timings))) - 1)],
+        "max": timings[-1],
+        "n": len(timings),
+    }
+
+
+# -- 2./3. indexing -------------------------------------------------------------------------------------
+
+
+def python_files(folder: Path) -> list[Path]:
+    """The files the server indexes (the engine's own walk, so both sides see the same files)."""
+    from looplint.engine.project import Project, iter_python_files
+
+    return list(iter_python_files(folder, Project(folder)))
+
+
+def parse_floor(files: list[Path]) -> tuple[float, int]:
+    """Read + decode + ast.parse every file, as the floor. Returns (seconds, lines)."""
+    started = time.perf_counter()
+    lines = 0
+    for path in files:
+        data = path.read_bytes()
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+            text = data.decode("utf-8" if encoding == "utf-8-sig" else encoding)
+        except (SyntaxError, UnicodeDecodeError, LookupError):
+            continue
+        lines += text.count("\n")
+        try:
+            ast.parse(text, filename=str(path))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            pass
+    return time.perf_counter() - started, lines
+
+
+async def cold_index(folders: list[Path]) -> dict:
+    client = Client({**os.environ})
+    started = await client.start(folders, pull=True)
+    await client.wait(lambda: client.progress_end is not None)
+    elapsed = client.progress_end - started
+    rss, hwm = memory_mb(client.pid)
+    message = client.progress_message
+    await client.stop()
+    return {"seconds": elapsed, "rss": rss, "hwm": hwm, "message": message}
+
+
+def median_of(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def build_memory_corpus(workdir: Path, count: int = 2000) -> Path:
+    root = workdir / "corpus2000"
+    copied = 0
+    for corpus in MEMORY_CORPORA:
+        if not corpus.is_dir():
+            continue
+        for path in python_files(corpus):
+            if copied >= count:
+                break
+            target = root / corpus.parent.name / path.relative_to(corpus)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            copied += 1
+    return root
+
+
+# -- report ----------------------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--edits", type=int, default=60, help="timed edits per file size (default 60)")
+    parser.add_argument("--corpus", type=Path, default=CORPUS_311, help="real test files for cold indexing")
+    parser.add_argument("--runs", type=int, default=3, help="cold indexing runs (median; default 3)")
+    parser.add_argument("--quick", action="store_true", help="fewer edits and one indexing run")
+    parser.add_argument(
+        "--bare", action="store_true",
+        help="measure latency in a workspace holding only the generated module (default: the corpus is indexed too)",
+    )
+    args = parser.parse_args()
+    if args.quick:
+        args.edits, args.runs = 20, 1
+    print(f"looplint server benchmark — Python {sys.version.split()[0]}, {os.cpu_count()} cores, "
+          f"{time.strftime('%Y-%m-%d %H:%M')}")
+    with tempfile.TemporaryDirectory(prefix="looplint-bench-") as tmp:
+        workdir = Path(tmp)
+
+        also = [] if args.bare else [args.corpus]
+        print("\n1. didChange -> new diagnostics (server debounce excluded: LOOPLINT_LSP_DEBOUNCE_MS=0;"
+              " push clients get the default 150 ms debounce on top)")
+        print(f"   workspace: the generated module{'' if args.bare else ' + ' + str(args.corpus) + ' (indexed first)'}")
+        ok = True
+        for lines, target in ((2000, 50.0), (10000, 150.0)):
+            for pull in (False, True):
+                r = await latency(lines, args.edits, pull=pull, workdir=workdir, also_index=also)
+                mode = "pull" if pull else "push"
+                good = r["p95"] <= target
+                ok &= good
+                print(f"   {r['lines']:>6} lines, {mode}: p50 {r['p50']:6.1f} ms   p95 {r['p95']:6.1f} ms"
+                      f"   (target p95 <= {target:.0f} ms: {verdict(good)})   max {r['max']:.1f} ms,"
+                      f" n={r['n']}; ast.parse of the module alone {r['parse']:.1f} ms;"
+                      f" {r['diagnostics']} diagnostics; server RSS {r['rss']:.0f} MB")
+
+        print(f"\n2. cold indexing of {args.corpus}")
+        files = python_files(args.corpus)
+        floors, runs = [], []
+        for _ in range(args.runs):
+            floors.append(parse_floor(files))
+            runs.append(await cold_index([args.corpus]))
+        floor = statistics.median(f[0] for f in floors)
+        lines = floors[0][1]
+        index = median_of(runs, "seconds")
+        good = index <= 2 * floor
+        ok &= good
+        print(f"   {len(files)} files, {lines:,} lines; median of {args.runs} run(s)")
+        print(f"   floor (read + decode + ast.parse, this process): {floor:6.2f} s")
+        print(f"   server cold index ({runs[0]['message']}):         {index:6.2f} s = {index / floor:.2f}x the floor"
+              f"   (target <= 2x: {verdict(good)})")
+
+        print("\n3. memory after indexing 2,000 real test files")
+        corpus = build_memory_corpus(workdir)
+        corpus_files = python_files(corpus)
+        floor_seconds, corpus_lines = parse_floor(corpus_files)
+        folders = sorted(p for p in corpus.iterdir() if p.is_dir())
+        result = await cold_index(folders)
+        good = result["rss"] <= 250
+        ok &= good
+        print(f"   {len(corpus_files)} files, {corpus_lines:,} lines in {len(folders)} workspace folders "
+              f"({', '.join(f.name for f in folders)})")
+        print(f"   indexed in {result['seconds']:.2f} s (floor {floor_seconds:.2f} s = "
+              f"{result['seconds'] / floor_seconds:.2f}x)")
+        print(f"   server RSS {result['rss']:.0f} MB, peak {result['hwm']:.0f} MB   "
+              f"(target <= 250 MB resident: {verdict(good)})")
+    print("\nall targets met" if ok else "\nSOME TARGETS MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
