@@ -751,6 +751,7 @@ def _resolve(base: Path, stop: Path | None, inv: Path | None, pytest_version: st
     ver = _parse_version(pytest_version)
     names = _names_for(ver)
     found_pyproject: Path | None = None
+    fallback_problems: list[ConfigProblem] = []  # what the fallback pyproject.toml holds that pytest ignores
 
     def load(p: Path, name: str) -> _Loaded | None:
         if overlays and p in overlays:
@@ -775,6 +776,8 @@ def _resolve(base: Path, stop: Path | None, inv: Path | None, pytest_version: st
                     path=p, rootdir=d, loaded=_Loaded(problems=ld.problems), extra=[], ver=ver, pytest_version=pytest_version
                 )
             if not ld.counts:
+                if p == found_pyproject:
+                    fallback_problems = list(ld.problems)  # e.g. [tool.pytest] ignored by pytest < 9
                 continue
             extra: list[ConfigProblem] = []
             for name2 in names[idx + 1 :]:
@@ -788,7 +791,7 @@ def _resolve(base: Path, stop: Path | None, inv: Path | None, pytest_version: st
         return _finish(
             path=found_pyproject,
             rootdir=found_pyproject.parent,
-            loaded=_Loaded(),
+            loaded=_Loaded(problems=fallback_problems),
             extra=[],
             ver=ver,
             pytest_version=pytest_version,

@@ -51,6 +51,7 @@ RULE_MODULES = (
     # configuration
     "cf001_default_fixture_loop_scope_unset",
     "cf002_invalid_asyncio_config_value",
+    "cf003_asyncio_config_in_ignored_location",
     # anyio
     "ay001_anyio_wide_scope_fixture_without_backend",
     # work-around anti-patterns
