@@ -52,6 +52,7 @@ RULE_MODULES = (
     "cf001_default_fixture_loop_scope_unset",
     "cf002_invalid_asyncio_config_value",
     "cf003_asyncio_config_in_ignored_location",
+    "cf004_anyio_and_asyncio_auto_modes",
     # anyio
     "ay001_anyio_wide_scope_fixture_without_backend",
     # work-around anti-patterns
