@@ -57,4 +57,4 @@ docs: $(STAMP)
 	$(PY) scripts/gen_rule_docs.py
 
 clean:
-	rm -rf $(VENV) .cache .e2e node_modules client/out client/out-test
+	rm -rf $(VENV) .cache .e2e node_modules client/out client/out-test dist bundled
