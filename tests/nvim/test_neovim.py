@@ -113,3 +113,54 @@ def test_neovim_on_the_golden_path_demo(tmp_path):
     assert "UT001" in result["hover"]
     assert (root / rel).read_text(encoding="utf-8") == expected
     assert "UT001" not in result["codes_after"]
+
+
+def test_the_documented_neovim_07_configuration(tmp_path):
+    """docs/editors.md's init.lua for Neovim 0.7-0.9 (tests/nvim/init-0.7.lua), used as is."""
+    root = tmp_path / "project"
+    shutil.copytree(HERE / "fixture", root)
+    out = tmp_path / "config-result.json"
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",  # `looplint` on the PATH
+        "LOOPLINT_OUT": str(out),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    command = [
+        nvim_binary(), "--headless", "-u", str(HERE / "init-0.7.lua"), "-i", "NONE", "-n",
+        "-c", "filetype on", "-c", "edit tests/test_agent.py", "-c", f"luafile {HERE / 'config_check.lua'}",
+    ]
+    proc = subprocess.run(command, env=env, cwd=root, capture_output=True, text=True, timeout=180)
+    assert out.exists(), f"{proc.stdout}\n{proc.stderr}"
+    result = json.loads(out.read_text())
+    assert result["ok"] and result["clients"] == 1, result
+    assert [(d["lnum"], d["col"], d["code"], d["source"]) for d in result["diagnostics"]] == [(4, 14, "UT001", "looplint")]
+
+
+def test_emacs_eglot(tmp_path):
+    """Debian's Emacs 28 with elpa-eglot 1.9, headless (tests/nvim/eglot_e2e.el)."""
+    emacs = shutil.which("emacs")
+    if emacs is None or not list(Path("/usr/share/emacs/site-lisp/elpa").glob("eglot-*")):
+        pytest.skip("Emacs with elpa-eglot is not installed (apt-get install emacs-nox elpa-eglot)")
+    root = tmp_path / "project"
+    shutil.copytree(HERE / "fixture", root)
+    env = {
+        **os.environ,
+        "LOOPLINT_COMMAND": f"{sys.executable} -m looplint server",
+        "LOOPLINT_FILE": str(root / "tests/test_agent.py"),
+        "HOME": str(tmp_path),
+    }
+    proc = subprocess.run(
+        [emacs, "--batch", "-Q", "-l", str(HERE / "eglot_e2e.el")], env=env, cwd=root, capture_output=True, text=True,
+        timeout=180,
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output
+    assert "diagnostic: 5: looplint [UT001]: Async test `test_reply` never runs" in output
+    assert "hover: **UT001** `async-test-on-sync-testcase`" in output and "Class chain" in output
+    assert "actions: Make the class derive from unittest.IsolatedAsyncioTestCase (UT001) | Suppress UT001 on this line" in output
+    assert "after: 0" in output
+    assert "class TestAgent(AsyncTestCase, unittest.IsolatedAsyncioTestCase):" in (root / "tests/test_agent.py").read_text()
