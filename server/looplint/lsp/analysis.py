@@ -209,9 +209,13 @@ class Analyzer:
                 parse_settings_text(path, text, self.rules_by_code.keys())
             except ConfigError as exc:
                 diagnostics.append(config_error_diagnostic(exc, text))
-        # Configuration rules (CF001-CF004) are added here: call the engine's entry point for
-        # config files with (path, text) and append its diagnostics. The document selector
-        # (`CONFIG_FILES`), the watchers and the push/pull paths already cover these files.
+        # Configuration rules (CF001-CF004) on the buffer's text: pytest's view of this directory
+        # is resolved with the unsaved text (Engine.check_config_file).
+        if folder.settings.enable:
+            try:
+                diagnostics.extend(folder.engine.check_config_file(path, text).diagnostics)
+            except ConfigError:
+                pass  # a broken [tool.looplint] is reported above
         return Analysis(uri, version, text, diagnostics)
 
     def close(self, uri: str, path: Path | None) -> bool:
