@@ -37,6 +37,7 @@ from .symbols import (
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 _STDLIB = frozenset(sys.stdlib_module_names)
+_MISSING = object()
 _BUILTINS = frozenset(dir(builtins))
 
 
@@ -97,6 +98,8 @@ class Project:
         self._summaries: dict[Path, ModuleSummary | None] = {}
         self._overlays: dict[Path, str] = {}
         self._exists: dict[Path, bool] = {}
+        # resolve_module results by (importing directory, module, level); cleared with _exists
+        self._modules: dict[tuple[Path, str, int], Symbol] = {}
         self._class_models: dict[tuple[Path, str], ClassModel] = {}
         self._memo: dict[object, object] = {}  # project-wide derived facts (see `memo`)
         self._lock = threading.RLock()
@@ -150,7 +153,8 @@ class Project:
             else:
                 self._overlays[path] = text
             if not invalidate:
-                self._exists.pop(path, None)  # an unsaved new file exists from now on
+                if self._exists.pop(path, None) is not True:
+                    self._modules.clear()  # an unsaved new file exists from now on
                 return
         self.invalidate(path)
 
@@ -160,11 +164,13 @@ class Project:
             if path is None:
                 self._summaries.clear()
                 self._exists.clear()
+                self._modules.clear()
                 self._memo.clear()
             else:
                 path = _norm(path)
                 self._summaries.pop(path, None)
                 self._exists.clear()  # a created/deleted file changes module lookup
+                self._modules.clear()
             self._class_models.clear()
 
     def memo(self, key: object, factory: Callable[[], object]) -> object:
@@ -235,6 +241,13 @@ class Project:
     # -- modules ---------------------------------------------------------------
     def resolve_module(self, from_path: Path, module: str, level: int = 0) -> Symbol:
         """The module `import module` (or `from ...module`) means, seen from `from_path`."""
+        key = (_norm(from_path).parent, module, level)
+        cached = self._modules.get(key, _MISSING)
+        if cached is _MISSING:
+            cached = self._modules[key] = self._resolve_module(from_path, module, level)
+        return cached
+
+    def _resolve_module(self, from_path: Path, module: str, level: int) -> Symbol:
         parts = [p for p in module.split(".") if p]
         if level:
             base = _norm(from_path).parent
