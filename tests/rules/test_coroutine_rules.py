@@ -442,3 +442,19 @@ def test_co006_plain_testcase_and_unknown_decorators(tmp_path):
     }
     _, _, found = lint(tmp_path, files, "tests/test_g.py", "CO006")
     assert positions(found) == [(6, 15), (10, 15)]
+
+
+def test_module_resolution_cache_follows_new_files(tmp_path):
+    """A coroutine function in a module created after the first check is found once the project is told."""
+    root = write_project(tmp_path / "p", {"tests/test_late.py": dedent("""
+        from app import fetch
+
+        async def test_x():
+            fetch()
+    """)})
+    engine = Engine()
+    path = root / "tests/test_late.py"
+    assert [d for d in engine.check_file(path).diagnostics if d.code == "CO001"] == []
+    (root / "app.py").write_text("async def fetch():\n    return 1\n")
+    engine.project_for(path).invalidate(root / "app.py")
+    assert positions([d for d in engine.check_file(path).diagnostics if d.code == "CO001"]) == [(4, 5)]
