@@ -23,16 +23,16 @@ def rule_page(rule) -> str:
         for example in invalid:
             where = ", ".join(f"{line}:{col}" for line, col in example.positions())
             parts.append(f"`{example.path}`, reported at {where}:")
-            parts.append(_code(example.source))
+            parts.append(_code(example.source, example.path))
             if example.fixed is not None:
                 parts.append(f"After the {'unsafe ' if example.unsafe else ''}fix:")
-                parts.append(_code(example.fixed))
+                parts.append(_code(example.fixed, example.path))
     if valid:
         parts.append("### Examples that are not reported")
         for example in valid:
             if example.why:
                 parts.append(f"{example.why[0].upper()}{example.why[1:]}:")
-            parts.append(_code(example.source))
+            parts.append(_code(example.source, example.path))
     parts.append("_Generated from the rule module by `make docs`; do not edit by hand._")
     return "\n\n".join(parts).rstrip() + "\n"
 
@@ -53,8 +53,10 @@ def index_page(rules) -> str:
     return "\n".join(lines)
 
 
-def _code(source: str) -> str:
-    return "```python\n" + source.rstrip("\n") + "\n```"
+def _code(source: str, path: str = "") -> str:
+    # config-rule examples are pytest config files (pytest.ini, pyproject.toml, setup.cfg, ...)
+    language = {".toml": "toml", ".ini": "ini", ".cfg": "ini"}.get(Path(path).suffix, "python")
+    return f"```{language}\n" + source.rstrip("\n") + "\n```"
 
 
 def expected_files() -> dict[Path, str]:

@@ -65,6 +65,10 @@ class DefaultFixtureLoopScopeUnset(Rule):
     Not reported: projects where pytest-asyncio is not a dependency or is
     older than 0.24, configs that set the option (also through `-o` in
     `addopts`), and pytest-asyncio disabled (`-p no:asyncio`).
+
+    Config diagnostics live in TOML/INI files, where `# looplint: ignore`
+    comments do not apply: silence them with `ignore = ["CF001"]` or
+    `per-file-ignores = {"pytest.ini" = ["CF001"]}` in `[tool.looplint]`.
     """
 
     def check_config(self, ctx: ConfigContext) -> None:

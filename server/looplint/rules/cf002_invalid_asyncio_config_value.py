@@ -58,6 +58,10 @@ class InvalidAsyncioConfigValue(Rule):
 
     ### How to fix
     Write the valid value (the quick fix picks the nearest one).
+
+    Config diagnostics live in TOML/INI files, where `# looplint: ignore`
+    comments do not apply: silence them with `ignore = ["CF002"]` or
+    `per-file-ignores = {"pytest.ini" = ["CF002"]}` in `[tool.looplint]`.
     """
 
     def check_config(self, ctx: ConfigContext) -> None:

@@ -77,6 +77,10 @@ class AsyncioConfigInIgnoredLocation(Rule):
     misspelled option to the one it most likely means.
 
     Only options of pytest-asyncio and anyio are reported.
+
+    Config diagnostics live in TOML/INI files, where `# looplint: ignore`
+    comments do not apply: silence them with `ignore = ["CF003"]` or
+    `per-file-ignores = {"pytest.ini" = ["CF003"]}` in `[tool.looplint]`.
     """
 
     def check_config(self, ctx: ConfigContext) -> None:

@@ -39,6 +39,10 @@ class AnyioAndAsyncioAutoModes(Rule):
     back to strict (remove `asyncio_mode = auto`) and mark pytest-asyncio
     tests explicitly. The quick fix removes the `anyio_mode` line (unsafe:
     tests that relied on anyio's backends then run under pytest-asyncio).
+
+    Config diagnostics live in TOML/INI files, where `# looplint: ignore`
+    comments do not apply: silence them with `ignore = ["CF004"]` or
+    `per-file-ignores = {"pytest.ini" = ["CF004"]}` in `[tool.looplint]`.
     """
 
     def check_config(self, ctx: ConfigContext) -> None:
