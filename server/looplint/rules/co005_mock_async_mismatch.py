@@ -73,8 +73,8 @@ class MockAsyncMismatch(Rule):
     `await` to an AsyncMock call changes what the mock records, so that fix is
     offered as unsafe.
 
-    Not reported: Mocks with `spec`, `spec_set`, `wraps` or `side_effect`
-    (they may return awaitables), targets looplint cannot resolve, Mocks over
+    Not reported: Mocks with `spec`, `spec_set`, `wraps` or `side_effect`,
+    or a `return_value` that is not a literal (a Future is awaitable), targets looplint cannot resolve, Mocks over
     async methods that are never awaited in the test (a sync call site is a
     different question), `patch(..., new_callable=MagicMock)`, and
     `assert_called*()` on an AsyncMock when nothing suggests the await was
@@ -97,6 +97,8 @@ class MockAsyncMismatch(Rule):
             return
         if any(k.arg is None or k.arg in _AWAITABLE_MAKERS for k in value.keywords):
             return
+        if any(k.arg == "return_value" and not _never_awaitable(k.value) for k in value.keywords):
+            return  # `return_value=some_future` is awaitable
         mock_class = ctx.qualify(value.func)
         if mock_class not in _MOCK_CLASSES:
             return
@@ -344,6 +346,21 @@ class MockAsyncMismatch(Rule):
             why="a Mock over an async method that is never awaited (the code under test may call it synchronously)",
         ),
         Valid(
+            source=(
+                "import asyncio\n"
+                "from unittest import mock\n\n"
+                "class Client:\n"
+                "    async def get(self):\n        return 1\n\n"
+                "async def test_future():\n"
+                "    fut = asyncio.get_running_loop().create_future()\n"
+                "    fut.set_result(2)\n"
+                "    c = Client()\n"
+                "    c.get = mock.Mock(return_value=fut)\n"
+                "    assert await c.get() == 2\n"
+            ),
+            why="a Mock returning a Future is awaitable",
+        ),
+        Valid(
             files={"app.py": "async def send(msg):\n    return msg\n"},
             source=(
                 "from unittest.mock import MagicMock, patch\n\n"
@@ -401,6 +418,15 @@ class MockAsyncMismatch(Rule):
             envs=_ENVS,
             note="assert_called_once_with passes although the AsyncMock was never awaited",
         ),
+    )
+
+
+def _never_awaitable(value: ast.AST) -> bool:
+    """Literals and displays: values that certainly cannot be awaited."""
+    return isinstance(
+        value,
+        (ast.Constant, ast.JoinedStr, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp,
+         ast.DictComp),
     )
 
 
