@@ -67,6 +67,9 @@ class FileContext:
         self._locals: dict[int, dict[str, list[ast.AST]]] = {}
         self._params: dict[int, frozenset[str]] = {}
         self._services: dict[str, Any] = {}
+        # resolve()/qualify() answers by (node, scope): (node, answer)
+        self._resolved: dict[tuple[int, int], tuple[ast.AST | None, Symbol]] = {}
+        self._qualified: dict[tuple[int, int], tuple[ast.AST | None, str | None]] = {}
 
     # -- where are we --------------------------------------------------------
     @property
@@ -138,13 +141,31 @@ class FileContext:
         `asyncio.run`, `aio.run` (import asyncio as aio), `run` (from asyncio
         import run) all give "asyncio.run". Project names give their module path.
         """
+        key = (id(expr), id(self.scope))
+        cached = self._qualified.get(key)
+        if cached is not None and cached[0] is expr:
+            return cached[1]
         symbol = self.resolve(expr)
         if isinstance(symbol, External):
-            return symbol.qualname
-        return self.project.qualname(symbol) if symbol is not None else None
+            name = symbol.qualname
+        else:
+            name = self.project.qualname(symbol) if symbol is not None else None
+        self._qualified[key] = (expr, name)
+        return name
 
     def resolve(self, expr: ast.AST | None) -> Symbol:
         """What an expression refers to, as far as static analysis can tell."""
+        # Several rules ask about the same node at the same place of the walk: answer once.
+        # The entry keeps `expr` alive, so its id cannot be reused by another node meanwhile.
+        key = (id(expr), id(self.scope))
+        cached = self._resolved.get(key)
+        if cached is not None and cached[0] is expr:
+            return cached[1]
+        symbol = self._resolve(expr)
+        self._resolved[key] = (expr, symbol)
+        return symbol
+
+    def _resolve(self, expr: ast.AST | None) -> Symbol:
         if isinstance(expr, ast.Name):
             local = self._resolve_local(expr.id)
             if local is not _UNKNOWN:
