@@ -255,3 +255,50 @@ def test_overlay_without_invalidation_keeps_class_models_until_the_shape_changes
     assert project.resolve_module(root / "t.py", "fresh").__class__.__name__ == "External"
     project.set_overlay(new, "X = 1\n", invalidate=False)
     assert project.resolve_module(root / "t.py", "fresh").path == new
+
+
+def test_resolve_memo_answers_like_a_fresh_resolution(tmp_path):
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/base.py": "import unittest\n\nclass Base(unittest.TestCase):\n    def helper(self):\n        pass\n",
+        "tests/test_m.py": dedent(
+            """
+            import asyncio
+            from pkg.base import Base
+
+            class T(Base):
+                async def test_a(self):
+                    run = print
+                    run(1)
+                    asyncio.run(x())
+                    self.helper()
+
+                def test_b(self):
+                    asyncio.run(x())
+            """
+        ),
+    }
+    root = write_project(tmp_path, files)
+    engine = Engine()
+    path = root / "tests/test_m.py"
+    project = engine.project_for(path)
+    source = Source(files["tests/test_m.py"], path)
+    tree = ast.parse(source.text)
+    ctx = checker_module.FileContext(path, source, tree, build_summary(tree, path, source), project)
+    seen = []
+
+    def on_node(node, ctx_):
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            memo = ctx_.resolve(node)
+            assert ctx_.resolve(node) is memo  # answered from the memo the second time
+            assert ctx_._resolve(node) == memo  # and the same as a fresh resolution
+            assert ctx_.qualify(node) == ctx_.qualify(node)
+            seen.append((ast.unparse(node), ctx_.qualify(node)))
+
+    checker_module._Walker(ctx, {ast.Name: [on_node], ast.Attribute: [on_node]}).walk_module(tree)
+    assert ("run", "builtins.print") in seen  # the local `run = print` in test_a
+    assert ("asyncio.run", "asyncio.run") in seen
+    assert ("self.helper", "pkg.base.Base.helper") in seen
+    # Nodes made on the fly (and freed) never get another node's answer.
+    answers = [ctx.qualify(ast.Name(id=name)) for name in ("asyncio", "Base", "asyncio", "Base")]
+    assert answers == ["asyncio", "pkg.base.Base", "asyncio", "pkg.base.Base"]
