@@ -282,6 +282,7 @@ class PytestModel:
         self._imported_cache: dict[tuple[Path, str], FixtureDef | None] = {}
         self._star_cache: dict[Path, list[tuple[Path, list[FixtureSummary]]]] = {}
         self._tests: list[TestItem] | None = None
+        self._hooks_cache: dict[frozenset[str], list[tuple[Path, str]]] = {}
         self._closures: dict[int, Closure] = {}
 
     @classmethod
@@ -455,12 +456,19 @@ class PytestModel:
 
     def hooks(self, names: frozenset[str] | set[str]) -> list[tuple[Path, str]]:
         """(file, hook) for the given hooks defined in a conftest on the path or a plugin module."""
+        key = frozenset(names)
+        cached = self._hooks_cache.get(key)
+        if cached is None:
+            cached = self._hooks_cache[key] = self._find_hooks(key)
+        return cached
+
+    def _find_hooks(self, names: frozenset[str]) -> list[tuple[Path, str]]:
         found = []
         for path in [*self.conftests, *self.plugin_modules]:
             summary = self.summary if path == self.path else self.project.summary(path)
             if summary is None:
                 continue
-            for hook in sorted(summary.hooks & set(names)):
+            for hook in sorted(summary.hooks & names):
                 found.append((path, hook))
         return found
 

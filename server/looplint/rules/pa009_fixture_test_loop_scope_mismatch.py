@@ -8,6 +8,7 @@ from ..engine import knowledge
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Range, Severity
+from ..engine.pytest_config import ConfigEntry
 from ..engine.pytest_model import SCOPES, is_wider
 from ._pytest import add_decorator, find_function, param_range, pytest_model, quoted, with_keyword
 from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
@@ -89,7 +90,7 @@ class FixtureTestLoopScopeMismatch(Rule):
             runner = model.runner(item)
             if runner.kind != "asyncio":
                 continue
-            test_loop, test_why, _ = model.test_loop_scope(item)
+            test_loop, test_why, test_where = model.test_loop_scope(item)
             if test_loop not in SCOPES:
                 continue
             closure = model.closure(item)
@@ -98,15 +99,20 @@ class FixtureTestLoopScopeMismatch(Rule):
             for definition in closure.definitions:
                 if model.fixture_handler(definition) != "asyncio":
                     continue
-                fixture_loop, fixture_why, _ = model.fixture_loop_scope(definition)
+                fixture_loop, fixture_why, fixture_entry = model.fixture_loop_scope(definition)
                 loops.add(fixture_loop if fixture_loop in SCOPES else None)
                 if fixture_loop not in SCOPES or definition.scope is None:
                     continue
                 if mismatch is None and fixture_loop != test_loop and is_wider(definition.scope, test_loop):
-                    mismatch = (definition, fixture_loop, fixture_why)
+                    mismatch = (definition, fixture_loop, fixture_why, fixture_entry)
             if mismatch is None:
                 continue
-            definition, fixture_loop, fixture_why = mismatch
+            definition, fixture_loop, fixture_why, fixture_entry = mismatch
+            related = [definition.related(ctx.project)]
+            if isinstance(test_where, ConfigEntry):
+                related.append(model.entry_related(test_where, "the test loop scope is set here"))
+            if fixture_entry is not None:
+                related.append(model.entry_related(fixture_entry, "the fixture loop scope is set here"))
             if hooks is None:
                 hooks = model.hooks(knowledge.MARK_ADDING_HOOKS)
             where = param_range(ctx, item.node, definition.name) if definition.name in item.requests else None
@@ -129,7 +135,7 @@ class FixtureTestLoopScopeMismatch(Rule):
                 fields={"test": item.qualname, "test_loop": test_loop, "fixture": definition.name,
                         "fixture_loop": fixture_loop},
                 reason=reason,
-                related=[definition.related(ctx.project)],
+                related=related,
                 severity=severity,
                 fixable=len(loops) == 1,
                 data={
