@@ -245,6 +245,12 @@ def test_overlay_without_invalidation_keeps_class_models_until_the_shape_changes
     project.set_overlay(path, text, invalidate=False)
     engine.check_file(path, text)
     assert project.class_model(ProjectClass(path, "Base")) is model
+    # A line inserted above: the positions the model holds moved, so it is rebuilt.
+    text = "# a comment\n" + text
+    project.set_overlay(path, text, invalidate=False)
+    engine.check_file(path, text)
+    moved = project.class_model(ProjectClass(path, "Base"))
+    assert moved is not model and moved.line == model.line + 1
     # A new base (different shape): put_summary drops the models.
     text = text.replace("(unittest.TestCase)", "(unittest.IsolatedAsyncioTestCase)")
     project.set_overlay(path, text, invalidate=False)

@@ -135,7 +135,9 @@ class Project:
         with self._lock:
             old = self._summaries.get(path)
             self._summaries[path] = summary
-            if old is not None and not _same_shape(old, summary):
+            # Class models hold summaries' facts and positions: any difference drops them (an
+            # editor re-checks a file on every keystroke; typing within a line changes nothing).
+            if old is not None and old is not summary and old != summary:
                 self._class_models.clear()
 
     def set_overlay(self, path: Path, text: str | None, *, invalidate: bool = True) -> None:
