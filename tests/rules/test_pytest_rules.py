@@ -212,3 +212,20 @@ def test_language_server_diagnoses_config_buffers(tmp_path):
     shadowed = root / "pyproject.toml"
     analysis = analyzer.check_config(shadowed.as_uri(), shadowed, 1, '[tool.pytest.ini_options]\nasyncio_mode = "auto"\n')
     assert [(d.code, d.range.line) for d in analysis.diagnostics] == [("CF003", 2)]
+
+
+def test_config_fixes_rebuild_from_the_diagnostic_alone(tmp_path):
+    # What a front end does with a diagnostic it got earlier (LSP code actions): rebuild the fix from data.
+    from looplint.engine.fixer import attach_fixes
+    from looplint.engine.model import Diagnostic
+
+    root = write_project(tmp_path, {"pytest.ini": "[pytest]\nasyncio_mode = Strict\n"})
+    engine = Engine()
+    (found,) = engine.check_config_file(root / "pytest.ini").diagnostics
+    copy = Diagnostic(found.code, found.name, found.message, found.severity, found.path, found.range,
+                      found.fix_message, found.fix_applicability, dict(found.data))
+    attach_fixes("[pytest]\nasyncio_mode = Strict\n", [copy], engine.rules_by_code)
+    assert [(e.range.line, e.range.col, e.content) for e in copy.fix.edits] == [(2, 15, "strict")]
+    # stale data (the text moved on) gives no fix rather than a broken file
+    attach_fixes("[pytest]\n", [copy], engine.rules_by_code)
+    assert copy.fix is None

@@ -272,10 +272,13 @@ def config_fix(rule: "Rule", text: str, diagnostic: Diagnostic) -> Fix | None:
         edits = tuple(Edit(Range(int(a), int(b), int(c), int(d)), str(content)) for a, b, c, d, content in raw)
     except (TypeError, ValueError):
         return None
-    lines = text.splitlines(keepends=True)
+    lines = text.splitlines()
     for edit in edits:
-        if edit.range.line < 1 or edit.range.end_line > len(lines) + 1:
-            return None
+        r = edit.range
+        for line, col in ((r.line, r.col), (r.end_line, r.end_col)):
+            # positions must exist in this text (a buffer that moved on gets no fix)
+            if line < 1 or line > len(lines) + 1 or col > (len(lines[line - 1]) if line <= len(lines) else 0):
+                return None
     new_text = apply_edits(text, list(edits))
     if new_text == text or not config_parses(diagnostic.path, new_text):
         return None

@@ -262,6 +262,11 @@ def attach_fixes(text: str, diagnostics: list[Diagnostic], rules_by_code: dict[s
     fixable = [d for d in diagnostics if d.fix_applicability]
     if not fixable:
         return
+    from .config_check import attach_config_fixes, is_config_file
+
+    if is_config_file(fixable[0].path):
+        attach_config_fixes(text, fixable, rules_by_code)  # text edits, no libcst (CF rules)
+        return
     try:
         fixer = FixContext(text)
     except cst.ParserSyntaxError:
