@@ -141,3 +141,22 @@ async def test_hover_explains_the_diagnostic_and_suppression_codes(project, star
     assert "not a looplint rule code" in hover.contents.value
     # Elsewhere: nothing.
     assert await session.hover(uri, types.Position(line=0, character=2)) is None
+
+
+async def test_config_file_rules_diagnostics_fix_and_hover(project, start, mode):
+    session = await start(project, pull=mode == "pull")
+    uri = session.open("pytest.ini", "[pytest]\nasyncio_mode = Auto\n", language_id="ini")
+    (diagnostic,) = await session.diagnostics(uri)
+    assert diagnostic.code == "CF002" and diagnostic.source == "looplint"
+    assert (diagnostic.range.start.line, diagnostic.range.start.character) == (1, 15)
+    actions = await session.code_actions(uri, diagnostic.range, [diagnostic])
+    # No suppression comment in INI files; the safe fix also makes "fix all" worth offering.
+    assert [a.title for a in actions] == ["Use 'auto' (CF002)", "looplint: fix all auto-fixable problems"]
+    assert actions[0].is_preferred is True and actions[1].kind == "source.fixAll.looplint"
+    session.apply_workspace_edit((await session.resolve(actions[0])).edit)
+    assert session.docs[uri].text == "[pytest]\nasyncio_mode = auto\n"
+    assert await session.diagnostics(uri) == []
+    session.replace(uri, "= auto", "= Auto")
+    (diagnostic,) = await session.diagnostics(uri)
+    hover = await session.hover(uri, diagnostic.range.start)
+    assert "'Auto'" in hover.contents.value and "## CF002" in hover.contents.value

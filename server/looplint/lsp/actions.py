@@ -11,12 +11,13 @@ import ast
 import logging
 from pathlib import Path
 
+from ..engine.config_check import attach_config_fixes
 from ..engine.edits import diff_edits
 from ..engine.fixer import attach_fixes
 from ..engine.model import Diagnostic, Edit, Range
 from ..engine.suppression import Suppressions, add_suppression
 from ..engine.source import Source
-from .analysis import Analyzer
+from .analysis import Analyzer, is_config
 
 log = logging.getLogger("looplint.lsp")
 
@@ -40,7 +41,10 @@ def build_fix(analyzer: Analyzer, text: str, diagnostic: Diagnostic) -> list[Edi
     if diagnostic.code not in analyzer.rules_by_code or not diagnostic.fix_applicability:
         return None
     try:
-        attach_fixes(text, [diagnostic], analyzer.rules_by_code)
+        if is_config(diagnostic.path):  # config rules carry their text edits in `data`
+            attach_config_fixes(text, [diagnostic], analyzer.rules_by_code)
+        else:
+            attach_fixes(text, [diagnostic], analyzer.rules_by_code)
     except Exception:  # data from the client that the rule cannot use (edited, foreign, garbage)
         log.warning("the %s fix failed on data %r", diagnostic.code, diagnostic.data, exc_info=True)
         return None
@@ -57,8 +61,9 @@ def build_fix_all(analyzer: Analyzer, path: Path, text: str, unsafe: bool) -> li
     try:
         outcome = engine.fix_file_text(path, text, unsafe=unsafe)
     finally:
-        # Linting the intermediate texts recorded their summaries: back to the buffer.
-        project.set_overlay(path, text)
+        if not is_config(path):
+            # Linting the intermediate texts recorded their summaries: back to the buffer.
+            project.set_overlay(path, text)
     return diff_edits(text, outcome.text) if outcome.text != text else []
 
 

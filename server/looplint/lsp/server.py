@@ -765,7 +765,10 @@ def create_server() -> LooplintServer:
 
 async def _code_actions(ls: LooplintServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
     state = ls.states.get(params.text_document.uri)
-    if state is None or state.check_path is None or not is_python(state.check_path, state.doc.language_id):
+    if state is None or state.check_path is None:
+        return None
+    config_file = is_config(state.check_path)
+    if not config_file and not is_python(state.check_path, state.doc.language_id):
         return None
     doc = state.doc
     only = [_value(k) for k in params.context.only] if params.context.only else None
@@ -802,9 +805,10 @@ async def _code_actions(ls: LooplintServer, params: types.CodeActionParams) -> l
                 fix_actions.append(action)
             # Suppression: on the line the user sees the diagnostic on.
             line1 = diagnostic.range.line if fresh else lsp_diag.range.start.line + 1
-            if diagnostic.code and (line1, diagnostic.code) not in suppressed:
+            # Suppression comments are for Python files (config diagnostics: `ignore` in [tool.looplint]).
+            if diagnostic.code and not config_file and (line1, diagnostic.code) not in suppressed:
                 suppressed.add((line1, diagnostic.code))
-                edit = act.suppression_edit(snapshot.text, line1, diagnostic.code)
+                edit = await ls.run(prio.INTERACTIVE, act.suppression_edit, snapshot.text, line1, diagnostic.code)
                 if edit is not None:
                     suppress_actions.append(
                         types.CodeAction(
@@ -885,14 +889,17 @@ async def _resolve_action(ls: LooplintServer, action: types.CodeAction) -> types
 
 async def _hover(ls: LooplintServer, params: types.HoverParams) -> types.Hover | None:
     state = ls.states.get(params.text_document.uri)
-    if state is None or state.check_path is None or not is_python(state.check_path, state.doc.language_id):
+    if state is None or state.check_path is None:
+        return None
+    config_file = is_config(state.check_path)
+    if not config_file and not is_python(state.check_path, state.doc.language_id):
         return None
     doc = state.doc
     line1, col = doc.engine_position(params.position)
     markdown = "markdown" in [_value(k) for k in (_cap(ls.caps, "text_document.hover.content_format") or ["markdown"])]
     kind = types.MarkupKind.Markdown if markdown else types.MarkupKind.PlainText
 
-    found = code_in_suppression(doc.line_text(line1), col)
+    found = None if config_file else code_in_suppression(doc.line_text(line1), col)
     if found is not None:
         code, start, end, ours = found
         rule = ls.analyzer.rules_by_code.get(code)
