@@ -300,3 +300,25 @@ def test_config_diagnostics_follow_select_ignore_and_per_file_ignores(tmp_path):
     write_project(tmp_path / "c", files, {"exclude": ["pytest.ini"]})
     for name in "abc":
         assert Engine().check_config_file(tmp_path / name / "pytest.ini").diagnostics == [], name
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from tests.marks import pytestmark\n\nasync def test_a():\n    pass\n",
+        "import pytest\n\npytestmark = []\npytestmark += [pytest.mark.asyncio]\n\nasync def test_a():\n    pass\n",
+        "import pytest\n\npytestmark = []\npytestmark.append(pytest.mark.asyncio)\n\nasync def test_a():\n    pass\n",
+        "from tests.marks import asyncio_tests\n\n@asyncio_tests\nclass TestA:\n    async def test_a(self):\n        pass\n",
+    ],
+    ids=["imported", "augmented", "appended", "class-decorator"],
+)
+def test_marks_looplint_cannot_read_make_the_runner_unknown(tmp_path, source):
+    write_project(tmp_path, {
+        "tests/__init__.py": "",
+        "tests/marks.py": "import pytest\n\npytestmark = pytest.mark.asyncio\n\ndef asyncio_tests(cls):\n    return cls\n",
+        "tests/test_a.py": source,
+    })
+    model = model_of(tmp_path, "tests/test_a.py")
+    (item,) = model.tests()
+    assert not item.marks_complete
+    assert model.runner(item).kind == "unknown"

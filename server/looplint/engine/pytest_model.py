@@ -750,17 +750,29 @@ class PytestModel:
                         None, None, plain, complete)
 
     def _module_marks(self) -> tuple[list[Mark], bool]:
+        complete = not self._imports_pytestmark()
         if self.tree is None:
             return [Mark(m[len("pytest.mark."):], "module pytestmark") for m in self.summary.module_marks
-                    if m.startswith("pytest.mark.")], True
+                    if m.startswith("pytest.mark.")], complete
         marks: list[Mark] = []
-        complete = True
         for node in _top_level(self.tree.body):
             value = _pytestmark_value(node)
-            if value is None:
-                continue
-            marks, complete = self._marks_of_value(value, "module pytestmark")
+            if value is not None:
+                marks, readable = self._marks_of_value(value, "module pytestmark")
+                complete = complete and readable
+            elif _changes_pytestmark(node):
+                complete = False  # `pytestmark += [...]`, `pytestmark.append(...)`
         return marks, complete
+
+    def _imports_pytestmark(self) -> bool:
+        """Does the module get a `pytestmark` from an import (by name, or a star import of one that has it)?"""
+        if "pytestmark" in self.summary.imports:
+            return True
+        for path, _ in self._star_fixtures(self.path):
+            summary = self.project.summary(path)
+            if summary is not None and summary.module_marks:
+                return True
+        return False
 
     def _class_marks(self, name: str, node: ast.ClassDef | None, model) -> tuple[list[Mark], bool]:
         summary = self.summary.classes[name]
@@ -775,8 +787,13 @@ class PytestModel:
                 mark = self._mark_of_expr(decorator, "class")
                 if mark is not None:
                     marks.append(mark)
+                else:
+                    complete = False  # a class decorator may add marks (or rewrite the tests)
+            if any(_changes_pytestmark(item) for item in node.body):
+                complete = False
         else:
             marks = [Mark(m[len("pytest.mark."):], "class") for m in summary.marks if m.startswith("pytest.mark.")]
+            complete = all(self._qualify_mark(d) is not None for d in summary.decorators)
         own = len(summary.marks)
         for inherited in model.marks[own:]:
             if inherited.startswith("pytest.mark."):
@@ -1028,6 +1045,15 @@ def _pytestmark_value(node: ast.stmt) -> ast.expr | None:
     if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == "pytestmark":
         return node.value
     return None
+
+
+def _changes_pytestmark(node: ast.stmt) -> bool:
+    if isinstance(node, ast.AugAssign):
+        return isinstance(node.target, ast.Name) and node.target.id == "pytestmark"
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        func = node.value.func
+        return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "pytestmark"
+    return False
 
 
 def pytestmark_statements(body: list[ast.stmt]) -> list[ast.stmt]:

@@ -89,7 +89,7 @@ class AsyncFixtureWithPytestFixture(Rule):
         model = pytest_model(ctx)
         if not model.asyncio_enabled or model.asyncio_mode != "strict":
             return
-        if model.hooks(knowledge.CUSTOM_ASYNC_FIXTURE_HOOKS):
+        if model.hooks(knowledge.CUSTOM_ASYNC_FIXTURE_HOOKS) or model.claim_all_plugin() is not None:
             return
         definition = fixture_definition(ctx, model, fixture)
         own = model.closure_of([(p, f"fixture `{fixture.name}`") for p in fixture.params], cls)
@@ -100,7 +100,9 @@ class AsyncFixtureWithPytestFixture(Rule):
         for user_model, item, closure in model.users(definition):
             found_any = True
             if user_model.anyio_reason(item, closure):
-                continue
+                continue  # anyio runs the async fixtures of its tests
+            if item.is_async and user_model.runner(item, closure).kind not in ("asyncio", "none"):
+                continue  # another plugin, a custom hook, or a test looplint cannot read
             user = (user_model, item)
             break
         if user is None:
@@ -262,6 +264,17 @@ class AsyncFixtureWithPytestFixture(Rule):
         Valid(
             source="import pytest\n\n@pytest.fixture\ndef client():\n    return 1\n",
             why="sync fixtures",
+        ),
+        Valid(
+            files={"pytest.ini": "[pytest]\ntrio_mode = true\n"},
+            source="import pytest\n\n@pytest.fixture\nasync def nursery_client():\n    return 1\n\n"
+                   "async def test_x(nursery_client):\n    pass\n",
+            why="pytest-trio's trio_mode runs async fixtures and tests",
+        ),
+        Valid(
+            source="import pytest\n\n@pytest.fixture\nasync def conn():\n    return 1\n\n"
+                   "@pytest.mark.trio\nasync def test_x(conn):\n    pass\n",
+            why="used only by tests another plugin runs",
         ),
     )
 
