@@ -125,6 +125,7 @@ class Session:
         configuration: dict | None = None,
         folders: list[Path] | None = None,
         wait_for_index: bool = True,
+        server: list[str] | None = None,
     ) -> "Session":
         client = LanguageClient(converter_factory=default_converter)
         features = dict(DEFAULT_CLIENT_FEATURES)
@@ -145,7 +146,7 @@ class Session:
         if configuration is not None:
             client.set_configuration(configuration)
         env = {**os.environ, "LOOPLINT_LSP_DEBOUNCE_MS": str(DEBOUNCE_MS)}
-        await client.start_io(*SERVER, env=env)
+        await client.start_io(*(server or SERVER), env=env)
         caps = capabilities or (pull_capabilities() if pull else push_capabilities())
         encoding = "utf-16"
         session = cls(client, root, pull, encoding)
