@@ -67,6 +67,8 @@ class FileContext:
         self._locals: dict[int, dict[str, list[ast.AST]]] = {}
         self._params: dict[int, frozenset[str]] = {}
         self._services: dict[str, Any] = {}
+        self._self_members: dict[tuple[int, str], Symbol] = {}  # the class node is kept alive by the tree
+        self._module_names: dict[str, Symbol] = {}
         # resolve()/qualify() answers by (node, scope): (node, answer)
         self._resolved: dict[tuple[int, int], tuple[ast.AST | None, Symbol]] = {}
         self._qualified: dict[tuple[int, int], tuple[ast.AST | None, str | None]] = {}
@@ -170,7 +172,11 @@ class FileContext:
             local = self._resolve_local(expr.id)
             if local is not _UNKNOWN:
                 return local  # type: ignore[return-value]
-            return self.project.resolve_dotted(self.path, expr.id)
+            cached = self._module_names.get(expr.id, _UNKNOWN)
+            if cached is _UNKNOWN:
+                cached = self.project.resolve_dotted(self.path, expr.id)
+                self._module_names[expr.id] = cached
+            return cached  # type: ignore[return-value]
         if isinstance(expr, ast.Attribute):
             value = expr.value
             if isinstance(value, ast.Name) and value.id in ("self", "cls") and self.method is not None:
@@ -210,6 +216,15 @@ class FileContext:
         cls = self.enclosing_class
         if cls is None:
             return None
+        # `self.assertEqual` and friends recur thousands of times per class: resolve once.
+        key = (id(cls), name)
+        cached = self._self_members.get(key, _UNKNOWN)
+        if cached is _UNKNOWN:
+            cached = self._self_member_uncached(cls, name)
+            self._self_members[key] = cached
+        return cached  # type: ignore[return-value]
+
+    def _self_member_uncached(self, cls: ast.ClassDef, name: str) -> Symbol:
         model = self.class_model(cls)
         if model is None:
             return None
@@ -594,9 +609,15 @@ class _Walker:
 
     _fields_cache: dict[type, tuple[str, ...]] = {}
 
+    # Nodes that never contain anything a rule handles; a large share of every
+    # tree (names, constants). They are only visited when a rule handles them.
+    _LEAVES = frozenset({ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.alias, ast.Global,
+                         ast.Nonlocal})
+
     def __init__(self, ctx: FileContext, dispatch: dict[type, list[Callable]]):
         self.ctx = ctx
         self.dispatch = dispatch
+        self.skip = frozenset(t for t in self._LEAVES if t not in dispatch)
 
     def walk_module(self, tree: ast.Module) -> None:
         self.ctx.parents.append(tree)
@@ -626,16 +647,19 @@ class _Walker:
             self._fields_cache[cls] = fields
         parents = ctx.parents
         parents.append(node)
+        skip = self.skip
+        visit = self.visit
         for name in fields:
             child = getattr(node, name, None)
             if child is None:
                 continue
-            if child.__class__ is list:
+            child_cls = child.__class__
+            if child_cls is list:
                 for item in child:
-                    if isinstance(item, ast.AST):
-                        self.visit(item)
-            elif isinstance(child, ast.AST):
-                self.visit(child)
+                    if item.__class__ not in skip and isinstance(item, ast.AST):
+                        visit(item)
+            elif child_cls not in skip and isinstance(child, ast.AST):
+                visit(child)
         parents.pop()
 
     def _visit_all(self, nodes) -> None:

@@ -283,10 +283,17 @@ def _function_summary(node: ast.FunctionDef | ast.AsyncFunctionDef, source: "Sou
     if summary.is_async:
         # No `yield` anywhere in the file: no async def of it is a generator (skip the walk).
         summary.is_async_generator = (source is None or source.mentions_any(("yield",))) and contains_yield(node)
-    elif source is None or source.mentions_any(_RUNNER_WORDS):
-        # Most files never drive a loop: skip walking their function bodies.
+    elif source is None or (source.mentions_any(_RUNNER_WORDS) and _segment_mentions(source, node, _RUNNER_WORDS)):
+        # Most functions never drive a loop: only walk the bodies whose text could.
         _analyse_sync_body(node, summary)
     return summary
+
+
+def _segment_mentions(source: "Source", node: ast.AST, words: tuple[str, ...]) -> bool:
+    """Does the text of `node` (its own lines) contain any of `words`?"""
+    lines = source.lines[node.lineno - 1 : (node.end_lineno or node.lineno)]  # type: ignore[attr-defined]
+    text = "\n".join(lines)
+    return any(word in text for word in words)
 
 
 # Words that must occur in a file for any of its sync functions to run coroutines
