@@ -353,6 +353,8 @@ class Harness:
                                  stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired as exc:
             return None, str(exc.stdout or ""), f"timed out after {self.timeout}s"
+        if "Traceback (most recent call last):" in out.stderr:
+            return None, out.stdout, out.stderr  # a crash exits 1 too, like "problems found"
         return out.returncode, out.stdout, out.stderr
 
     def _lint_step(self, code: str, index: int, pythons: tuple[str, ...]) -> None:
@@ -408,7 +410,7 @@ class Harness:
         step.project = project
         before = self._run_check(project, python, step, "before the fix")
         if before is None:
-            step.problems.append("looplint check failed (see the transcript)")
+            step.problems.append("(a) `looplint check --output-format json` crashed or failed (see the transcript)")
             return None
         step.before = before
         step.found = any(d.get("code") == rule.code for d in before)
@@ -429,7 +431,9 @@ class Harness:
         step.transcript.append(f"$ looplint check --fix --unsafe-fixes --select {code} {' '.join(common)}   # exit {rc}"
                                f"\n{out.strip()}\n{err.strip()}".rstrip())
         if rc not in (0, 1):
-            step.fix_problems.append(f"(c) `looplint check --fix` failed with exit {rc}")
+            why = "crashed or timed out" if rc is None else f"failed with exit {rc}"
+            step.fix_problems.append(f"(c) `looplint check --fix --unsafe-fixes --select {code}` {why} "
+                                     "(see the transcript)")
             return
         fixed = read_files(project)
         if fixed == files:

@@ -224,6 +224,8 @@ from looplint.cli.main import main
 from looplint.rules import rule_by_code
 
 MODE = sys.argv.pop(1)
+if MODE == "crash" and "--fix" in sys.argv:  # an uncaught exception exits 1, like "problems found"
+    raise RuntimeError("looplint blew up")
 
 
 def broken_fix(self, fixer, diagnostic):
@@ -304,3 +306,10 @@ def test_runner_environment_is_clean(py311, tmp_path, monkeypatch):
     assert result.sentinels_ran == [0]
     assert not list((tmp_path / "project").rglob("__pycache__"))
     assert not (tmp_path / "project" / ".pytest_cache").exists()
+
+
+def test_a_crashing_looplint_is_not_mistaken_for_findings(run_case, sabotaged):
+    result = run_case(fake_rule(), looplint_command=sabotaged("crash"))
+    assert result.fix_status == "failed"
+    assert any("crashed or timed out" in p for p in result.fix_problems), result.fix_problems
+    assert "RuntimeError: looplint blew up" in result.failure_message()
