@@ -560,11 +560,17 @@ class Checker:
             self._end_cache[key] = ends
         return dispatch, self._end_cache[key]
 
-    def check_source(self, path: Path, source: Source) -> CheckResult:
-        """Check one file's text (from disk or an editor buffer)."""
+    def check_source(
+        self, path: Path, source: Source, *, parse: Callable[..., ast.Module] | None = None
+    ) -> CheckResult:
+        """Check one file's text (from disk or an editor buffer).
+
+        `parse` replaces `ast.parse(text, filename=...)` (it must return the same tree or raise
+        the same errors): the language server re-parses only what an edit touched.
+        """
         result = CheckResult(path=path)
         try:
-            tree = ast.parse(source.text, filename=str(path))
+            tree = (parse or ast.parse)(source.text, filename=str(path))
         except SyntaxError as exc:
             line = exc.lineno or 1
             col = max((exc.offset or 1) - 1, 0)

@@ -124,15 +124,20 @@ class Engine:
             return self._checkers[project.root]
 
     # -- checking -----------------------------------------------------------------------
-    def check_file(self, path: Path, text: str | None = None, *, with_fixes: bool = False) -> CheckResult:
-        """Check a file from disk, or the given text (an editor buffer) as that file."""
+    def check_file(
+        self, path: Path, text: str | None = None, *, with_fixes: bool = False, parse=None
+    ) -> CheckResult:
+        """Check a file from disk, or the given text (an editor buffer) as that file.
+
+        `parse`: see `Checker.check_source` (an incremental parser for editor buffers).
+        """
         path = path.absolute()
         project = self.project_for(path)
         try:
             source = Source(text, path) if text is not None else read_source(path)
         except SourceError as exc:
             return CheckResult(path=path, problem=FileProblem(path, str(exc), kind="read-error"))
-        result = self.checker_for(project).check_source(path, source)
+        result = self.checker_for(project).check_source(path, source, parse=parse)
         if with_fixes and result.diagnostics:
             attach_fixes(source.text, result.diagnostics, self.rules_by_code)
         return result

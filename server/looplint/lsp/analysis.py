@@ -23,6 +23,7 @@ from ..engine.summary import ModuleSummary
 from ..engine.workspace import Engine
 from ..rules import all_rules
 from .carry import carry_over
+from .incremental import IncrementalParser
 from .settings import ServerSettings
 
 log = logging.getLogger("looplint.lsp")
@@ -107,6 +108,7 @@ class Analyzer:
         self.folders: list[Folder] = []
         self.default = self._make_folder(None, None, settings)
         self._last_good: dict[str, _LastGood] = {}
+        self._parsers: dict[str, IncrementalParser] = {}  # per open buffer: re-parse what an edit touched
         self.rules_by_code = {rule.code: rule for rule in all_rules()}
 
     # -- folders and settings ---------------------------------------------------------------
@@ -181,7 +183,9 @@ class Analyzer:
         # other files see changed), so the overlay needs no invalidation: keystrokes that do
         # not change the module's shape keep every cached class model.
         project.set_overlay(path, text, invalidate=False)
-        result = engine.check_file(path, text)
+        with self._lock:
+            parser = self._parsers.setdefault(uri, IncrementalParser())
+        result = engine.check_file(path, text, parse=parser.parse)
         if result.problem is not None:
             with self._lock:
                 last = self._last_good.get(uri)
@@ -222,6 +226,7 @@ class Analyzer:
         """Forget a closed buffer: back to the file on disk. True when its summary changed for others."""
         with self._lock:
             self._last_good.pop(uri, None)
+            self._parsers.pop(uri, None)
         if path is None or not is_python(path):
             return False
         project = self.project_for(path)

@@ -1,0 +1,130 @@
+"""Re-parsing only the top-level statements an edit touched.
+
+Parsing is the largest single cost of checking a big module on each keystroke.
+An edit usually changes a few lines inside one function; the module's other
+top-level statements are the same text, so their trees are the same too, only
+moved by the number of lines inserted or removed above them.
+
+`IncrementalParser.parse(text)` returns exactly what `ast.parse(text)` would
+(the tests compare both, positions included), by parsing a *segment* of the
+new text and splicing it into the previous tree:
+
+- the changed lines are found by comparing the old and new lines (common
+  leading and trailing lines);
+- the segment is the top-level statements overlapping the change, plus the
+  statement just before and just after it (an inserted indented line can join
+  the previous `def`; an inserted decorator joins the next one), from the first
+  statement's first line (decorators included) to the last one's last line;
+- the segment starts and ends at statement boundaries, where Python's
+  tokenizer is in its ground state (no open bracket or string, no
+  continuation), so when the segment parses on its own it parses the same way
+  inside the module, and the unchanged statements around it parse as before;
+- if the segment does not parse on its own (an opened bracket or string that
+  reaches further, a continuation line, a decorator without its def), or
+  contains a `__future__` import (only allowed at the top of a module), or
+  anything is unusual, the whole text is parsed instead.
+
+The statements after the segment get their line numbers shifted in place
+(only when the edit changed the number of lines). The tree returned for one
+text is reused, and mutated, to build the next one: callers must not keep it
+beyond their check (the checker does not).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+_EOL = re.compile(r"\r\n|\r|\n")
+
+
+class IncrementalParser:
+    def __init__(self) -> None:
+        self.text: str | None = None
+        self.tree: ast.Module | None = None
+        self.full_parses = 0
+        self.partial_parses = 0
+
+    def parse(self, text: str, filename: str = "<unknown>") -> ast.Module:
+        """`ast.parse(text, filename=filename)`, reusing the previous tree where the text is unchanged."""
+        tree = None
+        if self.tree is not None and self.text is not None:
+            try:
+                tree = self._splice(text)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                tree = None
+        if tree is None:
+            tree = ast.parse(text, filename=filename)  # errors propagate, the last good state stays
+            self.full_parses += 1
+        else:
+            self.partial_parses += 1
+        self.text, self.tree = text, tree
+        return tree
+
+    def reset(self) -> None:
+        self.text = self.tree = None
+
+    def _splice(self, text: str) -> ast.Module | None:
+        old_text, tree = self.text, self.tree
+        assert old_text is not None and tree is not None
+        if text == old_text:
+            return tree
+        if "barry_as_FLUFL" in text:  # the one future import that changes the grammar
+            return None
+        old_lines = _EOL.split(old_text)
+        new_lines = _EOL.split(text)
+        n_old, n_new = len(old_lines), len(new_lines)
+        limit = min(n_old, n_new)
+        prefix = 0
+        while prefix < limit and old_lines[prefix] == new_lines[prefix]:
+            prefix += 1
+        suffix = 0
+        while suffix < limit - prefix and old_lines[n_old - 1 - suffix] == new_lines[n_new - 1 - suffix]:
+            suffix += 1
+        first_changed = prefix + 1  # 1-based, in the old text
+        last_changed = n_old - suffix  # 1-based, in the old text; first_changed - 1 for a pure insertion
+        delta = n_new - n_old
+
+        body = tree.body
+        if not body:
+            return None
+        spans = []
+        for stmt in body:
+            if stmt.end_lineno is None:
+                return None
+            spans.append((_first_line(stmt), stmt.end_lineno))
+        # The statements the change touches (none when it is in a gap between two)...
+        touched_from = next((k for k, (_, end) in enumerate(spans) if end >= first_changed), len(body))
+        touched_to = max((k for k, (begin, _) in enumerate(spans) if begin <= last_changed), default=-1)
+        # ... and one neighbour on each side.
+        first = max(touched_from - 1, 0)
+        last = min(touched_to + 1, len(body) - 1)
+        if last < first:
+            last = first
+        seg_start = min(spans[first][0], first_changed)  # old line numbers
+        seg_end = max(spans[last][1], last_changed)
+        # Lines outside the change keep their text: the segment's first line is the same line
+        # number in the new text, its last one is moved by the lines inserted or removed.
+        new_start, new_end = seg_start, seg_end + delta
+        if new_start < 1 or new_end < new_start - 1 or new_end > n_new:
+            return None
+        starts = [0] + [m.end() for m in _EOL.finditer(text)]
+        segment = text[starts[new_start - 1] : starts[new_end] if new_end < len(starts) else len(text)]
+        if "__future__" in segment:  # only legal at the top of a module: let the whole parse judge
+            return None
+        parsed = ast.parse(segment)
+        if new_start > 1:
+            ast.increment_lineno(parsed, new_start - 1)
+        after = body[last + 1 :]
+        if delta:
+            for stmt in after:
+                ast.increment_lineno(stmt, delta)
+        tree.body = body[:first] + parsed.body + after
+        return tree
+
+
+def _first_line(stmt: ast.stmt) -> int:
+    decorators = getattr(stmt, "decorator_list", None)
+    if decorators:
+        return min(stmt.lineno, *(d.lineno for d in decorators))
+    return stmt.lineno
