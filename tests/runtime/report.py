@@ -127,6 +127,7 @@ def _clean(line: str, workroot: str) -> str:
         line = re.sub(re.escape(workroot) + r"/[^/\s]+/project", "<project>", line).replace(workroot, "<tmp>")
     line = re.sub(r"\S*truth-venvs/[\w.-]+?-[0-9a-f]{12}", "<venv>", line)
     line = re.sub(r"0x[0-9a-fA-F]{6,}", "0x...", line)
+    line = re.sub(r"\b(\d+\.\d)(\d+) seconds\b", lambda m: m.group(1) + "x" * len(m.group(2)) + " seconds", line)
     if len(line) > 220:
         line = line[:217] + "..."
     return line.replace("`", "'")
