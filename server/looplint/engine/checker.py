@@ -591,7 +591,7 @@ class Checker:
         rules = [
             rule
             for rule in self.rules
-            if settings.code_enabled(rule.code, relpath) and (not rule.tokens or any(t in text for t in rule.tokens))
+            if settings.code_enabled(rule.code, relpath) and (not rule.tokens or source.mentions_any(rule.tokens))
         ]
         if not rules:
             return result

@@ -8,6 +8,8 @@ module paths (`unittest.case.TestCase`) onto them.
 
 from __future__ import annotations
 
+import functools
+
 # Private module paths that re-export under a public name.
 _MODULE_ALIASES = {
     "unittest.case": "unittest",
@@ -37,6 +39,7 @@ _MODULE_ALIASES = {
 }
 
 
+@functools.lru_cache(maxsize=16384)
 def canonical(qualname: str) -> str:
     """Fold private module paths onto the public name (`unittest.case.TestCase` -> `unittest.TestCase`)."""
     parts = qualname.split(".")

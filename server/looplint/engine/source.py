@@ -46,8 +46,17 @@ class Source:
             self._mentions = {}
         found = self._mentions.get(words)
         if found is None:
-            found = any(word in self.text for word in words)
-            self._mentions[words] = found
+            # Rules share words ("async def", "asyncio"): search each word once per file.
+            mentions = self._mentions
+            found = False
+            for word in words:
+                present = mentions.get(word)
+                if present is None:
+                    present = mentions[word] = word in self.text
+                if present:
+                    found = True
+                    break
+            mentions[words] = found
         return found
 
     # -- lines -------------------------------------------------------------

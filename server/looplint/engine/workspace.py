@@ -70,17 +70,25 @@ class Engine:
         self.lenient_config = lenient_config
         self._config_errors: dict[Path, ConfigError] = {}
         self._projects: dict[Path, Project] = {}
+        self._roots: dict[Path, Path] = {}
+        self.summary_provider = None  # given to every project (see Project.summary_provider)
         self._checkers: dict[Path, Checker] = {}
         self._lock = threading.RLock()
 
     # -- projects ------------------------------------------------------------------
     def project_for(self, path: Path) -> Project:
         """The project a file or folder belongs to (settings loaded; ConfigError if they are bad)."""
-        root = find_project_root(path)
+        # Root discovery stats marker files up the tree: remember it per folder.
+        folder = path if path.is_dir() else path.parent
+        root = self._roots.get(folder)
+        if root is None:
+            root = find_project_root(path)
+            self._roots[folder] = root
         with self._lock:
             project = self._projects.get(root)
             if project is None:
                 project = Project(root, self._load_settings(root))
+                project.summary_provider = self.summary_provider
                 self._projects[root] = project
                 self._checkers[root] = Checker(project, self.rules)
             return project
@@ -114,6 +122,13 @@ class Engine:
                     project.settings = self._load_settings(r)
                     project.invalidate()
                     self._checkers[r] = Checker(project, self.rules)
+
+    def set_summary_provider(self, provider) -> None:
+        """Install (or remove, with None) a summary provider on every project, present and future."""
+        with self._lock:
+            self.summary_provider = provider
+            for project in self._projects.values():
+                project.summary_provider = provider
 
     def projects(self) -> list[Project]:
         with self._lock:
