@@ -82,7 +82,8 @@ def symptom_lines(output: str, text: str) -> list[str]:
 _UNITTEST_RESULT = re.compile(r"^(OK|FAILED|NO TESTS RAN)\b(?:\s*\((.*)\))?\s*$")
 _UNITTEST_RAN = re.compile(r"^Ran (\d+) tests? in ")
 _PYTEST_COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected|warnings?|rerun)\b")
-_PYTEST_SUMMARY = re.compile(r"^=*\s*(?:no tests ran|(?:\d+ \w+(?:, )?)+)(?: in [\d.]+s.*)?\s*=*$")
+# pytest 9 adds multi-word counts such as "2 subtests passed".
+_PYTEST_SUMMARY = re.compile(r"^=*\s*(?:no tests ran|(?:\d+ \w+(?: \w+)?(?:, )?)+)(?: in [\d.]+s.*)?\s*=*$")
 
 
 def unittest_outcome(text: str, returncode: int | None = None) -> str:

@@ -120,6 +120,8 @@ def test_unittest_outcome(text, expected):
         ("\nno tests ran in 0.01s\n", "no-tests"),
         ("INTERNALERROR> boom\n", "crashed"),
         ("=========== 1 passed in 0.01s ===========\n", "passed"),
+        ("1 passed, 2 subtests passed in 0.01s\n", "passed"),
+        ("1 failed, 1 subtests failed, 1 passed in 0.01s\n", "failed"),
     ],
 )
 def test_pytest_outcome(text, expected):
