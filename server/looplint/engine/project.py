@@ -101,6 +101,7 @@ class Project:
         # resolve_module results by (importing directory, module, level); cleared with _exists
         self._modules: dict[tuple[Path, str, int], Symbol] = {}
         self._class_models: dict[tuple[Path, str], ClassModel] = {}
+        self._module_names: dict[Path, str] = {}
         self._memo: dict[object, object] = {}  # project-wide derived facts (see `memo`)
         self._lock = threading.RLock()
         self.parse_count = 0  # how many files were parsed for summaries (benchmarks report it)
@@ -223,6 +224,12 @@ class Project:
     def module_name(self, path: Path) -> str:
         """Dotted module name of a project file (`tests/base.py` -> `tests.base`)."""
         path = _norm(path)
+        found = self._module_names.get(path)  # a function of the path and the root only
+        if found is None:
+            found = self._module_names[path] = self._module_name(path)
+        return found
+
+    def _module_name(self, path: Path) -> str:
         try:
             rel = path.relative_to(self.root)
         except ValueError:

@@ -114,13 +114,43 @@ class IncrementalParser:
             return None
         parsed = ast.parse(segment)
         if new_start > 1:
-            ast.increment_lineno(parsed, new_start - 1)
+            _shift(parsed.body, new_start - 1)
         after = body[last + 1 :]
         if delta:
-            for stmt in after:
-                ast.increment_lineno(stmt, delta)
+            _shift(after, delta)
         tree.body = body[:first] + parsed.body + after
         return tree
+
+
+_FIELDS: dict[type, tuple[tuple[str, ...], bool]] = {}
+
+
+def _shift(nodes: list[ast.AST], delta: int) -> None:
+    """`ast.increment_lineno` for a list of statements, without its generator overhead."""
+    stack = list(nodes)
+    fields_of = _FIELDS
+    node_type = ast.AST
+    while stack:
+        node = stack.pop()
+        cls = node.__class__
+        entry = fields_of.get(cls)
+        if entry is None:
+            entry = (tuple(f for f in cls._fields if f not in ("ctx", "type_comment")), "lineno" in cls._attributes)
+            fields_of[cls] = entry
+        names, positioned = entry
+        if positioned:
+            node.lineno += delta
+            end = getattr(node, "end_lineno", None)
+            if end is not None:
+                node.end_lineno = end + delta
+        for name in names:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, node_type):
+                        stack.append(item)
+            elif isinstance(value, node_type):
+                stack.append(value)
 
 
 def _first_line(stmt: ast.stmt) -> int:

@@ -31,6 +31,11 @@ class WorkspaceIndex:
     def __init__(self, analyzer: Analyzer):
         self.analyzer = analyzer
         self.indexed: set[Path] = set()
+        self._projects: dict[Path, Project] = {}  # directory -> project: root discovery once per folder
+
+    def forget_projects(self) -> None:
+        """Configuration files changed: a directory may belong to another project now."""
+        self._projects.clear()
 
     # -- indexing ---------------------------------------------------------------------
     def list_files(self, folder: Folder) -> list[Path]:
@@ -43,7 +48,7 @@ class WorkspaceIndex:
     def index_files(self, paths: Iterable[Path]) -> int:
         """Summarise files (cached summaries are kept); returns how many were summarised."""
         count = 0
-        projects: dict[Path, Project] = {}  # directory -> project: root discovery once per folder
+        projects = self._projects
         for path in paths:
             directory = path.parent
             project = projects.get(directory)

@@ -568,6 +568,7 @@ class LooplintServer(LanguageServer):
             for path, deleted in python:
                 self.index.file_changed(path, deleted=deleted)
             if config or everything:
+                self.index.forget_projects()
                 self.analyzer.reload_config()
 
         await self.run(prio.INTERACTIVE, update)
