@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,7 @@ class Session:
         self.encoding = encoding
         self.docs: dict[str, ClientDoc] = {}
         self.published: dict[str, list[types.PublishDiagnosticsParams]] = {}
+        self.publish_times: dict[str, list[float]] = {}  # when each publication arrived (perf_counter)
         self.registrations: list[types.Registration] = []
         self.initialize_result: types.InitializeResult | None = None
         self._event = asyncio.Event()
@@ -135,6 +137,7 @@ class Session:
             client_.diagnostics[params.uri] = params.diagnostics
             session = session_box[0]
             session.published.setdefault(params.uri, []).append(params)
+            session.publish_times.setdefault(params.uri, []).append(time.perf_counter())
             session._event.set()
 
         def on_register(client_: LanguageClient, params: types.RegistrationParams) -> None:

@@ -147,3 +147,22 @@ async def test_push_client_without_watchers_is_told(project, start):
     session = await start(project, pull=False, capabilities=push_capabilities())
     assert session.registrations == []
     await session.wait_for_log("cannot watch files")
+
+
+async def test_the_server_answers_while_a_big_file_is_checked(project, start):
+    """Checks run on the analysis thread: requests that need no check are answered meanwhile."""
+    import time
+
+    session = await start(project, pull=False)
+    big = "import unittest\n\n" + "".join(
+        f"class T{i}(unittest.TestCase):\n    async def test_{i}(self):\n        x = [n * 2 for n in range(10)]\n\n"
+        for i in range(1500)
+    )
+    uri = session.open("tests/test_big.py", big)
+    # A hover in a document that is not open needs no analysis: answered from the loop at once.
+    answer = await session.hover(session.uri("tests/not_open.py"), types.Position(line=0, character=0))
+    answered = time.perf_counter()
+    assert answer is None
+    published = await session.wait_publish(uri, lambda p: p.version == 1)
+    assert len(published.diagnostics) == 1500
+    assert answered < session.publish_times[uri][0]  # before the big file's check was done
