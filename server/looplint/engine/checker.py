@@ -20,7 +20,7 @@ from .project import ClassModel, Project
 from .source import Source
 from .summary import ModuleSummary, build_summary, contains_yield, dotted_name
 from .suppression import Suppressions
-from .symbols import External, Instance, ProjectClass, ProjectFunction, Symbol, options_of
+from .symbols import External, Instance, ProjectClass, ProjectFunction, ProjectModule, ProjectNamespace, Symbol, options_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..rules.base import Rule
@@ -69,6 +69,7 @@ class FileContext:
         self._services: dict[str, Any] = {}
         self._self_members: dict[tuple[int, str], Symbol] = {}  # the class node is kept alive by the tree
         self._module_names: dict[str, Symbol] = {}
+        self._may_call_coroutines: bool | None = None
         # resolve()/qualify() answers by (node, scope): (node, answer)
         self._resolved: dict[tuple[int, int], tuple[ast.AST | None, Symbol]] = {}
         self._qualified: dict[tuple[int, int], tuple[ast.AST | None, str | None]] = {}
@@ -319,7 +320,7 @@ class FileContext:
 
     def is_coroutine_call(self, call: ast.AST) -> bool:
         """True only when the call certainly returns a coroutine (an unresolved callee is never one)."""
-        if not isinstance(call, ast.Call):
+        if not isinstance(call, ast.Call) or not self.may_call_coroutines:
             return False
         if isinstance(call.func, ast.Name):
             local = self.local_function(call.func.id)
@@ -342,6 +343,83 @@ class FileContext:
                 return values[0]  # type: ignore[return-value]
             return None
         return None
+
+    @property
+    def may_call_coroutines(self) -> bool:
+        """Could any call in this file return a coroutine?
+
+        Most test files have no async code at all; answering False here lets
+        rules skip resolving every call. True when the file mentions async code,
+        asyncio-like libraries or mocks, or imports from the project something
+        that is, or holds, a coroutine function.
+        """
+        if self._may_call_coroutines is None:
+            self._may_call_coroutines = self.source.mentions_any(_COROUTINE_WORDS) or any(
+                self._may_hold_coroutines(symbol) for symbol in self._imported_symbols()
+            )
+        return self._may_call_coroutines
+
+    def _imported_symbols(self):
+        summary = self.summary
+        for name in summary.imports:
+            yield self.project.resolve_dotted(self.path, name)
+        for module in summary.dependencies:  # `import a.b.c` binds only `a`: look at a.b.c too
+            level = len(module) - len(module.lstrip("."))
+            yield self.project.resolve_module(self.path, module.lstrip("."), level)
+        for star in summary.star_imports:
+            yield self.project.resolve_module(self.path, star.module, star.level)
+
+    def _may_hold_coroutines(self, symbol: Symbol, depth: int = 0) -> bool:
+        project = self.project
+        for option in options_of(symbol):
+            if isinstance(option, Instance):
+                option = option.of
+            if isinstance(option, ProjectFunction):
+                function = project.function_summary(option)
+                if function is None or function.is_async:
+                    return True
+            elif isinstance(option, ProjectClass):
+                model = project.class_model(option)
+                if model is None or any(f.is_async for _, _, f in model.methods.values()):
+                    return True
+                if depth < 1 and self._attributes_may_hold_coroutines(model, depth):
+                    return True
+            elif isinstance(option, ProjectModule):
+                if project.derived(("module-holds-coroutines", option.path), lambda p=option.path: self._module_holds(p)):
+                    return True
+            elif isinstance(option, ProjectNamespace):
+                return True  # its submodules are looked up lazily: assume they may
+        return False
+
+    def _module_holds(self, path: Path) -> bool:
+        """Coroutine functions reachable as `module.x(...)`: async defs, or module-level objects of such classes."""
+        module = self.project.summary(path)
+        if module is None:
+            return True
+        if any(f.is_async for f in module.functions.values()) or any(
+            m.is_async for cls in module.classes.values() for m in cls.methods.values()
+        ):
+            return True
+        for callee in module.instances.values():
+            target = self.project.resolve_dotted(path, callee)
+            for option in options_of(target):
+                if isinstance(option, ProjectClass):
+                    model = self.project.class_model(option)
+                    if model is None or any(f.is_async for _, _, f in model.methods.values()):
+                        return True
+                elif isinstance(option, External) and option.qualname in knowledge.ASYNC_MOCK_CLASSES:
+                    return True
+        return False
+
+    def _attributes_may_hold_coroutines(self, model: ClassModel, depth: int) -> bool:
+        """`self.client = Client()` in a project base: does `Client` have coroutine methods?"""
+        for class_name, path, _, _ in model.chain_locations:
+            summary = self.project.summary(path)
+            cls = summary.classes.get(class_name) if summary else None
+            for callee in (cls.attr_types.values() if cls else ()):
+                if self._may_hold_coroutines(self.project.resolve_dotted(path, callee), depth + 1):
+                    return True
+        return False
 
     def is_coroutine_function(self, symbol: Symbol) -> bool:
         options = options_of(symbol)
@@ -523,6 +601,11 @@ def _statement_bindings(bindings: dict[str, list[ast.AST]], statements: list[ast
                 stack.extend(children)
 
 
+# Words without which a file's own code can neither define nor obtain a
+# coroutine function except through imports (checked separately).
+_COROUTINE_WORDS = ("async", "await", "Mock", "mock", "patch", "asyncio", "anyio", "trio")
+
+
 def _bind_target(bindings: dict[str, list[ast.AST]], target: ast.AST, value: ast.AST) -> None:
     if isinstance(target, ast.Name):
         bindings.setdefault(target.id, []).append(value)
@@ -591,7 +674,9 @@ class Checker:
         rules = [
             rule
             for rule in self.rules
-            if settings.code_enabled(rule.code, relpath) and (not rule.tokens or source.mentions_any(rule.tokens))
+            if settings.code_enabled(rule.code, relpath)
+            and (not rule.tokens or source.mentions_any(rule.tokens))
+            and (not rule.also_tokens or source.mentions_any(rule.also_tokens))
         ]
         if not rules:
             return result

@@ -101,6 +101,8 @@ class Project:
         # resolve_module results by (importing directory, module, level); cleared with _exists
         self._modules: dict[tuple[Path, str, int], Symbol] = {}
         self._class_models: dict[tuple[Path, str], ClassModel] = {}
+        # Cross-file facts derived from summaries; dropped together with the class models.
+        self._derived: dict[object, object] = {}
         self._module_names: dict[Path, str] = {}
         self._memo: dict[object, object] = {}  # project-wide derived facts (see `memo`)
         self._lock = threading.RLock()
@@ -149,6 +151,7 @@ class Project:
             # editor re-checks a file on every keystroke; typing within a line changes nothing).
             if old is not None and old is not summary and old != summary:
                 self._class_models.clear()
+                self._derived.clear()
 
     def set_overlay(self, path: Path, text: str | None, *, invalidate: bool = True) -> None:
         """Use unsaved editor text for `path` (None: back to the file on disk).
@@ -184,6 +187,7 @@ class Project:
                 self._exists.clear()  # a created/deleted file changes module lookup
                 self._modules.clear()
             self._class_models.clear()
+            self._derived.clear()
 
     def memo(self, key: object, factory: Callable[[], object]) -> object:
         """A project-wide fact built once (e.g. the versions in use); forgotten when everything is invalidated."""
@@ -193,6 +197,15 @@ class Project:
         value = factory()
         with self._lock:
             return self._memo.setdefault(key, value)
+
+    def derived(self, key: object, factory: Callable[[], object]) -> object:
+        """A fact computed from several files' summaries, recomputed after any of them changes shape."""
+        with self._lock:
+            if key in self._derived:
+                return self._derived[key]
+        value = factory()
+        with self._lock:
+            return self._derived.setdefault(key, value)
 
     def cached_summary(self, path: Path) -> ModuleSummary | None:
         """The summary of `path` if one is cached (never builds one)."""

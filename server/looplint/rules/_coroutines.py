@@ -153,7 +153,7 @@ ASYNC_MOCK = "async-mock"
 def coroutine_call_kind(ctx: FileContext, call: ast.AST) -> str | None:
     """COROUTINE when the call certainly returns a coroutine, ASYNC_MOCK when the callee is
     an AsyncMock (a coroutine too, but the mistake is about the mock); None when not or unknown."""
-    if not isinstance(call, ast.Call):
+    if not isinstance(call, ast.Call) or not ctx.may_call_coroutines:
         return None
     patched = patched_mock_target(ctx, call.func)
     if patched is not None:

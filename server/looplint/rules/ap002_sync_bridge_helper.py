@@ -26,6 +26,7 @@ class SyncBridgeHelper(Rule):
     summary = "A test helper runs coroutines through a thread hop or an `is_running()` branch instead of awaiting them."
     message = "{text}"
     tokens = ("run_until_complete", "asyncio.run", "is_running", "get_running_loop", "run(", "run_sync")
+    also_tokens = ("asyncio", "anyio", "trio", "asgiref", "loop")
     symptoms = (
         Symptom(
             when="thread hop (3.10–3.13, every pytest-asyncio): objects made on the worker's loop",

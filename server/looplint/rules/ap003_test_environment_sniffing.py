@@ -26,6 +26,8 @@ class TestEnvironmentSniffing(Rule):
     summary = "Code detects whether it runs under pytest to choose how to run the event loop."
     message = "{text}"
     tokens = ("pytest", "PYTEST", "unittest")
+    # ...and something that runs, nests or hops loops in the guarded code.
+    also_tokens = ("asyncio", "anyio", "trio", "run_until_complete", "new_event_loop", "Thread", "Executor")
     no_runtime_symptom = (
         "nothing fails: the code simply takes a different event-loop path under tests than in production, "
         "so the tests no longer exercise the production path."

@@ -141,6 +141,8 @@ class Rule:
     # Substrings at least one of which must occur in a file for the rule to
     # possibly fire; files without any skip the rule entirely (speed).
     tokens: ClassVar[tuple[str, ...]] = ()
+    # A second group of words, one of which must also occur (both groups must match).
+    also_tokens: ClassVar[tuple[str, ...]] = ()
     # Rules that look at pytest configuration files rather than Python files
     # implement `check_config(self, ctx)` and set this.
     config_rule: ClassVar[bool] = False
