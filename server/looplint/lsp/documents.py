@@ -90,6 +90,26 @@ class LineIndex:
         return index, offset - self.starts[index]
 
 
+_RECENT: dict[int, LineIndex] = {}  # id(text) -> index: the loop and the analysis thread share them
+
+
+def line_index(text: str) -> LineIndex:
+    """The line index of a text, shared by everything that looks at the same text object.
+
+    One keystroke's text is indexed by the change that makes the next version, the check,
+    and the conversion of its diagnostics: built once. Entries keep their text alive, so an
+    id cannot be reused while its entry exists.
+    """
+    found = _RECENT.get(id(text))
+    if found is not None and found.text is text:
+        return found
+    index = LineIndex(text)
+    if len(_RECENT) >= 8:
+        _RECENT.pop(next(iter(_RECENT)), None)
+    _RECENT[id(text)] = index
+    return index
+
+
 @dataclass
 class Document:
     uri: str
@@ -103,7 +123,7 @@ class Document:
     @property
     def index(self) -> LineIndex:
         if self._index is None or self._index.text is not self.text:
-            self._index = LineIndex(self.text)
+            self._index = line_index(self.text)
         return self._index
 
     # -- positions -------------------------------------------------------------
@@ -155,7 +175,8 @@ class Document:
             if rng is None:
                 text = change.text
                 continue
-            current = Document(self.uri, self.path, self.language_id, self.version, text, self.encoding)
+            current = Document(self.uri, self.path, self.language_id, self.version, text, self.encoding,
+                               self._index if text is self.text else None)
             start = current.offset_at(rng.start)
             end = current.offset_at(rng.end)
             if end < start:

@@ -35,6 +35,8 @@ from __future__ import annotations
 import ast
 import re
 
+from .documents import line_index
+
 _EOL = re.compile(r"\r\n|\r|\n")
 
 
@@ -44,10 +46,13 @@ class IncrementalParser:
         self.tree: ast.Module | None = None
         self.full_parses = 0
         self.partial_parses = 0
+        self._lines: list[str] | None = None  # the lines of `text`
+        self._pending_lines: list[str] | None = None
 
     def parse(self, text: str, filename: str = "<unknown>") -> ast.Module:
         """`ast.parse(text, filename=filename)`, reusing the previous tree where the text is unchanged."""
         tree = None
+        self._pending_lines = None
         if self.tree is not None and self.text is not None:
             try:
                 tree = self._splice(text)
@@ -59,10 +64,11 @@ class IncrementalParser:
         else:
             self.partial_parses += 1
         self.text, self.tree = text, tree
+        self._lines = self._pending_lines
         return tree
 
     def reset(self) -> None:
-        self.text = self.tree = None
+        self.text = self.tree = self._lines = None
 
     def _splice(self, text: str) -> ast.Module | None:
         old_text, tree = self.text, self.tree
@@ -71,8 +77,9 @@ class IncrementalParser:
             return tree
         if "barry_as_FLUFL" in text:  # the one future import that changes the grammar
             return None
-        old_lines = _EOL.split(old_text)
+        old_lines = self._lines if self._lines is not None else _EOL.split(old_text)
         new_lines = _EOL.split(text)
+        self._pending_lines = new_lines
         n_old, n_new = len(old_lines), len(new_lines)
         limit = min(n_old, n_new)
         prefix = 0
@@ -108,7 +115,7 @@ class IncrementalParser:
         new_start, new_end = seg_start, seg_end + delta
         if new_start < 1 or new_end < new_start - 1 or new_end > n_new:
             return None
-        starts = [0] + [m.end() for m in _EOL.finditer(text)]
+        starts = line_index(text).starts
         segment = text[starts[new_start - 1] : starts[new_end] if new_end < len(starts) else len(text)]
         if "__future__" in segment:  # only legal at the top of a module: let the whole parse judge
             return None
