@@ -148,7 +148,9 @@ async def test_config_file_rules_diagnostics_fix_and_hover(project, start, mode)
     uri = session.open("pytest.ini", "[pytest]\nasyncio_mode = Auto\n", language_id="ini")
     (diagnostic,) = await session.diagnostics(uri)
     assert diagnostic.code == "CF002" and diagnostic.source == "looplint"
-    assert (diagnostic.range.start.line, diagnostic.range.start.character) == (1, 15)
+    # On the key (the contract), through the end of the bad value.
+    assert (diagnostic.range.start.line, diagnostic.range.start.character) == (1, 0)
+    assert (diagnostic.range.end.line, diagnostic.range.end.character) == (1, 19)
     actions = await session.code_actions(uri, diagnostic.range, [diagnostic])
     # No suppression comment in INI files; the safe fix also makes "fix all" worth offering.
     assert [a.title for a in actions] == ["Use 'auto' (CF002)", "looplint: fix all auto-fixable problems"]

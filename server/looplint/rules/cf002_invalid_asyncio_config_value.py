@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.config_check import ConfigContext
 from ..engine.model import Severity
-from ..engine.pytest_config import ANYIO_KEYS, ASYNCIO_KEYS, ConfigEntry
+from ..engine.pytest_config import ANYIO_KEYS, ASYNCIO_KEYS, ConfigEntry, Span
 from ..engine.pytest_model import SCOPES
 from ._pytest import nearest
 from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
@@ -77,7 +77,7 @@ class InvalidAsyncioConfigValue(Rule):
                     typed.add((entry.key, entry.key_span.line))
                     ctx.report(
                         self,
-                        span=entry.value_span,
+                        span=_entry_span(entry),
                         fields={"problem": f"`{entry.key}` has the wrong type: pytest stops at startup"},
                         reason=problem.message,
                         fixable=False,
@@ -141,7 +141,7 @@ class InvalidAsyncioConfigValue(Rule):
         )
         ctx.report(
             self,
-            span=entry.value_span,
+            span=_entry_span(entry),
             fields={"problem": problem},
             reason=reason,
             edits=[ctx.value_edit(entry, guess)] if guess else [],
@@ -153,7 +153,7 @@ class InvalidAsyncioConfigValue(Rule):
         Invalid(
             path="pytest.ini",
             source="[pytest]\nasyncio_mode = Auto\n",
-            at=(2, 16),
+            at=(2, 1),
             end=(2, 20),
             message_contains="'Auto'",
             fixed="[pytest]\nasyncio_mode = auto\n",
@@ -161,21 +161,21 @@ class InvalidAsyncioConfigValue(Rule):
         Invalid(
             path="pyproject.toml",
             source="[tool.pytest.ini_options]\nasyncio_default_fixture_loop_scope = \"func\"\n",
-            at=(2, 38),
+            at=(2, 1),
             fixed="[tool.pytest.ini_options]\nasyncio_default_fixture_loop_scope = \"function\"\n",
         ),
         Invalid(
             # An inline comment is part of an INI value.
             path="tox.ini",
             source="[tox]\nenvlist = py311\n\n[pytest]\nasyncio_mode = auto  # all async tests\n",
-            at=(5, 16),
+            at=(5, 1),
             message_contains="inline comment",
             fixed="[tox]\nenvlist = py311\n\n[pytest]\nasyncio_mode = auto\n",
         ),
         Invalid(
             path="setup.cfg",
             source="[tool:pytest]\nanyio_mode = Auto\n",
-            at=(2, 14),
+            at=(2, 1),
             message_contains="silently",
             fixed="[tool:pytest]\nanyio_mode = auto\n",
         ),
@@ -183,19 +183,19 @@ class InvalidAsyncioConfigValue(Rule):
             # In addopts: the option's value is reported and fixed in place.
             path="pytest.ini",
             source="[pytest]\naddopts = -ra --asyncio-mode=Strict\n",
-            at=(2, 30),
+            at=(2, 15),
             fixed="[pytest]\naddopts = -ra --asyncio-mode=strict\n",
         ),
         Invalid(
             path="pytest.toml",
             source="[pytest]\nasyncio_debug = \"sometimes\"\n",
-            at=(2, 17),
+            at=(2, 1),
         ),
         Invalid(
             files={"requirements.txt": "pytest-asyncio==1.3.0\n"},
             path="pytest.ini",
             source="[pytest]\nasyncio_default_fixture_loop_scope = fixture-scope\n",
-            at=(2, 38),
+            at=(2, 1),
             message_contains="1.5",
         ),
         Valid(
@@ -246,3 +246,11 @@ class InvalidAsyncioConfigValue(Rule):
             envs=("py311",),
         ),
     )
+
+
+def _entry_span(entry: ConfigEntry) -> Span:
+    """From the key to the end of its bad value: the contract puts config diagnostics on the key."""
+    key, value = entry.key_span, entry.value_span
+    if (key.line, key.col) > (value.line, value.col):
+        return value
+    return Span(key.line, key.col, value.end_line, value.end_col)
