@@ -90,8 +90,10 @@ def test_spliced_trees_equal_fresh_parses():
         ("a = 1\nb = 2\nc = 3\n", "a = '''1\nb = 2\nc = 3'''\n"),
         # An `else:` for an `if` two statements up is an error, as in a full parse.
         ("if x:\n    pass\ny = 1\nz = 2\n", "if x:\n    pass\ny = 1\nelse:\n    pass\nz = 2\n"),
-        # A __future__ import out of place is an error, as in a full parse.
+        # A __future__ import out of place (ast.parse does not check), and the grammar-changing one.
         ("a = 1\nb = 2\n", "a = 1\nfrom __future__ import annotations\nb = 2\n"),
+        ("a = 1\nb = 2\n", "from __future__ import barry_as_FLUFL\na = 1\nb = 1 <> 2\n"),
+        ("from __future__ import barry_as_FLUFL\na = 1\nb = 2\n", "from __future__ import barry_as_FLUFL\na = 1\nb = 1 != 2\n"),
         # CRLF and lone CR line ends, edits in the middle.
         ("a = 1\r\nb = 2\rc = 3\r\n", "a = 1\r\nb = 22\r\n\rc = 3\r\n"),
         # Everything deleted, and a first statement added.

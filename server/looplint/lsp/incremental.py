@@ -21,8 +21,9 @@ new text and splicing it into the previous tree:
   inside the module, and the unchanged statements around it parse as before;
 - if the segment does not parse on its own (an opened bracket or string that
   reaches further, a continuation line, a decorator without its def), or
-  contains a `__future__` import (only allowed at the top of a module), or
-  anything is unusual, the whole text is parsed instead.
+  anything is unusual, the whole text is parsed instead. (`ast.parse` does not
+  check where `__future__` imports are; the only one that changes the grammar,
+  `barry_as_FLUFL`, makes every parse a full one.)
 
 The statements after the segment get their line numbers shifted in place
 (only when the edit changed the number of lines). The tree returned for one
@@ -117,8 +118,6 @@ class IncrementalParser:
             return None
         starts = line_index(text).starts
         segment = text[starts[new_start - 1] : starts[new_end] if new_end < len(starts) else len(text)]
-        if "__future__" in segment:  # only legal at the top of a module: let the whole parse judge
-            return None
         parsed = ast.parse(segment)
         if new_start > 1:
             _shift(parsed.body, new_start - 1)
