@@ -288,7 +288,7 @@ def test_check_config_file_uses_the_buffer_text(tmp_path):
     engine = Engine()
     assert engine.check_config_file(tmp_path / "pytest.ini").diagnostics == []
     found = engine.check_config_file(tmp_path / "pytest.ini", "[pytest]\r\nasyncio_mode = Auto\r\n").diagnostics
-    assert [(d.code, d.path.name, d.range.line, d.range.col) for d in found] == [("CF002", "pytest.ini", 2, 15)]
+    assert [(d.code, d.path.name, d.range.line, d.range.col) for d in found] == [("CF002", "pytest.ini", 2, 0)]
     outcome = engine.fix_file_text(tmp_path / "pytest.ini", "[pytest]\r\nasyncio_mode = Auto\r\n")
     assert outcome.text == "[pytest]\r\nasyncio_mode = auto\r\n"
 

@@ -183,7 +183,7 @@ def test_cli_reports_each_governing_config_file_once_with_its_relative_path(tmp_
     assert fixes["CF002"]["edits"] == [
         {"content": "auto", "location": {"row": 2, "column": 16}, "end_location": {"row": 2, "column": 20}}]
     text = looplint("check", "--no-progress", "pytest.ini", cwd=root).stdout
-    assert "pytest.ini:2:16: CF002" in text
+    assert "pytest.ini:2:1: CF002" in text
 
 
 def test_cli_fix_writes_config_files_in_their_own_syntax(tmp_path):
