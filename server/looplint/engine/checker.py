@@ -68,6 +68,7 @@ class FileContext:
         self._params: dict[int, frozenset[str]] = {}
         self._services: dict[str, Any] = {}
         self._self_members: dict[tuple[int, str], Symbol] = {}  # the class node is kept alive by the tree
+        self._chain: tuple[Scope, tuple[Scope, ...]] | None = None  # function_chain() of the last scope asked
         self._module_names: dict[str, Symbol] = {}
         self._may_call_coroutines: bool | None = None
         # resolve()/qualify() answers by (node, scope): (node, answer)
@@ -116,13 +117,18 @@ class FileContext:
         return None
 
     def function_chain(self) -> list[Scope]:
-        """Function scopes from innermost outward."""
+        """Function scopes from innermost outward (a fresh list; computed once per scope)."""
+        current = self.scope
+        cached = self._chain
+        if cached is not None and cached[0] is current:
+            return list(cached[1])
         chain = []
-        scope: Scope | None = self.scope
+        scope: Scope | None = current
         while scope is not None:
             if scope.kind in ("function", "lambda"):
                 chain.append(scope)
             scope = scope.parent
+        self._chain = (current, tuple(chain))
         return chain
 
     # -- positions ------------------------------------------------------------
