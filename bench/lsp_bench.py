@@ -417,6 +417,7 @@ async def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="cold indexing runs (median; default 3)")
     parser.add_argument("--quick", action="store_true", help="fewer edits and one indexing run")
     parser.add_argument("--latency-only", action="store_true", help="only section 1")
+    parser.add_argument("--strict", action="store_true", help="exit with status 1 when a target is missed")
     parser.add_argument(
         "--bare", action="store_true",
         help="measure latency in a workspace holding only the generated module (default: the corpus is indexed too)",
@@ -457,7 +458,7 @@ async def main() -> int:
 
         if args.latency_only:
             print("\nall latency targets met" if ok else "\nSOME TARGETS MISSED")
-            return 0 if ok else 1
+            return 1 if args.strict and not ok else 0
 
         print(f"\n2. cold indexing of {args.corpus}")
         files = python_files(args.corpus)
@@ -490,7 +491,7 @@ async def main() -> int:
         print(f"   server RSS {result['rss']:.0f} MB, peak {result['hwm']:.0f} MB   "
               f"(target <= 250 MB resident: {verdict(good)})")
     print("\nall targets met" if ok else "\nSOME TARGETS MISSED")
-    return 0 if ok else 1
+    return 1 if args.strict and not ok else 0
 
 
 if __name__ == "__main__":
