@@ -217,3 +217,27 @@ async def test_multi_root_workspace(project, start, tmp_path):
     session.root = other
     session.open("tests/test_other.py")
     assert [d.code for d in await session.diagnostics(uri)] == ["UT001"]
+
+
+async def test_an_unsaved_conftest_changes_the_tests_below_it(project, start, mode):
+    """A conftest.py hook that runs coroutine tests itself: PA001 (missing asyncio mark) goes quiet."""
+    (project / "pytest.ini").write_text("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+    (project / "tests/test_plain.py").write_text("async def test_x():\n    pass\n")
+    (project / "tests/conftest.py").write_text("")
+    session = await start(project, pull=mode == "pull")
+    test = session.open("tests/test_plain.py")
+    conftest = session.open("tests/conftest.py")
+    assert [d.code for d in await session.diagnostics(test)] == ["PA001"]
+    await session.diagnostics(conftest)
+    session.set_text(conftest, (
+        "import asyncio, inspect\n\n"
+        "def pytest_pyfunc_call(pyfuncitem):\n"
+        "    if inspect.iscoroutinefunction(pyfuncitem.obj):\n"
+        "        asyncio.run(pyfuncitem.obj(**pyfuncitem.funcargs))\n"
+        "        return True\n"
+    ))
+    if session.pull:
+        await session.diagnostics(conftest)
+    assert await _settle(session, test, []) == []
+    session.close(conftest)  # not saved: the empty conftest.py on disk counts again
+    assert [d.code for d in await _settle(session, test, ["PA001"])] == ["PA001"]
