@@ -65,7 +65,6 @@ from pathlib import Path  # noqa: E402
 
 from looplint.engine import checker as checker_module  # noqa: E402
 from looplint.engine import project as project_module  # noqa: E402
-from looplint.engine.project import Project  # noqa: E402
 from looplint.engine.source import Source, SourceError, read_source  # noqa: E402
 from looplint.engine.summary import build_summary  # noqa: E402
 from looplint.engine.symbols import ProjectClass  # noqa: E402

@@ -10,7 +10,6 @@ the error is reported as a diagnostic in its pyproject.toml.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 from dataclasses import dataclass, field
