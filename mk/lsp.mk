@@ -13,14 +13,18 @@ LSP_BENCH_ARGS ?=
 
 .PHONY: nvim-deps lsp-test lsp-bench
 
+# Debian packages of the real editors the tests drive: Neovim 0.7 and Emacs 28 with eglot.
+LSP_EDITOR_PACKAGES := neovim emacs-nox elpa-eglot
+
 nvim-deps:
-	@if command -v nvim >/dev/null 2>&1; then nvim --version | head -1; \
+	@if command -v nvim >/dev/null 2>&1 && command -v emacs >/dev/null 2>&1 \
+	    && ls /usr/share/emacs/site-lisp/elpa | grep -q '^eglot-'; then nvim --version | head -1; \
 	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	  echo "installing Neovim from Debian (apt-get install neovim)"; \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q neovim >/dev/null 2>&1 || \
-	  { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q neovim >/dev/null 2>&1; } || \
-	  echo "warning: could not install Neovim; tests/nvim will fail"; \
-	else echo "warning: nvim is missing and cannot be installed here (apt-get as root); tests/nvim will fail"; fi
+	  echo "installing the editors for tests/nvim (apt-get install $(LSP_EDITOR_PACKAGES))"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(LSP_EDITOR_PACKAGES) >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(LSP_EDITOR_PACKAGES) >/dev/null 2>&1; } || \
+	  echo "warning: could not install $(LSP_EDITOR_PACKAGES); tests/nvim will fail"; \
+	else echo "warning: the editors are missing and cannot be installed here (apt-get as root); tests/nvim will fail"; fi
 
 lsp-test: nvim-deps
 	$(LSP_PYTHON) -m pytest tests/lsp tests/nvim -q
