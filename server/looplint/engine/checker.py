@@ -18,6 +18,7 @@ from . import knowledge
 from .model import Diagnostic, FileProblem, Range, Related, Severity
 from .project import ClassModel, Project
 from .source import Source
+from .reach import reachable_names
 from .summary import ModuleSummary, build_summary, contains_yield, dotted_name
 from .suppression import Suppressions
 from .symbols import External, Instance, ProjectClass, ProjectFunction, ProjectModule, ProjectNamespace, Symbol, options_of
@@ -71,6 +72,9 @@ class FileContext:
         self._chain: tuple[Scope, tuple[Scope, ...]] | None = None  # function_chain() of the last scope asked
         self._module_names: dict[str, Symbol] = {}
         self._may_call_coroutines: bool | None = None
+        self._name_gates: dict[frozenset[str], frozenset[str]] = {}
+        self._coroutine_names: object = _UNKNOWN
+        self._reachable: dict[str, frozenset[str] | None] = {}
         # resolve()/qualify() answers by (node, scope): (node, answer)
         self._resolved: dict[tuple[int, int], tuple[ast.AST | None, Symbol]] = {}
         self._qualified: dict[tuple[int, int], tuple[ast.AST | None, str | None]] = {}
@@ -335,7 +339,29 @@ class FileContext:
                 return (
                     isinstance(local, ast.AsyncFunctionDef) and not local.decorator_list and not contains_yield(local)
                 )
+        names = self.coroutine_names
+        if names is not None and _last_name(call.func) not in names:
+            return False  # no coroutine function is reachable under that name
         return self.is_coroutine_function(self.resolve(call.func))
+
+    @property
+    def coroutine_names(self) -> frozenset[str] | None:
+        """Names a coroutine function can be called by from this file (None: any; see engine.reach)."""
+        if self._coroutine_names is _UNKNOWN:
+            if self.source.mentions_any(_MOCK_WORDS):
+                names = None  # every attribute of an AsyncMock is a coroutine function
+            else:
+                reachable = reachable_names(self, "coroutine", _is_plain_coroutine_function)
+                names = None if reachable is None else reachable | _KNOWN_COROUTINE_NAMES
+            self._coroutine_names = names
+        return self._coroutine_names  # type: ignore[return-value]
+
+    def reachable_names(self, key: str, predicate) -> frozenset[str] | None:
+        """Names project functions satisfying `predicate` can be called by here (cached per file and key)."""
+        cache = self._reachable
+        if key not in cache:
+            cache[key] = reachable_names(self, key, predicate)
+        return cache[key]
 
     def local_function(self, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         """The def a name refers to when it is bound only by a def nested in the enclosing functions."""
@@ -349,6 +375,38 @@ class FileContext:
                 return values[0]  # type: ignore[return-value]
             return None
         return None
+
+    def may_name(self, func: ast.AST, qualnames: frozenset[str]) -> bool:
+        """Could `func` (a Name or Attribute) resolve to one of `qualnames`? A cheap, exact pre-check.
+
+        Resolution keeps the last name of a dotted path (`t.sleep` for `time.sleep`),
+        except through `from m import f as g` or a module-level `g = m.f`: those local
+        names are collected once per file. Rules use this before resolving every call.
+        """
+        if isinstance(func, ast.Attribute):
+            last = func.attr
+        elif isinstance(func, ast.Name):
+            last = func.id
+        else:
+            return False
+        names = self._name_gates.get(qualnames)
+        if names is None:
+            names = self._name_gates[qualnames] = self._gate_names(qualnames)
+        return last in names
+
+    def _gate_names(self, qualnames: frozenset[str]) -> frozenset[str]:
+        names = {name.rpartition(".")[2] for name in qualnames}
+        summary = self.summary
+        for local, bindings in summary.imports.items():
+            for binding in bindings:
+                if binding.name is not None and not binding.level:
+                    if knowledge.canonical(f"{binding.module}.{binding.name}") in qualnames:
+                        names.add(local)
+        for local, target in summary.aliases.items():
+            qualified = summary.qualify(target)
+            if qualified and knowledge.canonical(qualified) in qualnames:
+                names.add(local)
+        return frozenset(names)
 
     @property
     def may_call_coroutines(self) -> bool:
@@ -605,6 +663,26 @@ def _statement_bindings(bindings: dict[str, list[ast.AST]], statements: list[ast
             children = getattr(node, field, None)
             if children:
                 stack.extend(children)
+
+
+_MOCK_WORDS = ("Mock", "mock", "patch")
+# Last names of the coroutine functions and methods looplint knows outside the project.
+_KNOWN_COROUTINE_NAMES = frozenset(
+    {name.rpartition(".")[2] for name in knowledge.COROUTINE_FUNCTIONS}
+    | {method for methods in knowledge.COROUTINE_METHODS.values() for method in methods}
+)
+
+
+def _is_plain_coroutine_function(function) -> bool:
+    return function.is_async and not function.is_async_generator
+
+
+def _last_name(func: ast.AST) -> str | None:
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return None
 
 
 # Words without which a file's own code can neither define nor obtain a

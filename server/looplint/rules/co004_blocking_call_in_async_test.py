@@ -16,6 +16,9 @@ from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
 _ENVS = ("py310", "py311", "py312", "py313")
 
 
+
+_BLOCKING = frozenset(knowledge.BLOCKING_CALLS)
+
 class BlockingCallInAsyncTest(Rule):
     code = "CO004"
     name = "blocking-call-in-async-test"
@@ -69,7 +72,7 @@ class BlockingCallInAsyncTest(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
-        if not isinstance(func, (ast.Name, ast.Attribute)) or not ctx.in_async:
+        if not ctx.in_async or not ctx.may_name(func, _BLOCKING):
             return
         qualified = ctx.qualify(func)
         if qualified is None or qualified not in knowledge.BLOCKING_CALLS:

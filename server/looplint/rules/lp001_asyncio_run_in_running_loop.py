@@ -121,6 +121,9 @@ class AsyncioRunInRunningLoop(Rule):
         func = node.func
         if not isinstance(func, (ast.Name, ast.Attribute)):
             return
+        names = ctx.reachable_names("runs-loop", _runs_loop)
+        if names is not None and (func.attr if isinstance(func, ast.Attribute) else func.id) not in names:
+            return  # no helper that runs a loop is reachable under that name
         symbol = ctx.resolve(func)
         if not isinstance(symbol, ProjectFunction):
             return
@@ -485,3 +488,7 @@ def _wrapped_argument(node: ast.Call, helper, symbol: ProjectFunction) -> int | 
     if not params or params[0] != name or not isinstance(node.args[0], ast.Call):
         return None
     return 0
+
+
+def _runs_loop(function) -> bool:
+    return not function.is_async and bool(function.unconditional_runs)
