@@ -754,7 +754,6 @@ class Checker:
             return result
         relpath = self.project.relpath(path)
         settings = self.project.settings
-        text = source.text
         rules = [
             rule
             for rule in self.rules

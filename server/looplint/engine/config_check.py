@@ -24,8 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from .checker import CheckResult
-from .edits import apply_edits, edits_overlap
-from .fixer import FixOutcome
+from .edits import FixOutcome, apply_edits, fix_until_done
 from .ini_parse import parse_ini, read_config_text
 from .model import Diagnostic, Edit, Fix, FileProblem, Range, Related, Severity
 from .pytest_config import CONFIG_FILE_NAMES, ConfigEntry, ConfigProblem, PytestConfig, Span, find_pytest_config
@@ -304,6 +303,7 @@ def attach_config_fixes(text: str, diagnostics: list[Diagnostic], rules_by_code:
 
 
 def fix_config_text(
+    path: Path,
     text: str,
     lint: Callable[[str], list[Diagnostic]],
     rules_by_code: dict[str, "Rule"],
@@ -312,38 +312,11 @@ def fix_config_text(
     only: Callable[[Diagnostic], bool] | None = None,
     max_rounds: int = 10,
 ) -> FixOutcome:
-    """Apply config fixes until none is left (like `fixer.fix_text`, with text edits)."""
-    applied: list[Diagnostic] = []
-    failed: list[tuple[Diagnostic, str]] = []
-    seen_failures: set[tuple[str, int, int]] = set()
-    for _ in range(max_rounds):
-        candidates = [
-            d for d in lint(text)
-            if d.fix_applicability == "safe" or (unsafe and d.fix_applicability == "unsafe")
-        ]
-        if only is not None:
-            candidates = [d for d in candidates if only(d)]
-        candidates = [d for d in candidates if (d.code, d.range.line, d.range.col) not in seen_failures]
-        if not candidates:
-            break
-        accepted: list[Edit] = []
-        round_applied = []
-        for diagnostic in candidates:
-            fix = config_fix(rules_by_code[diagnostic.code], text, diagnostic)
-            if fix is None:
-                seen_failures.add((diagnostic.code, diagnostic.range.line, diagnostic.range.col))
-                failed.append((diagnostic, "the fix could not be built for this file"))
-                continue
-            if edits_overlap(accepted, list(fix.edits)):
-                continue
-            accepted.extend(fix.edits)
-            round_applied.append(diagnostic)
-        if not accepted:
-            break
-        new_text = apply_edits(text, accepted)
-        if not round_applied or not config_parses(round_applied[0].path, new_text):
-            failed.extend((d, "combined fixes did not parse") for d in round_applied)
-            break
-        text = new_text
-        applied.extend(round_applied)
-    return FixOutcome(text=text, applied=applied, failed=failed)
+    """Apply a config file's fixes until none is left (text edits; see edits.fix_until_done)."""
+
+    def fixes_for(current: str):
+        return lambda diagnostic: config_fix(rules_by_code[diagnostic.code], current, diagnostic)
+
+    return fix_until_done(
+        text, lint, fixes_for, lambda new: config_parses(path, new), unsafe=unsafe, only=only, max_rounds=max_rounds
+    )

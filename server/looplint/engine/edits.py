@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
+from typing import Callable
 
-from .model import Edit, Range
+from .model import Diagnostic, Edit, Fix, Range
 from .source import Source
 
 
@@ -84,3 +86,68 @@ def edits_overlap(a: list[Edit], b: list[Edit]) -> bool:
             if (x.range.line, x.range.col) == (y.range.line, y.range.col):
                 return True
     return False
+
+
+@dataclass
+class FixOutcome:
+    text: str
+    applied: list[Diagnostic]
+    failed: list[tuple[Diagnostic, str]]
+
+
+def fix_until_done(
+    text: str,
+    lint: Callable[[str], list[Diagnostic]],
+    fixes_for: Callable[[str], Callable[[Diagnostic], Fix | None]],
+    parses: Callable[[str], bool],
+    *,
+    unsafe: bool = False,
+    only: Callable[[Diagnostic], bool] | None = None,
+    max_rounds: int = 10,
+) -> FixOutcome:
+    """Apply fixes until none is left: lint, apply the non-conflicting fixes, repeat.
+
+    `fixes_for(text)` prepares the fix builder for one round's text (for Python
+    files it parses the text with libcst once per round); it may raise
+    ValueError to say the text cannot be fixed. Fixes that conflict in one round
+    are retried in the next on the new text. Each round's result must parse
+    (`parses`), otherwise that round's fixes are dropped.
+    """
+    applied: list[Diagnostic] = []
+    failed: list[tuple[Diagnostic, str]] = []
+    seen_failures: set[tuple[str, int, int]] = set()
+    for _ in range(max_rounds):
+        candidates = [
+            d for d in lint(text) if d.fix_applicability == "safe" or (unsafe and d.fix_applicability == "unsafe")
+        ]
+        if only is not None:
+            candidates = [d for d in candidates if only(d)]
+        candidates = [d for d in candidates if (d.code, d.range.line, d.range.col) not in seen_failures]
+        if not candidates:
+            break
+        try:
+            build = fixes_for(text)
+        except ValueError as exc:
+            failed.extend((d, str(exc)) for d in candidates)
+            break
+        accepted: list[Edit] = []
+        round_applied = []
+        for diagnostic in candidates:
+            fix = build(diagnostic)
+            if fix is None:
+                seen_failures.add((diagnostic.code, diagnostic.range.line, diagnostic.range.col))
+                failed.append((diagnostic, "the fix could not be built for this code"))
+                continue
+            if edits_overlap(accepted, list(fix.edits)):
+                continue  # next round
+            accepted.extend(fix.edits)
+            round_applied.append(diagnostic)
+        if not accepted:
+            break
+        new_text = apply_edits(text, accepted)
+        if not parses(new_text):
+            failed.extend((d, "combined fixes did not parse") for d in round_applied)
+            break
+        text = new_text
+        applied.extend(round_applied)
+    return FixOutcome(text=text, applied=applied, failed=failed)

@@ -9,14 +9,13 @@ whose result does not parse is dropped: looplint never writes a broken file.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
-from .edits import apply_edits, diff_edits, edits_overlap
-from .model import Diagnostic, Edit, Fix, Range
+from .edits import FixOutcome, diff_edits, fix_until_done
+from .model import Diagnostic, Fix, Range
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..rules.base import Rule
@@ -223,13 +222,6 @@ def _dotted(node: cst.CSTNode) -> str:
 
 # --- building and applying fixes ------------------------------------------------------
 
-@dataclass
-class FixOutcome:
-    text: str
-    applied: list[Diagnostic]
-    failed: list[tuple[Diagnostic, str]]
-
-
 def build_fix(rule: "Rule", fixer: FixContext, diagnostic: Diagnostic) -> Fix | None:
     """The text edits of one diagnostic's fix, or None when it cannot be built safely."""
     if diagnostic.fix_applicability is None:
@@ -284,49 +276,14 @@ def fix_text(
     only: Callable[[Diagnostic], bool] | None = None,
     max_rounds: int = 10,
 ) -> FixOutcome:
-    """Apply fixes until none is left: lint, apply non-conflicting fixes, repeat.
+    """Apply a Python file's fixes until none is left (see edits.fix_until_done)."""
 
-    Fixes that conflict in one round are retried in the next on the new text.
-    Each round's result must parse, otherwise that round's fixes are dropped.
-    """
-    applied: list[Diagnostic] = []
-    failed: list[tuple[Diagnostic, str]] = []
-    seen_failures: set[tuple[str, int, int]] = set()
-    for _ in range(max_rounds):
-        candidates = [
-            d
-            for d in lint(text)
-            if d.fix_applicability == "safe" or (unsafe and d.fix_applicability == "unsafe")
-        ]
-        if only is not None:
-            candidates = [d for d in candidates if only(d)]
-        candidates = [d for d in candidates if (d.code, d.range.line, d.range.col) not in seen_failures]
-        if not candidates:
-            break
+    def fixes_for(current: str):
         try:
-            fixer = FixContext(text)
+            fixer = FixContext(current)
         except cst.ParserSyntaxError as exc:
-            failed.extend((d, f"libcst cannot parse the file: {exc}") for d in candidates)
-            break
-        accepted: list[Edit] = []
-        round_applied = []
-        for diagnostic in candidates:
-            fix = build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)
-            if fix is None:
-                seen_failures.add((diagnostic.code, diagnostic.range.line, diagnostic.range.col))
-                failed.append((diagnostic, "the fix could not be built for this code"))
-                continue
-            if edits_overlap(accepted, list(fix.edits)):
-                continue  # next round
-            accepted.extend(fix.edits)
-            round_applied.append(diagnostic)
-        if not accepted:
-            break
-        new_text = apply_edits(text, accepted)
-        if not _parses(new_text):
-            failed.extend((d, "combined fixes did not parse") for d in round_applied)
-            break
-        text = new_text
-        applied.extend(round_applied)
-    return FixOutcome(text=text, applied=applied, failed=failed)
+            raise ValueError(f"libcst cannot parse the file: {exc}") from None
+        return lambda diagnostic: build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)
+
+    return fix_until_done(text, lint, fixes_for, _parses, unsafe=unsafe, only=only, max_rounds=max_rounds)
 

@@ -32,7 +32,6 @@ from .symbols import (
     ProjectModule,
     ProjectNamespace,
     Symbol,
-    options_of,
 )
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")

@@ -15,7 +15,8 @@ from typing import Iterable
 from ..rules import all_rules
 from ..rules.base import Rule
 from .checker import Checker, CheckResult
-from .fixer import FixOutcome, attach_fixes, fix_text
+from .edits import FixOutcome
+from .fixer import attach_fixes, fix_text
 from .model import Diagnostic, FileProblem
 from .project import Project, find_project_root
 from .settings import ConfigError, Settings, load_settings
@@ -192,7 +193,7 @@ class Engine:
 
         if is_config_file(path):
             return fix_config_text(
-                text, lambda current: self.check_config_file(path, current).diagnostics, self.rules_by_code,
+                path, text, lambda current: self.check_config_file(path, current).diagnostics, self.rules_by_code,
                 unsafe=unsafe, only=only,
             )
         project = self.project_for(path)

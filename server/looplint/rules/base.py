@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, ClassVar
 from ..engine.model import Severity
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..engine.checker import FileContext
     from ..engine.fixer import FixContext
     from ..engine.model import Diagnostic
 

@@ -9,7 +9,7 @@ import libcst as cst
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Range, Severity
-from ._unittest import ISOLATED, class_is_analysable, find_class, runner_kind
+from ._unittest import ISOLATED, class_is_analysable, runner_kind
 from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _PARAMETRIZE = "pytest.mark.parametrize"
