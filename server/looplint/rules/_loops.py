@@ -408,9 +408,13 @@ def loop_was_set(ctx: FileContext, call: ast.AST, role: Role | None) -> str | No
     if role.model is not None:
         before = SETUP_ORDER.get(role.name, _BEFORE_ANY_TEST if role.kind != "class-hook" else ())
         for hook in before:
-            entry = role.model.methods.get(hook)
-            if entry is not None and entry[2].sets_event_loop:
-                return f"`{hook}` sets a current loop first"
+            # Any definition in the chain counts: an override usually calls super().
+            for class_name, path, _, _ in role.model.chain_locations:
+                summary = ctx.project.summary(path)
+                owner = summary.classes.get(class_name) if summary else None
+                method = owner.methods.get(hook) if owner else None
+                if method is not None and method.sets_event_loop:
+                    return f"`{class_name}.{hook}` sets a current loop first"
     if role.kind in ("fixture", "test"):
         params = set(role.fixture.params) if role.fixture is not None else {a.arg for a in role.function.args.args}
         if "event_loop" in params:

@@ -26,6 +26,7 @@ from ._loops import (
     wrap_rest_in_finally,
 )
 from ._unittest import walk_body
+from .helpers import expects_runtime_error
 
 _QUALIFIED = ("asyncio.get_event_loop", "asyncio.get_event_loop_policy.get_event_loop")
 _REPORTED_ROLES = frozenset({"test", "fixture", "hook", "class-hook", "module-hook"})
@@ -123,6 +124,8 @@ class GetEventLoopInSyncContext(Rule):
             return
         if inside_async(ctx) or chain[0].kind == "lambda":
             return  # a callback defined in async code runs inside the loop
+        if expects_runtime_error(ctx, node):
+            return  # `try: get_event_loop() except RuntimeError:` handles the missing loop
         role = function_role(ctx)
         if role is None:
             # A def nested in a sync function (a decorator's wrapper, a local
@@ -230,6 +233,47 @@ class GetEventLoopInSyncContext(Rule):
             raise FixUnavailable(f"unknown style {style!r}")
 
     examples = (
+        Valid(
+            source=(
+                "import asyncio\n"
+                "import unittest\n\n"
+                "class T(unittest.TestCase):\n"
+                "    def tearDown(self):\n"
+                "        try:\n"
+                "            loop = asyncio.get_event_loop()\n"
+                "        except RuntimeError:\n"
+                "            loop = None\n\n"
+                "    def test_x(self):\n"
+                "        pass\n"
+            ),
+            why="code that handles the missing loop itself",
+        ),
+        Valid(
+            files={
+                "testing/__init__.py": "",
+                "testing/base.py": (
+                    "import asyncio\n"
+                    "import unittest\n\n"
+                    "class LoopCase(unittest.TestCase):\n"
+                    "    def setUp(self):\n"
+                    "        self.loop = asyncio.new_event_loop()\n"
+                    "        asyncio.set_event_loop(self.loop)\n"
+                    "        self.addCleanup(self.loop.close)\n\n"
+                    "class ProjectCase(LoopCase):\n"
+                    "    def setUp(self):\n"
+                    "        super().setUp()\n"
+                    "        self.ready = True\n"
+                ),
+            },
+            source=(
+                "import asyncio\n"
+                "from testing.base import ProjectCase\n\n"
+                "class T(ProjectCase):\n"
+                "    def test_x(self):\n"
+                "        asyncio.get_event_loop().call_soon(print)\n"
+            ),
+            why="a base further up the chain installs the loop in its setUp (an override calls super())",
+        ),
         Invalid(
             source=(
                 "import asyncio\n"
