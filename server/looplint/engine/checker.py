@@ -690,6 +690,16 @@ def _last_name(func: ast.AST) -> str | None:
 _COROUTINE_WORDS = ("async", "await", "Mock", "mock", "patch", "asyncio", "anyio", "trio")
 
 
+def _static_truth(test: ast.expr) -> bool | None:
+    """The value of an `if` condition known without running anything (None: not known)."""
+    if isinstance(test, ast.Constant) and isinstance(test.value, (bool, int)):
+        return bool(test.value)
+    name = test.id if isinstance(test, ast.Name) else test.attr if isinstance(test, ast.Attribute) else None
+    if name == "TYPE_CHECKING":
+        return False
+    return None
+
+
 def _bind_target(bindings: dict[str, list[ast.AST]], target: ast.AST, value: ast.AST) -> None:
     if isinstance(target, ast.Name):
         bindings.setdefault(target.id, []).append(value)
@@ -815,6 +825,15 @@ class _Walker:
         if cls is ast.Lambda:
             self._visit_lambda(node)  # type: ignore[arg-type]
             return
+        if cls is ast.If:
+            live = _static_truth(node.test)  # type: ignore[attr-defined]
+            if live is not None:
+                # `if True: ... else:`, `if False:`, `if TYPE_CHECKING:`: the dead
+                # branch never runs, nothing in it can misbehave at runtime.
+                ctx.parents.append(node)
+                self._visit_all(node.body if live else node.orelse)  # type: ignore[attr-defined]
+                ctx.parents.pop()
+                return
         fields = self._fields_cache.get(cls)
         if fields is None:
             fields = tuple(f for f in cls._fields if f not in ("ctx", "type_comment"))

@@ -526,6 +526,10 @@ class _ClassModelBuilder:
         model.chain_locations.append((symbol.name, symbol.path, summary.line, summary.col))
         for name, method in summary.methods.items():
             model.methods.setdefault(name, (symbol.path, symbol.name, method))
+            if method.runs_coroutines and method.reads_test_method and not model.async_aware_base:
+                # The class's own test dispatch runs coroutine tests (e.g. async_to_sync
+                # around `getattr(self, self._testMethodName)`): it is async-aware.
+                model.async_aware_base = project.qualname(symbol)
         if summary.calls_async_setup:
             model.calls_async_setup = True
         if summary.marks:

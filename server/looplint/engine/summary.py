@@ -85,6 +85,9 @@ class FunctionSummary:
     params: tuple[str, ...] = ()
     is_async_generator: bool = False  # async def with yield: calling it gives an async generator
     sets_event_loop: bool = False  # calls set_event_loop(<not None>): code that installs its own current loop
+    # Reads `self._testMethodName`: part of a TestCase's test dispatch (with runs_coroutines:
+    # the class runs async tests itself, like Django's SimpleTestCase with async_to_sync).
+    reads_test_method: bool = False
     # Calls named `run` (asyncio.run, anyio.run, ...) that a sync body makes on
     # every path (not under if/for/while/except, not in nested defs or lambdas):
     # (callee as written, line, byte column); qualify through the module's imports.
@@ -339,6 +342,8 @@ def _analyse_sync_body(node: ast.FunctionDef, summary: FunctionSummary) -> None:
                     summary.calls_asyncio_run = True
             elif name == "asyncio.run":
                 summary.calls_asyncio_run = True
+        elif isinstance(sub, ast.Attribute) and sub.attr == "_testMethodName":
+            summary.reads_test_method = True
         elif has_nested and isinstance(sub, ast.AsyncFunctionDef) and sub is not node:
             nested_async.add(sub.name)
     if nested_async:

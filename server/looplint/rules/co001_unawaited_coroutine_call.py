@@ -153,6 +153,21 @@ class UnawaitedCoroutineCall(Rule):
     examples = (
         Valid(
             source=(
+                "from typing import TYPE_CHECKING\n\n"
+                "async def set_mode(value):\n"
+                "    pass\n\n"
+                "def set_mode_sync(value):\n"
+                "    if True:  # generated from the async twin\n"
+                "        raise NotImplementedError\n"
+                "    else:\n"
+                "        set_mode(value)\n"
+                "    if TYPE_CHECKING:\n"
+                "        set_mode(value)\n"
+            ),
+            why="branches that never run (`if True: ... else:`, `if False:`, `if TYPE_CHECKING:`)",
+        ),
+        Valid(
+            source=(
                 "import unittest\n\n"
                 "async def foo():\n"
                 "    pass\n\n"

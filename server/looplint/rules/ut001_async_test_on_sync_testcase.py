@@ -178,6 +178,31 @@ class AsyncTestOnSyncTestCase(Rule):
             at=(4, 15),
         ),
         Valid(
+            files={
+                "framework/__init__.py": "",
+                "framework/testcases.py": (
+                    "import inspect\n"
+                    "import unittest\n"
+                    "from asgiref.sync import async_to_sync\n\n"
+                    "class SimpleTestCase(unittest.TestCase):\n"
+                    "    def __call__(self, result=None):\n"
+                    "        return self._setup_and_call(result)\n\n"
+                    "    def _setup_and_call(self, result):\n"
+                    "        method = getattr(self, self._testMethodName)\n"
+                    "        if inspect.iscoroutinefunction(method):\n"
+                    "            setattr(self, self._testMethodName, async_to_sync(method))\n"
+                    "        return super().__call__(result)\n"
+                ),
+            },
+            source=(
+                "from framework.testcases import SimpleTestCase\n\n"
+                "class T(SimpleTestCase):\n"
+                "    async def test_runs(self):\n"
+                "        pass\n"
+            ),
+            why="a project base whose test dispatch wraps coroutine tests itself (Django's own SimpleTestCase)",
+        ),
+        Valid(
             source=(
                 "import unittest\n\n"
                 "class T(unittest.IsolatedAsyncioTestCase):\n"
