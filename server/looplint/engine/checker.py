@@ -718,6 +718,7 @@ class Checker:
         self.config_rules = [rule for rule in rules if rule.config_rule]
         self._dispatch_cache: dict[frozenset[str], dict[type, list[Callable]]] = {}
         self._end_cache: dict[frozenset[str], list[Callable]] = {}
+        self._named_cache: dict[frozenset[str], dict[str, list[Callable]]] = {}
 
     def _handlers(self, rules: list["Rule"]) -> tuple[dict[type, list[Callable]], list[Callable]]:
         key = frozenset(rule.code for rule in rules)
@@ -725,17 +726,47 @@ class Checker:
         if dispatch is None:
             dispatch = {}
             ends = []
+            named: dict[str, list[Callable]] = {}
             for rule in rules:
                 for attr in dir(rule):
                     if attr.startswith("visit_"):
                         node_type = getattr(ast, attr[len("visit_"):], None)
-                        if isinstance(node_type, type):
-                            dispatch.setdefault(node_type, []).append(getattr(rule, attr))
+                        if not isinstance(node_type, type):
+                            continue
+                        handler = getattr(rule, attr)
+                        if node_type is ast.Call and rule.call_names is not None:
+                            for name in rule.call_names:
+                                named.setdefault(name, []).append(handler)
+                        else:
+                            dispatch.setdefault(node_type, []).append(handler)
                 if hasattr(rule, "end_file"):
                     ends.append(rule.end_file)
             self._dispatch_cache[key] = dispatch
             self._end_cache[key] = ends
+            self._named_cache[key] = named
         return dispatch, self._end_cache[key]
+
+    def _call_handlers(self, rules: list["Rule"], summary: ModuleSummary) -> dict[str, list[Callable]]:
+        """visit_Call handlers of rules that declare `call_names`, by callee last name (this file's aliases included)."""
+        named = self._named_cache[frozenset(rule.code for rule in rules)]
+        if not named:
+            return named
+        aliases: dict[str, list[Callable]] = {}
+        for local, bindings in summary.imports.items():  # from m import sleep as nap
+            for binding in bindings:
+                if binding.name in named and local != binding.name:
+                    aliases.setdefault(local, []).extend(named[binding.name])
+        for local, target in summary.aliases.items():  # nap = time.sleep
+            last = target.rpartition(".")[2]
+            if last in named and local != last:
+                aliases.setdefault(local, []).extend(named[last])
+        if not aliases:
+            return named
+        merged = {name: list(handlers) for name, handlers in named.items()}
+        for local, handlers in aliases.items():
+            merged.setdefault(local, [])
+            merged[local].extend(h for h in handlers if h not in merged[local])
+        return merged
 
     def check_source(
         self, path: Path, source: Source, *, parse: Callable[..., ast.Module] | None = None
@@ -775,8 +806,9 @@ class Checker:
             return result
         ctx = FileContext(path, source, tree, summary, self.project)
         dispatch, ends = self._handlers(rules)
-        if dispatch:
-            _Walker(ctx, dispatch).walk_module(tree)
+        call_named = self._call_handlers(rules, summary)
+        if dispatch or call_named:
+            _Walker(ctx, dispatch, call_named).walk_module(tree)
         for end in ends:
             end(ctx)
         result.diagnostics = [d for d in ctx.diagnostics if not suppressions.suppresses(d)]
@@ -798,9 +830,13 @@ class _Walker:
     _LEAVES = frozenset({ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.alias, ast.Global,
                          ast.Nonlocal})
 
-    def __init__(self, ctx: FileContext, dispatch: dict[type, list[Callable]]):
+    def __init__(
+        self, ctx: FileContext, dispatch: dict[type, list[Callable]], call_named: dict[str, list[Callable]] | None = None
+    ):
         self.ctx = ctx
         self.dispatch = dispatch
+        # visit_Call handlers of rules that only look at some callees, by callee last name.
+        self.call_named = call_named or {}
         self.skip = frozenset(t for t in self._LEAVES if t not in dispatch)
 
     def walk_module(self, tree: ast.Module) -> None:
@@ -811,11 +847,18 @@ class _Walker:
 
     def visit(self, node: ast.AST) -> None:
         ctx = self.ctx
-        handlers = self.dispatch.get(node.__class__)
+        cls = node.__class__
+        handlers = self.dispatch.get(cls)
         if handlers:
             for handler in handlers:
                 handler(node, ctx)
-        cls = node.__class__
+        if cls is ast.Call and self.call_named:
+            func = node.func  # type: ignore[attr-defined]
+            last = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else None
+            named = self.call_named.get(last) if last is not None else None
+            if named:
+                for handler in named:
+                    handler(node, ctx)
         if cls is ast.FunctionDef or cls is ast.AsyncFunctionDef:
             self._visit_function(node, cls is ast.AsyncFunctionDef)  # type: ignore[arg-type]
             return

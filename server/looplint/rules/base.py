@@ -140,6 +140,12 @@ class Rule:
     # Substrings at least one of which must occur in a file for the rule to
     # possibly fire; files without any skip the rule entirely (speed).
     tokens: ClassVar[tuple[str, ...]] = ()
+    # The last names of the callees this rule's `visit_Call` looks at (`sleep` for
+    # `time.sleep`): other calls are not dispatched to it. Imports under another
+    # name (`from time import sleep as nap`, `nap = time.sleep`) are followed.
+    # None: every call. Declare it only when visit_Call returns at once for any
+    # other last name.
+    call_names: ClassVar[frozenset[str] | None] = None
     # A second group of words, one of which must also occur (both groups must match).
     also_tokens: ClassVar[tuple[str, ...]] = ()
     # Rules that look at pytest configuration files rather than Python files

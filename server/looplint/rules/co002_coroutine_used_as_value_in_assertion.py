@@ -22,6 +22,7 @@ class CoroutineUsedAsValueInAssertion(Rule):
     message = "Coroutine `{callee}()` is {how} without `await`: {effect}"
     fix_safety = "safe"
     fix_title = "Add `await`"
+    call_names = frozenset(knowledge.ASSERTION_VALUE_ARGS) | {"bool"}
     symptoms = (
         Symptom(
             when="every version: `assertTrue(coro())` and `assert coro()` pass; the coroutine is never awaited",

@@ -27,6 +27,7 @@ class BlockingCallInAsyncTest(Rule):
     message = "Blocking call `{callee}()` in async test code stops the event loop"
     fix_safety = "safe"
     fix_title = "Replace with `await asyncio.sleep()`"
+    call_names = frozenset(name.rpartition(".")[2] for name in knowledge.BLOCKING_CALLS)
     symptoms = (
         Symptom(
             when="IsolatedAsyncioTestCase always runs in debug mode (3.10–3.13); pytest-asyncio ≥ 1.2 with "

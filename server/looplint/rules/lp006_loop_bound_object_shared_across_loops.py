@@ -22,6 +22,7 @@ class LoopBoundObjectSharedAcrossLoops(Rule):
     summary = "A loop-bound object (Lock, Event, Queue, Future, client session) is created once and used by IsolatedAsyncioTestCase tests, each on its own loop."
     message = "`{call}` is created {where}, outside the tests' event loops, and used by {users}: {why}"
     tokens = tuple(sorted(_CLASS_NAMES | knowledge.LOOP_BOUND_LOOP_METHODS))
+    call_names = _CLASS_NAMES | frozenset(knowledge.LOOP_BOUND_LOOP_METHODS)
     symptoms = (
         Symptom(
             when="asyncio primitives, once a second test waits on them (3.10–3.13; depends on contention and test order)",

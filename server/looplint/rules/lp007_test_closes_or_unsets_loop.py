@@ -38,6 +38,7 @@ class ClosesOrUnsetsManagedLoop(Rule):
     summary = "A pytest-asyncio test or fixture closes, stops or unsets an event loop it did not create."
     message = "`{call}` in {where} {what}: {why}"
     tokens = ("asyncio",)  # every trigger names an asyncio function
+    call_names = frozenset({"close", "stop", "set_event_loop"})
     symptoms = (
         Symptom(
             when="a sync test closes the module-scoped loop still current (pytest-asyncio 1.0–1.5)",

@@ -30,6 +30,7 @@ class AsyncCallableInSyncCleanup(Rule):
     fix_title = "Use addAsyncCleanup"
     tokens = ("addCleanup", "addClassCleanup", "addModuleCleanup", "enterContext", "enterClassContext",
               "enterModuleContext")
+    call_names = _CLEANUPS | _CONTEXTS | frozenset(_MODULE_APIS.values())
     symptoms = (
         Symptom(
             when="plain TestCase.addCleanup, every version (3.10–3.13; the line number differs)",

@@ -26,6 +26,7 @@ class AssertRaisesAsyncCallable(Rule):
     fix_safety = "safe"
     fix_title = "Await the coroutine inside the context manager"
     tokens = ("assertRaises", "assertWarns", "raises", "warns")
+    call_names = frozenset(_UNITTEST_FORMS) | {"raises", "warns"}
     symptoms = (
         Symptom(
             when="unittest, callable form, every version (3.10–3.13)",
