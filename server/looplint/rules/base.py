@@ -151,6 +151,20 @@ class Rule:
     # Rules that look at pytest configuration files rather than Python files
     # implement `check_config(self, ctx)` and set this.
     config_rule: ClassVar[bool] = False
+    # Statement-local: what the rule reports while the checker walks one top-level
+    # statement depends only on that statement's own subtree and on module-wide
+    # facts the editor re-check validates itself (the module summary, the project,
+    # settings, which words the text mentions through `ctx.source.mentions_any`).
+    # The language server then reuses, for statements an edit did not touch, what
+    # the rule reported in them last time (moved by the lines inserted above).
+    # Not local: anything that reads other statements (`ctx.tree`), collects across
+    # statements (`end_file`, `ctx.state` other than caches of module facts), or
+    # tests the raw text (`in ctx.source.text`). Checked by tests/engine/test_reuse.py.
+    local: ClassVar[bool] = False
+    # Keys of `Diagnostic.data` that hold positions in the checked file, so that a
+    # reused diagnostic can be moved: "line" (an int), "range" (Range.to_json()),
+    # "ranges" (a list of those).
+    position_data: ClassVar[dict[str, str]] = {}
 
     @property
     def url(self) -> str:
