@@ -9,6 +9,7 @@ and enough to resolve base classes, callees and fixtures across files.
 from __future__ import annotations
 
 import ast
+from collections import deque
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -479,8 +480,8 @@ def _class_summary(node: ast.ClassDef, module: ModuleSummary, source: "Source | 
 
 def _collect_attr_types(method: ast.FunctionDef | ast.AsyncFunctionDef, summary: ClassSummary) -> None:
     receivers = {"self", "cls"}
-    for sub in ast.walk(method):
-        if isinstance(sub, ast.Assign) and isinstance(sub.value, ast.Call):
+    for sub in _statements_within(method):
+        if sub.__class__ is ast.Assign and sub.value.__class__ is ast.Call:
             callee = dotted_name(sub.value.func)
             if not callee:
                 continue
@@ -491,6 +492,28 @@ def _collect_attr_types(method: ast.FunctionDef | ast.AsyncFunctionDef, summary:
                     and target.value.id in receivers
                 ):
                     summary.attr_types.setdefault(target.attr, callee)
+
+
+_STATEMENT_LISTS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+_LIST_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _statements_within(node: ast.AST):
+    """The statements nested in `node` (nested defs and classes included) in `ast.walk`'s order,
+    without visiting expressions: statements only occur in these lists (handlers and match
+    cases are nodes in between, as in `ast.walk`)."""
+    queue = deque([node])
+    while queue:
+        current = queue.popleft()
+        cls = current.__class__
+        fields = _LIST_FIELDS.get(cls)
+        if fields is None:
+            fields = _LIST_FIELDS[cls] = tuple(f for f in cls._fields if f in _STATEMENT_LISTS)
+        for name in fields:
+            children = getattr(current, name)
+            queue.extend(children)
+        if current is not node and isinstance(current, ast.stmt):
+            yield current
 
 
 _ASYNC_SETUP_ACCESS = re.compile(r"\.[\s\\]*async(?:SetUp|TearDown)\b")

@@ -16,8 +16,6 @@ waits for that check instead of starting another.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import gc
 import itertools
 import logging
 import os
@@ -52,6 +50,7 @@ from .convert import BadData, from_lsp_diagnostic, path_to_uri, to_lsp_diagnosti
 from .documents import UTF8, UTF16, UTF32, Document
 from .hover import code_in_suppression, diagnostic_markdown, rule_markdown
 from .index import WorkspaceIndex
+from .memory import GarbagePolicy
 from .protocol import LooplintProtocol
 from .settings import ServerSettings, extract_section
 from .worker import Worker
@@ -154,7 +153,8 @@ class LooplintServer(LanguageServer):
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
         )
         self.states: dict[str, _DocState] = {}
-        self.worker = Worker()
+        self.garbage = GarbagePolicy()
+        self.worker = Worker(on_idle=self.garbage.collect_when_idle)
         self.init_settings = ServerSettings()
         self.settings = ServerSettings()
         self.analyzer = Analyzer(self.settings)
@@ -316,7 +316,7 @@ class LooplintServer(LanguageServer):
     def _analyse(self, doc: Document, check_path: Path | None) -> _Checked:
         """Analysis thread: check one snapshot and convert the result for the client."""
         started = time.perf_counter()
-        with gc_paused():
+        with self.garbage.paused():
             try:
                 if check_path is None:
                     analysis = Analysis(doc.uri, doc.version, doc.text)
@@ -493,7 +493,7 @@ class LooplintServer(LanguageServer):
                     token,
                     types.WorkDoneProgressReport(message=f"{done}/{total} files", percentage=int(100 * done / total)),
                 )
-        await self.run(prio.INDEX, _tune_gc_after_indexing)  # on the analysis thread: the loop stays free
+        await self.run(prio.INDEX, self.garbage.collect_when_idle)  # on the analysis thread: the loop stays free
         elapsed = time.perf_counter() - started
         summary = f"{'stopped after' if cancelled else 'indexed'} {done} files in {elapsed:.2f} s"
         if token is not None:
@@ -506,7 +506,7 @@ class LooplintServer(LanguageServer):
         """Analysis thread: summarise files from `start` for at most INDEX_SLICE_SECONDS."""
         deadline = time.perf_counter() + INDEX_SLICE_SECONDS
         count = 0
-        with gc_paused():
+        with self.garbage.paused():
             for path in files[start:]:
                 try:
                     self.index.index_files([path])
@@ -577,30 +577,6 @@ class LooplintServer(LanguageServer):
             await self.report_config_errors()
         else:
             self.refresh_dependents([p for p, _ in python])
-
-
-@contextlib.contextmanager
-def gc_paused():
-    """No cyclic garbage collection while one check or indexing slice runs.
-
-    A check allocates a whole syntax tree that lives until the check ends and is then freed by
-    reference counting (it has no cycles). Left on, the collector would walk every object of
-    the process (the workspace index) several times during a big file's check, for nothing:
-    that was the largest source of latency spikes. It runs normally between jobs.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _tune_gc_after_indexing() -> None:
-    """The index is long-lived: take it out of the collector's full passes (refcounting still frees it)."""
-    gc.collect()
-    gc.freeze()
 
 
 def _log_task_error(task: asyncio.Task) -> None:

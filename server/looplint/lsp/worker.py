@@ -29,7 +29,14 @@ INDEX = 3  # workspace indexing
 
 
 class Worker:
-    def __init__(self, name: str = "looplint-analysis"):
+    def __init__(
+        self, name: str = "looplint-analysis", *, on_idle: Callable[[], None] | None = None, idle_seconds: float = 1.0
+    ):
+        # `on_idle` runs on this thread once the queue has stayed empty for `idle_seconds`
+        # after some work (housekeeping nobody should wait for: see memory.GarbagePolicy).
+        self._on_idle = on_idle
+        self._idle_seconds = idle_seconds
+        self._worked_since_idle = False
         self._queue: list[tuple[int, int, Future, Callable, tuple]] = []
         self._counter = itertools.count()
         self._cond = threading.Condition()
@@ -61,12 +68,27 @@ class Worker:
 
     def _run(self) -> None:
         while True:
+            idle = False
             with self._cond:
                 while not self._queue and not self._stopped:
-                    self._cond.wait()
+                    if self._on_idle is not None and self._worked_since_idle:
+                        if not self._cond.wait(self._idle_seconds) and not self._queue:
+                            idle = True
+                            break
+                    else:
+                        self._cond.wait()
                 if self._stopped:
                     return
-                _, _, future, fn, args = heapq.heappop(self._queue)
+                if not idle:
+                    _, _, future, fn, args = heapq.heappop(self._queue)
+            if idle:
+                self._worked_since_idle = False
+                try:
+                    self._on_idle()  # type: ignore[misc]
+                except Exception:
+                    log.exception("idle housekeeping failed")
+                continue
+            self._worked_since_idle = True
             if not future.set_running_or_notify_cancel():
                 continue  # cancelled while queued
             try:
