@@ -27,6 +27,7 @@ class UnawaitedCoroutineCall(Rule):
     message = "Coroutine `{callee}()` is never awaited: its body does not run"
     fix_safety = "safe"
     fix_title = "Add `await`"
+    local = True
     symptoms = (
         Symptom(
             when="every version (3.10–3.13; pytest-asyncio 0.23, 1.0, 1.5; unittest)",

@@ -23,6 +23,7 @@ class CoroutineUsedAsValueInAssertion(Rule):
     fix_safety = "safe"
     fix_title = "Add `await`"
     call_names = frozenset(knowledge.ASSERTION_VALUE_ARGS) | {"bool"}
+    local = True
     symptoms = (
         Symptom(
             when="every version: `assertTrue(coro())` and `assert coro()` pass; the coroutine is never awaited",

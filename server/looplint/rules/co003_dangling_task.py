@@ -26,6 +26,7 @@ class DanglingTask(Rule):
     fix_safety = "unsafe"
     fix_title = "Keep the task and await it at the end of the function"
     tokens = ("create_task", "ensure_future")
+    local = True
     symptoms = (
         Symptom(
             when="pytest-asyncio ≥ 1.1 (1.5 here): the leftover task is cancelled silently; the test passes",

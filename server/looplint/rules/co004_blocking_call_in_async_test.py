@@ -28,6 +28,7 @@ class BlockingCallInAsyncTest(Rule):
     fix_safety = "safe"
     fix_title = "Replace with `await asyncio.sleep()`"
     call_names = frozenset(name.rpartition(".")[2] for name in knowledge.BLOCKING_CALLS)
+    local = True
     symptoms = (
         Symptom(
             when="IsolatedAsyncioTestCase always runs in debug mode (3.10–3.13); pytest-asyncio ≥ 1.2 with "

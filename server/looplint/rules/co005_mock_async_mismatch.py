@@ -32,6 +32,7 @@ class MockAsyncMismatch(Rule):
     fix_safety = "safe"
     fix_title = "Use `AsyncMock`"
     tokens = ("Mock", "patch")
+    local = True
     symptoms = (
         Symptom(
             when="a Mock/MagicMock awaited where the real method is `async def` (3.10–3.13)",

@@ -21,6 +21,7 @@ class AsyncGeneratorTest(Rule):
     summary = "An `async def test_*` containing `yield` is an async generator, which no test runner runs."
     message = "Async test `{name}` contains `yield`: it is an async generator and its body never runs"
     tokens = ("yield",)
+    local = True
     symptoms = (
         Symptom(
             when="pytest-asyncio 0.23, 1.0 and 1.5: collected as xfail NOTRUN",

@@ -33,6 +33,7 @@ class AsyncioRunInRunningLoop(Rule):
     fix_safety = "safe"
     fix_title = "Await the coroutine instead of running a new loop"
     tokens = ("async def",)
+    local = True
     symptoms = (
         Symptom(
             when="every Python version (3.10–3.13 run here), unittest and pytest-asyncio alike",

@@ -27,6 +27,7 @@ class RunUntilCompleteInRunningLoop(Rule):
     fix_safety = "safe"
     fix_title = "Await the coroutine instead of running the loop"
     tokens = ("run_until_complete", "run_forever")
+    local = True
     symptoms = (
         Symptom(
             when="the receiver is the running loop (3.10–3.13)",

@@ -39,6 +39,7 @@ class ClosesOrUnsetsManagedLoop(Rule):
     message = "`{call}` in {where} {what}: {why}"
     tokens = ("asyncio",)  # every trigger names an asyncio function
     call_names = frozenset({"close", "stop", "set_event_loop"})
+    local = True
     symptoms = (
         Symptom(
             when="a sync test closes the module-scoped loop still current (pytest-asyncio 1.0–1.5)",

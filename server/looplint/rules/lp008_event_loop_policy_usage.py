@@ -21,6 +21,7 @@ class EventLoopPolicyUsage(Rule):
     summary = "Event-loop policies in tests: deprecated in Python 3.14, and pytest-asyncio ≥ 1.4 deprecates overriding `event_loop_policy`."
     message = "{what}: {why}"
     tokens = ("EventLoopPolicy", "event_loop_policy", "uvloop")
+    local = True
     symptoms = (
         Symptom(
             when="pytest-asyncio ≥ 1.4 (1.5.0 run here), a project overriding the `event_loop_policy` fixture",

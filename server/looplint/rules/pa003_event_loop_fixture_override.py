@@ -28,6 +28,7 @@ class EventLoopFixtureOverride(Rule):
     summary = "A custom `event_loop` fixture is silently ignored by pytest-asyncio ≥ 1.0 (deprecated since 0.22)."
     message = "Custom `event_loop` fixture `{fixture}`: {outcome}"
     tokens = ("event_loop",)
+    local = True
     symptoms = (
         Symptom(
             when="pytest-asyncio ≥ 1.0 (1.5.0 and 1.0.0 run here): no warning; tests run in pytest-asyncio's own "

@@ -34,6 +34,8 @@ class EventLoopFixtureRequested(Rule):
     fix_safety = "safe"
     fix_title = "Use asyncio.get_running_loop() instead of the event_loop fixture"
     tokens = ("event_loop",)
+    local = True
+    position_data = {"def_line": "line"}
     symptoms = (
         Symptom(
             when="pytest-asyncio ≥ 1.0 (1.5.0 and 1.0.0 run here): an error at setup",

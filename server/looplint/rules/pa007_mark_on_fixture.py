@@ -23,6 +23,7 @@ class MarkOnFixture(Rule):
     fix_safety = "safe"
     fix_title = "Remove the mark from the fixture"
     tokens = ("mark",)
+    local = True
     symptoms = (
         Symptom(
             when="pytest ≥ 9 (9.2.0 run here): a collection error, every test of the module is lost",

@@ -33,6 +33,7 @@ class FixtureLoopScopeNarrowerThanCacheScope(Rule):
     fix_safety = "safe"
     fix_title = "Set loop_scope to the fixture's scope"
     tokens = ("fixture",)
+    local = True
     symptoms = (
         Symptom(
             when="pytest-asyncio 1.0–1.5 (1.5.0, 1.3.0 and 1.0.0 run here): an error at setup of every test using it",

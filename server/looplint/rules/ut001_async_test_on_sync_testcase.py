@@ -23,6 +23,8 @@ class AsyncTestOnSyncTestCase(Rule):
     fix_safety = "unsafe"
     fix_title = "Make the class derive from unittest.IsolatedAsyncioTestCase"
     tokens = ("async def",)
+    local = True
+    position_data = {"class_line": "line"}
     symptoms = (
         Symptom(
             when="every Python version (3.10–3.13 run here)",

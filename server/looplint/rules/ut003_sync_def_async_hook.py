@@ -24,6 +24,8 @@ class SyncDefAsyncHook(Rule):
     fix_safety = "safe"
     fix_title = "Make the hook `async def`"
     tokens = ("def asyncSetUp", "def asyncTearDown")
+    local = True
+    position_data = {"class_line": "line"}
     symptoms = (
         Symptom(
             when="Python 3.10",

@@ -36,6 +36,8 @@ class AsyncHookOnSyncTestCase(Rule):
     fix_title = "Make the class derive from unittest.IsolatedAsyncioTestCase"
     # "TestCase": the hook may be inherited from a mixin in another file.
     tokens = ("asyncSetUp", "asyncTearDown", "addAsyncCleanup", "enterAsyncContext", "TestCase")
+    local = True
+    position_data = {"class_line": "line"}
     symptoms = (
         Symptom(
             when="asyncSetUp on a plain TestCase, every version: no warning, the hook silently never runs; the test "

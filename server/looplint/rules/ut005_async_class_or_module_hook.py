@@ -25,6 +25,7 @@ class AsyncClassOrModuleHook(Rule):
     summary = "unittest has no async class- or module-level hooks: `async def setUpClass`/`setUpModule` never run."
     message = "`async def {method}` never runs: unittest calls `{method}()` synchronously and drops the coroutine"
     tokens = ("async def setUpClass", "async def tearDownClass", "async def setUpModule", "async def tearDownModule")
+    local = True
     symptoms = (
         Symptom(
             when="every version (3.10–3.13), unittest runner (under pytest the test fails the same way)",

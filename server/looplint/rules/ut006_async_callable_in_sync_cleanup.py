@@ -31,6 +31,8 @@ class AsyncCallableInSyncCleanup(Rule):
     tokens = ("addCleanup", "addClassCleanup", "addModuleCleanup", "enterContext", "enterClassContext",
               "enterModuleContext")
     call_names = _CLEANUPS | _CONTEXTS | frozenset(_MODULE_APIS.values())
+    local = True
+    position_data = {"class_line": "line"}
     symptoms = (
         Symptom(
             when="plain TestCase.addCleanup, every version (3.10–3.13; the line number differs)",

@@ -27,6 +27,8 @@ class AssertRaisesAsyncCallable(Rule):
     fix_title = "Await the coroutine inside the context manager"
     tokens = ("assertRaises", "assertWarns", "raises", "warns")
     call_names = frozenset(_UNITTEST_FORMS) | {"raises", "warns"}
+    local = True
+    position_data = {"calls": "ranges"}
     symptoms = (
         Symptom(
             when="unittest, callable form, every version (3.10–3.13)",

@@ -30,6 +30,8 @@ class PytestFeatureOnUnittest(Rule):
     fix_safety = "safe"
     fix_title = "Remove the no-op @pytest.mark.asyncio"
     tokens = ("pytest", "TestCase")
+    local = True
+    position_data = {"class_line": "line"}
     symptoms = (
         Symptom(
             when="parametrize or a fixture parameter on a TestCase method, pytest 9.x and unittest alike (every Python)",
