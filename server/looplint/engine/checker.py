@@ -19,6 +19,7 @@ from .model import Diagnostic, FileProblem, Range, Related, Severity
 from .project import ClassModel, Project
 from .source import Source
 from .reach import reachable_names
+from .reuse import StatementReuse
 from .summary import ModuleSummary, build_summary, contains_yield, dotted_name
 from .suppression import Suppressions
 from .symbols import External, Instance, ProjectClass, ProjectFunction, ProjectModule, ProjectNamespace, Symbol, options_of
@@ -716,6 +717,7 @@ class Checker:
         self.project = project
         self.rules = [rule for rule in rules if not rule.config_rule]
         self.config_rules = [rule for rule in rules if rule.config_rule]
+        self.rules_by_code = {rule.code: rule for rule in self.rules}
         self._dispatch_cache: dict[frozenset[str], dict[type, list[Callable]]] = {}
         self._end_cache: dict[frozenset[str], list[Callable]] = {}
         self._named_cache: dict[frozenset[str], dict[str, list[Callable]]] = {}
@@ -769,12 +771,19 @@ class Checker:
         return merged
 
     def check_source(
-        self, path: Path, source: Source, *, parse: Callable[..., ast.Module] | None = None
+        self,
+        path: Path,
+        source: Source,
+        *,
+        parse: Callable[..., ast.Module] | None = None,
+        reuse: StatementReuse | None = None,
     ) -> CheckResult:
         """Check one file's text (from disk or an editor buffer).
 
         `parse` replaces `ast.parse(text, filename=...)` (it must return the same tree or raise
         the same errors): the language server re-parses only what an edit touched.
+        `reuse`: kept per editor buffer, so that local rules are not run again on the top-level
+        statements an edit did not touch (see engine.reuse).
         """
         result = CheckResult(path=path)
         try:
@@ -787,11 +796,14 @@ class Checker:
         except (ValueError, RecursionError, MemoryError) as exc:
             result.problem = FileProblem(path, f"cannot parse: {exc}", 1, 0, "syntax-error")
             return result
+        epoch = self.project.epoch  # before this file's own summary is replaced
         summary = build_summary(tree, path, source)
         self.project.put_summary(path, summary)
         result.summary = summary
         suppressions = Suppressions.parse(source)
         if suppressions.ignore_file:
+            if reuse is not None:
+                reuse.reset()
             return result
         relpath = self.project.relpath(path)
         settings = self.project.settings
@@ -803,17 +815,61 @@ class Checker:
             and (not rule.also_tokens or source.mentions_any(rule.also_tokens))
         ]
         if not rules:
+            if reuse is not None:
+                reuse.reset()
             return result
         ctx = FileContext(path, source, tree, summary, self.project)
         dispatch, ends = self._handlers(rules)
         call_named = self._call_handlers(rules, summary)
-        if dispatch or call_named:
+        if reuse is not None:
+            self._walk_reusing(ctx, rules, dispatch, call_named, reuse, epoch)
+        elif dispatch or call_named:
             _Walker(ctx, dispatch, call_named).walk_module(tree)
         for end in ends:
             end(ctx)
         result.diagnostics = [d for d in ctx.diagnostics if not suppressions.suppresses(d)]
         result.diagnostics.sort(key=Diagnostic.sort_key)
         return result
+
+
+    def _walk_reusing(
+        self,
+        ctx: FileContext,
+        rules: list["Rule"],
+        dispatch: dict[type, list[Callable]],
+        call_named: dict[str, list[Callable]],
+        reuse: StatementReuse,
+        epoch: int,
+    ) -> None:
+        """The walk of an editor re-check: local rules only on the statements the edit touched."""
+        tree, summary = ctx.tree, ctx.summary
+        local_codes = frozenset(rule.code for rule in rules if rule.local and not hasattr(rule, "end_file"))
+        key = (self, self.project, self.project.settings, frozenset(rule.code for rule in rules))
+        plan = reuse.plan(tree, summary, key, epoch, ctx.source, self.rules_by_code, ctx.path, ctx.relpath)
+        full = _Walker(ctx, dispatch, call_named)
+        partial = None
+        if plan:
+            others = [rule for rule in rules if rule.code not in local_codes]
+            other_dispatch, _ = self._handlers(others)
+            other_named = self._call_handlers(others, summary)
+            if other_dispatch or other_named:
+                partial = _Walker(ctx, other_dispatch, other_named)
+        results: dict[int, tuple[ast.stmt, list[Diagnostic]]] = {}
+        diagnostics = ctx.diagnostics
+        ctx.parents.append(tree)
+        for statement in tree.body:
+            reused = plan.get(id(statement))
+            if reused is not None:
+                if partial is not None:
+                    partial.visit(statement)
+                diagnostics.extend(reused)
+                results[id(statement)] = (statement, reused)
+                continue
+            start = len(diagnostics)
+            full.visit(statement)
+            results[id(statement)] = (statement, [d for d in diagnostics[start:] if d.code in local_codes])
+        ctx.parents.pop()
+        reuse.remember(key, self.project.epoch, summary, ctx.source, results, reused=len(plan))
 
 
 class _Walker:

@@ -106,6 +106,9 @@ class Project:
         self._memo: dict[object, object] = {}  # project-wide derived facts (see `memo`)
         self._lock = threading.RLock()
         self.parse_count = 0  # how many files were parsed for summaries (benchmarks report it)
+        # Bumped whenever what the project knows changes (a summary replaced by a different one,
+        # files appearing, invalidation): an editor re-check reuses results only within one epoch.
+        self.epoch = 0
         # Called with a path whose summary is missing; may return one (after checking that
         # file in full) or None to build it here.
         self.summary_provider: Callable[[Path], ModuleSummary | None] | None = None
@@ -151,6 +154,7 @@ class Project:
             if old is not None and old is not summary and old != summary:
                 self._class_models.clear()
                 self._derived.clear()
+                self.epoch += 1
 
     def set_overlay(self, path: Path, text: str | None, *, invalidate: bool = True) -> None:
         """Use unsaved editor text for `path` (None: back to the file on disk).
@@ -162,19 +166,24 @@ class Project:
         """
         path = _norm(path)
         with self._lock:
+            had_overlay = path in self._overlays
             if text is None:
                 self._overlays.pop(path, None)
             else:
                 self._overlays[path] = text
             if not invalidate:
+                if text is not None and had_overlay:
+                    return  # the next text of a buffer: which files exist did not change
                 if self._exists.pop(path, None) is not True:
                     self._modules.clear()  # an unsaved new file exists from now on
+                    self.epoch += 1
                 return
         self.invalidate(path)
 
     def invalidate(self, path: Path | None = None) -> None:
         """Forget cached facts about `path` (or everything)."""
         with self._lock:
+            self.epoch += 1
             if path is None:
                 self._summaries.clear()
                 self._exists.clear()

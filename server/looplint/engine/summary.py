@@ -12,9 +12,9 @@ import ast
 from collections import deque
 import re
 from functools import lru_cache
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from .source import Source
@@ -168,6 +168,72 @@ class ModuleSummary:
             return dotted
         base = binding.module if binding.name is None else f"{binding.module}.{binding.name}"
         return f"{base}.{rest}" if rest else base
+
+
+# -- comparing summaries across an edit ---------------------------------------------------------
+# How each field of the summary classes compares when lines moved: positions are line numbers
+# (`line`, `*_line`: moved) or columns (unchanged: moved lines keep their text); fields that hold
+# other summaries are compared field by field; the rest must be equal. A new field falls into one
+# of these by its name and type (tests/engine/test_reuse.py checks that every int is classified).
+_LINE, _RUNS, _NESTED, _PLAIN = range(4)
+_SHAPE_PLANS: dict[type, tuple[tuple[str, int], ...]] = {}
+_SUMMARY_TYPES = ("ImportBinding", "FunctionSummary", "FixtureSummary", "ClassSummary")
+
+
+def _shape_plan(cls: type) -> tuple[tuple[str, int], ...]:
+    plan = _SHAPE_PLANS.get(cls)
+    if plan is None:
+        entries = []
+        for item in fields(cls):
+            name, annotation = item.name, str(item.type)
+            if name == "line" or name.endswith("_line"):
+                entries.append((name, _LINE))
+            elif name == "unconditional_runs":  # (callee, line, column) triples
+                entries.append((name, _RUNS))
+            elif any(t in annotation for t in _SUMMARY_TYPES):
+                entries.append((name, _NESTED))
+            else:
+                entries.append((name, _PLAIN))
+        plan = _SHAPE_PLANS[cls] = tuple(entries)
+    return plan
+
+
+def same_shape(old: object, new: object, map_line: Callable[[int], int | None]) -> bool:
+    """Is `new` what `old` becomes when its lines move by `map_line` (None: a replaced line)?
+
+    Compares summaries (and the containers and summaries inside them) without building the
+    moved copy; stops at the first difference."""
+    cls = old.__class__
+    if cls is not new.__class__:
+        return False
+    if cls is dict:
+        if old.keys() != new.keys():  # type: ignore[attr-defined]
+            return False
+        return all(same_shape(value, new[key], map_line) for key, value in old.items())  # type: ignore
+    if cls is list or cls is tuple:
+        return len(old) == len(new) and all(  # type: ignore[arg-type]
+            same_shape(a, b, map_line) for a, b in zip(old, new)  # type: ignore[call-overload]
+        )
+    if not is_dataclass(cls):
+        return old == new
+    for name, kind in _shape_plan(cls):
+        a, b = getattr(old, name), getattr(new, name)
+        if kind == _PLAIN:
+            if a != b:
+                return False
+        elif kind == _LINE:
+            if map_line(a) != b:
+                return False
+        elif kind == _NESTED:
+            if not same_shape(a, b, map_line):
+                return False
+        else:
+            if len(a) != len(b):
+                return False
+            for (callee, line, col), (callee2, line2, col2) in zip(a, b):
+                if callee != callee2 or col != col2 or map_line(line) != line2:
+                    return False
+    return True
 
 
 def build_summary(tree: ast.Module, path: Path, source: "Source | None" = None) -> ModuleSummary:

@@ -141,11 +141,11 @@ class Engine:
 
     # -- checking -----------------------------------------------------------------------
     def check_file(
-        self, path: Path, text: str | None = None, *, with_fixes: bool = False, parse=None
+        self, path: Path, text: str | None = None, *, with_fixes: bool = False, parse=None, reuse=None
     ) -> CheckResult:
         """Check a file from disk, or the given text (an editor buffer) as that file.
 
-        `parse`: see `Checker.check_source` (an incremental parser for editor buffers).
+        `parse`, `reuse`: see `Checker.check_source` (what editor buffers keep between checks).
         """
         path = path.absolute()
         project = self.project_for(path)
@@ -153,7 +153,7 @@ class Engine:
             source = Source(text, path) if text is not None else read_source(path)
         except SourceError as exc:
             return CheckResult(path=path, problem=FileProblem(path, str(exc), kind="read-error"))
-        result = self.checker_for(project).check_source(path, source, parse=parse)
+        result = self.checker_for(project).check_source(path, source, parse=parse, reuse=reuse)
         if with_fixes and result.diagnostics:
             attach_fixes(source.text, result.diagnostics, self.rules_by_code)
         return result

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..engine.model import Diagnostic, Range, Severity
 from ..engine.project import Project
+from ..engine.reuse import StatementReuse
 from ..engine.settings import ConfigError, parse_settings_text
 from ..engine.summary import ModuleSummary
 from ..engine.workspace import Engine
@@ -94,6 +95,21 @@ class Analysis:
     problem: str | None = None
 
 
+class _Buffer:
+    """What checks of one open buffer keep: its last tree (an edit re-parses only the statements
+    it touched) and what local rules reported in each statement (engine.reuse)."""
+
+    def __init__(self) -> None:
+        self.parser = IncrementalParser()
+        self.reuse = StatementReuse()
+
+    def parse(self, text: str, filename: str = "<unknown>"):
+        self.reuse.change = None
+        tree = self.parser.parse(text, filename)
+        self.reuse.change = self.parser.change
+        return tree
+
+
 @dataclass
 class _LastGood:
     text: str
@@ -107,7 +123,7 @@ class Analyzer:
         self.folders: list[Folder] = []
         self.default = self._make_folder(None, None, settings)
         self._last_good: dict[str, _LastGood] = {}
-        self._parsers: dict[str, IncrementalParser] = {}  # per open buffer: re-parse what an edit touched
+        self._buffers: dict[str, _Buffer] = {}  # per open buffer: what re-checks reuse
         self.rules_by_code = {rule.code: rule for rule in all_rules()}
 
     # -- folders and settings ---------------------------------------------------------------
@@ -183,8 +199,10 @@ class Analyzer:
         # not change the module's shape keep every cached class model.
         project.set_overlay(path, text, invalidate=False)
         with self._lock:
-            parser = self._parsers.setdefault(uri, IncrementalParser())
-        result = engine.check_file(path, text, parse=parser.parse)
+            buffer = self._buffers.get(uri)
+            if buffer is None:
+                buffer = self._buffers[uri] = _Buffer()
+        result = engine.check_file(path, text, parse=buffer.parse, reuse=buffer.reuse)
         if result.problem is not None:
             with self._lock:
                 last = self._last_good.get(uri)
@@ -225,7 +243,7 @@ class Analyzer:
         """Forget a closed buffer: back to the file on disk. True when its summary changed for others."""
         with self._lock:
             self._last_good.pop(uri, None)
-            self._parsers.pop(uri, None)
+            self._buffers.pop(uri, None)
         if path is None or not is_python(path):
             return False
         project = self.project_for(path)

@@ -36,6 +36,7 @@ from __future__ import annotations
 import ast
 import re
 
+from ..engine.reuse import LineChange
 from .documents import line_index
 
 _EOL = re.compile(r"\r\n|\r|\n")
@@ -49,32 +50,40 @@ class IncrementalParser:
         self.partial_parses = 0
         self._lines: list[str] | None = None  # the lines of `text`
         self._pending_lines: list[str] | None = None
+        # How the last parsed text differs from the one before, when its tree was spliced from
+        # the previous one (None after a parse from scratch): what engine.reuse needs.
+        self.change: LineChange | None = None
+        self._pending_change: LineChange | None = None
 
     def parse(self, text: str, filename: str = "<unknown>") -> ast.Module:
         """`ast.parse(text, filename=filename)`, reusing the previous tree where the text is unchanged."""
         tree = None
         self._pending_lines = None
+        self._pending_change = None
         if self.tree is not None and self.text is not None:
             try:
                 tree = self._splice(text)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                tree = None
+            except (SyntaxError, ValueError, RecursionError, MemoryError, IndexError):
+                tree = None  # a full parse decides (IndexError: a defensive net for odd line ends)
         if tree is None:
+            self.change = None
             tree = ast.parse(text, filename=filename)  # errors propagate, the last good state stays
             self.full_parses += 1
         else:
             self.partial_parses += 1
+            self.change = self._pending_change
         self.text, self.tree = text, tree
         self._lines = self._pending_lines
         return tree
 
     def reset(self) -> None:
-        self.text = self.tree = self._lines = None
+        self.text = self.tree = self._lines = self.change = None
 
     def _splice(self, text: str) -> ast.Module | None:
         old_text, tree = self.text, self.tree
         assert old_text is not None and tree is not None
         if text == old_text:
+            self._pending_change = LineChange(old_text, 1, 0, 0, (), ())
             return tree
         if "barry_as_FLUFL" in text:  # the one future import that changes the grammar
             return None
@@ -125,6 +134,10 @@ class IncrementalParser:
         if delta:
             _shift(after, delta)
         tree.body = body[:first] + parsed.body + after
+        self._pending_change = LineChange(
+            old_text, first_changed, last_changed, delta,
+            tuple(old_lines[prefix : n_old - suffix]), tuple(new_lines[prefix : n_new - suffix]),
+        )
         return tree
 
 
