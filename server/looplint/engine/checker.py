@@ -66,6 +66,11 @@ class FileContext:
         self.state: dict[str, Any] = {}  # per-file scratch space for rules, keyed by rule code
         self.scope = Scope("module", tree)
         self.parents: list[ast.AST] = []
+        # The top-level statement being walked, and the other top-level definitions each
+        # statement's rules looked up (see module_definition): editor re-checks reuse a
+        # statement's findings only while those lookups still find the same definitions.
+        self.statement: ast.stmt | None = None
+        self.definitions_read: dict[int, list[tuple[type, str, ast.stmt | None]]] = {}
         self._locals: dict[int, dict[str, list[ast.AST]]] = {}
         self._params: dict[int, frozenset[str]] = {}
         self._services: dict[str, Any] = {}
@@ -515,6 +520,16 @@ class FileContext:
             return isinstance(of, External) and of.qualname in knowledge.ASYNC_MOCK_CLASSES
         return False
 
+    def module_definition(self, name: str, kind: type) -> ast.stmt | None:
+        """The first top-level `kind` (ast.FunctionDef, ast.ClassDef, ...) of this module named `name`.
+
+        Rules that read another top-level definition's body go through here, so that the
+        statement being walked is known to depend on it."""
+        found = next((n for n in self.tree.body if n.__class__ is kind and n.name == name), None)  # type: ignore
+        if self.statement is not None and found is not self.statement:
+            self.definitions_read.setdefault(id(self.statement), []).append((kind, name, found))
+        return found
+
     # -- services (lazily built, shared by rules) -------------------------------
     def service(self, name: str, factory: Callable[[], Any]) -> Any:
         """A per-file object built on first use (e.g. the pytest model), shared by rules."""
@@ -841,35 +856,101 @@ class Checker:
         reuse: StatementReuse,
         epoch: int,
     ) -> None:
-        """The walk of an editor re-check: local rules only on the statements the edit touched."""
+        """The walk of an editor re-check: local rules only on the statements the edit touched.
+
+        The other rules still see every statement, but a reused statement is only walked as
+        deep as they need: not at all when it holds none of the nodes they handle (its census,
+        kept with its results, says which node types and callee names it holds), through its
+        statements only when they handle no expression in it.
+        """
         tree, summary = ctx.tree, ctx.summary
         local_codes = frozenset(rule.code for rule in rules if rule.local and not hasattr(rule, "end_file"))
         key = (self, self.project, self.project.settings, frozenset(rule.code for rule in rules))
         plan = reuse.plan(tree, summary, key, epoch, ctx.source, self.rules_by_code, ctx.path, ctx.relpath)
         full = _Walker(ctx, dispatch, call_named)
-        partial = None
+        other_types: frozenset[type] = frozenset()
+        other_calls: frozenset[str] = frozenset()
+        partial = statements_only = None
         if plan:
             others = [rule for rule in rules if rule.code not in local_codes]
             other_dispatch, _ = self._handlers(others)
             other_named = self._call_handlers(others, summary)
-            if other_dispatch or other_named:
-                partial = _Walker(ctx, other_dispatch, other_named)
-        results: dict[int, tuple[ast.stmt, list[Diagnostic]]] = {}
+            other_types, other_calls = frozenset(other_dispatch), frozenset(other_named)
+            partial = _Walker(ctx, other_dispatch, other_named)
+            statements_only = _StatementWalker(ctx, other_dispatch)
+        results: dict[int, tuple[ast.stmt, list[Diagnostic], Census]] = {}
         diagnostics = ctx.diagnostics
         ctx.parents.append(tree)
+        reused_count = 0
         for statement in tree.body:
             reused = plan.get(id(statement))
+            if reused is not None and not _same_definitions(tree, reused[1][1]):
+                reused = None  # a definition it read changed: check it again
+            ctx.statement = statement
             if reused is not None:
-                if partial is not None:
-                    partial.visit(statement)
-                diagnostics.extend(reused)
-                results[id(statement)] = (statement, reused)
+                reused_count += 1
+                found, (census, read) = reused
+                types, calls = census
+                handled = types & other_types
+                if calls & other_calls or any(not issubclass(t, _STATEMENT_LEVEL) for t in handled):
+                    partial.visit(statement)  # type: ignore[union-attr]
+                elif handled:
+                    statements_only.visit(statement)  # type: ignore[union-attr]
+                diagnostics.extend(found)
+                results[id(statement)] = (statement, found, (census, read))
                 continue
             start = len(diagnostics)
             full.visit(statement)
-            results[id(statement)] = (statement, [d for d in diagnostics[start:] if d.code in local_codes])
+            found = [d for d in diagnostics[start:] if d.code in local_codes]
+            read = tuple(ctx.definitions_read.get(id(statement), ()))
+            results[id(statement)] = (statement, found, (census_of(statement), read))
+        ctx.statement = None
         ctx.parents.pop()
-        reuse.remember(key, self.project.epoch, summary, ctx.source, results, reused=len(plan))
+        reuse.remember(key, self.project.epoch, summary, ctx.source, results, reused=reused_count)
+
+
+def _same_definitions(tree: ast.Module, read) -> bool:
+    """Do the module_definition lookups a statement made still find the same definitions?"""
+    for kind, name, found in read:
+        if next((n for n in tree.body if n.__class__ is kind and n.name == name), None) is not found:  # type: ignore
+            return False
+    return True
+
+
+# Node types that only occur where statements do (in statement lists): a walk that looks only
+# at these never needs to enter an expression.
+_STATEMENT_LEVEL = (ast.stmt, ast.excepthandler, ast.match_case)
+Census = tuple[frozenset[type], frozenset[str]]
+_CENSUS_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def census_of(statement: ast.stmt) -> Census:
+    """The node types in a statement, and the last names of the callees it calls."""
+    types: set[type] = set()
+    calls: set[str] = set()
+    stack: list[ast.AST] = [statement]
+    fields_of = _CENSUS_FIELDS
+    node_type = ast.AST
+    while stack:
+        node = stack.pop()
+        cls = node.__class__
+        types.add(cls)
+        if cls is ast.Call:
+            last = _last_name(node.func)  # type: ignore[attr-defined]
+            if last is not None:
+                calls.add(last)
+        names = fields_of.get(cls)
+        if names is None:
+            names = fields_of[cls] = tuple(f for f in cls._fields if f not in ("ctx", "type_comment"))
+        for name in names:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, node_type):
+                        stack.append(item)
+            elif isinstance(value, node_type):
+                stack.append(value)
+    return frozenset(types), frozenset(calls)
 
 
 class _Walker:
@@ -994,6 +1075,45 @@ class _Walker:
         ctx.scope = Scope("lambda", node, False, outer)
         self.visit(node.body)
         ctx.scope = outer
+        ctx.parents.pop()
+
+
+class _StatementWalker(_Walker):
+    """`_Walker` that visits statements only (with the same scopes and parents), for rules that
+    handle no expression node in what it walks."""
+
+    _LISTS = ("body", "handlers", "orelse", "finalbody", "cases")
+
+    def __init__(self, ctx: FileContext, dispatch: dict[type, list[Callable]]):
+        super().__init__(ctx, dispatch, None)
+
+    def visit(self, node: ast.AST) -> None:
+        ctx = self.ctx
+        cls = node.__class__
+        handlers = self.dispatch.get(cls)
+        if handlers:
+            for handler in handlers:
+                handler(node, ctx)
+        if cls is ast.FunctionDef or cls is ast.AsyncFunctionDef or cls is ast.ClassDef:
+            ctx.parents.append(node)
+            outer = ctx.scope
+            kind = "class" if cls is ast.ClassDef else "function"
+            ctx.scope = Scope(kind, node, cls is ast.AsyncFunctionDef, outer)
+            self._visit_all(node.body)  # type: ignore[attr-defined]
+            ctx.scope = outer
+            ctx.parents.pop()
+            return
+        ctx.parents.append(node)
+        if cls is ast.If:
+            live = _static_truth(node.test)  # type: ignore[attr-defined]
+            if live is not None:
+                self._visit_all(node.body if live else node.orelse)  # type: ignore[attr-defined]
+                ctx.parents.pop()
+                return
+        for name in self._LISTS:
+            children = getattr(node, name, None)
+            if children:
+                self._visit_all(children)
         ctx.parents.pop()
 
 

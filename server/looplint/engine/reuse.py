@@ -74,8 +74,8 @@ class _Previous:
     epoch: int
     summary: ModuleSummary
     mentions: dict[str, bool]
-    # id(top-level statement) -> (the statement, what local rules reported in it)
-    results: dict[int, tuple[ast.stmt, list[Diagnostic]]]
+    # id(top-level statement) -> (the statement, what local rules reported in it, its census)
+    results: dict[int, tuple]
 
 
 class StatementReuse:
@@ -107,8 +107,9 @@ class StatementReuse:
         rules: dict[str, "Rule"],
         path: Path,
         relpath: str,
-    ) -> dict[int, list[Diagnostic]]:
-        """For each top-level statement (by id) whose local findings can be reused: those findings, moved."""
+    ) -> dict[int, tuple[list[Diagnostic], object]]:
+        """For each top-level statement (by id) whose local findings can be reused: those findings,
+        moved, and the statement's census (what the checker remembered of it, returned as is)."""
         previous, change = self._previous, self.change
         # Whatever happens below, these results are used at most once: a check that fails half
         # way must not leave results that no longer match the text.
@@ -125,7 +126,7 @@ class StatementReuse:
             return {}
         self._carried_mentions = previous.mentions  # still true of this text
         names_this_file = re.compile(re.escape(relpath) + r":\d")
-        plan: dict[int, list[Diagnostic]] = {}
+        plan: dict[int, tuple[list[Diagnostic], object]] = {}
         for statement in tree.body:
             entry = previous.results.get(id(statement))
             if entry is None or entry[0] is not statement:
@@ -137,7 +138,7 @@ class StatementReuse:
                     break
                 moved.append(diagnostic)
             else:
-                plan[id(statement)] = moved
+                plan[id(statement)] = (moved, entry[2])
         return plan
 
     def remember(
@@ -146,7 +147,7 @@ class StatementReuse:
         epoch: int,
         summary: ModuleSummary,
         source: "Source",
-        results: dict[int, tuple[ast.stmt, list[Diagnostic]]],
+        results: dict[int, tuple],
         reused: int,
     ) -> None:
         mentions = dict(self._carried_mentions) if reused else {}

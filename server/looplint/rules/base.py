@@ -157,7 +157,8 @@ class Rule:
     # settings, which words the text mentions through `ctx.source.mentions_any`).
     # The language server then reuses, for statements an edit did not touch, what
     # the rule reported in them last time (moved by the lines inserted above).
-    # Not local: anything that reads other statements (`ctx.tree`), collects across
+    # Not local: anything that reads other statements (`ctx.tree`; looking a top-level
+    # definition up with `ctx.module_definition` is fine: it is tracked), collects across
     # statements (`end_file`, `ctx.state` other than caches of module facts), or
     # tests the raw text (`in ctx.source.text`). Checked by tests/engine/test_reuse.py.
     local: ClassVar[bool] = False

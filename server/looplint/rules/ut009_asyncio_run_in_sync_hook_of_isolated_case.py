@@ -30,6 +30,9 @@ class AsyncioRunInSyncHookOfIsolatedCase(Rule):
     fix_safety = "unsafe"
     fix_title = "Move the statement into the async hook and await the coroutine"
     tokens = ("asyncio",)
+    # Local: the helpers it reads are looked up with ctx.module_definition (tracked).
+    local = True
+    position_data = {"class_line": "line"}
     symptoms = (
         Symptom(
             when="every version (3.10–3.13): what setUp created belongs to a closed loop",
@@ -129,13 +132,9 @@ class AsyncioRunInSyncHookOfIsolatedCase(Rule):
         if not isinstance(symbol, ProjectFunction) or symbol.path != ctx.path:
             return None
         if symbol.class_name is None:
-            definition = next(
-                (n for n in ctx.tree.body if isinstance(n, ast.FunctionDef) and n.name == symbol.name), None
-            )
+            definition = ctx.module_definition(symbol.name, ast.FunctionDef)
         else:
-            owner = next(
-                (n for n in ctx.tree.body if isinstance(n, ast.ClassDef) and n.name == symbol.class_name), None
-            )
+            owner = ctx.module_definition(symbol.class_name, ast.ClassDef)
             definition = find_method(owner, symbol.name) if owner is not None else None
         if not isinstance(definition, ast.FunctionDef) or definition.name in _HOOKS:
             return None
