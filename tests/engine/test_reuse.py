@@ -297,3 +297,80 @@ def test_a_failed_check_does_not_leave_stale_results(tmp_path):
     lines.insert(3, "")
     assert_same_as_fresh(buffer, "\n".join(lines), "after a failed check")
     assert buffer.reuse.reused == 0
+
+
+# -- what invalidates reuse, with rules made for the purpose --------------------------------------------
+
+
+class _MentionRule:
+    """Local: reports every `async def` while the file mentions MAGIC anywhere."""
+
+    code, name, severity, message = "ZZ001", "mention", "warning", "magic"
+    local, position_data, config_rule, tokens, also_tokens, call_names = True, {}, False, (), (), None
+    fix_safety = fix_title = None
+
+    def visit_AsyncFunctionDef(self, node, ctx):
+        if ctx.source.mentions_any(("MAGIC",)):
+            ctx.report(self, node)
+
+
+class _DefinitionRule:
+    """Local: reports calls of a top-level function whose body contains `return 1`."""
+
+    code, name, severity, message = "ZZ002", "definition", "warning", "calls a one"
+    local, position_data, config_rule, tokens, also_tokens, call_names = True, {}, False, (), (), None
+    fix_safety = fix_title = None
+
+    def visit_Call(self, node, ctx):
+        if node.func.__class__ is ast.Name:
+            definition = ctx.module_definition(node.func.id, ast.FunctionDef)
+            if definition is not None and "return 1" in ast.unparse(definition):
+                ctx.report(self, node)
+
+
+def _synthetic_buffer(tmp_path, rule, text):
+    from looplint.engine.model import Severity
+
+    rule.severity = Severity.WARNING
+    root = write_project(tmp_path / "p", {"tests/test_x.py": text})
+    return Buffer(Engine([rule], lenient_config=True), root / "tests/test_x.py")
+
+
+def test_a_word_typed_elsewhere_changes_reused_statements(tmp_path):
+    text = "async def a():\n    pass\n\n\nasync def b():\n    pass\n\n\nx = 1\n"
+    buffer = _synthetic_buffer(tmp_path, _MentionRule(), text)
+    assert buffer.check(text).diagnostics == []
+    typed = text.replace("x = 1", "x = 'MAGIC'")
+    assert len(buffer.check(typed).diagnostics) == 2
+    assert_same_as_fresh(buffer, text, "the word removed again")
+
+
+def test_an_edited_definition_changes_the_statements_that_read_it(tmp_path):
+    text = "def one():\n    return 1\n\n\ndef caller():\n    one()\n\n\ndef other():\n    one()\n"
+    buffer = _synthetic_buffer(tmp_path, _DefinitionRule(), text)
+    assert len(buffer.check(text).diagnostics) == 2
+    edited = text.replace("return 1", "return 2")
+    assert buffer.check(edited).diagnostics == []
+    assert buffer.reuse.reused == 0
+    assert len(buffer.check(text).diagnostics) == 2
+    # An unrelated edit reuses both callers.
+    spaced = text.replace("def other", "# note\ndef other")
+    assert_same_as_fresh(buffer, spaced, "a comment above other()")
+    assert buffer.reuse.reused >= 1
+
+
+def test_another_module_edited_in_its_buffer_is_seen(tmp_path):
+    files = {
+        "tests/base.py": "import unittest\n\n\nclass Base(unittest.TestCase):\n    pass\n",
+        "tests/test_x.py": "from tests.base import Base\n\n\nclass TestA(Base):\n    async def test_a(self):\n        pass\n",
+    }
+    root = write_project(tmp_path / "p", files)
+    engine = Engine(lenient_config=True)
+    buffer = Buffer(engine, root / "tests/test_x.py")
+    base = Buffer(engine, root / "tests/base.py")
+    text = files["tests/test_x.py"]
+    assert [d.code for d in buffer.check(text).diagnostics] == ["UT001"]
+    base.check(files["tests/base.py"].replace("unittest.TestCase", "unittest.IsolatedAsyncioTestCase"))
+    assert buffer.check(text).diagnostics == []
+    base.check(files["tests/base.py"])
+    assert [d.code for d in buffer.check(text).diagnostics] == ["UT001"]
