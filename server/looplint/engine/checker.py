@@ -530,6 +530,18 @@ class FileContext:
             self.definitions_read.setdefault(id(self.statement), []).append((kind, name, found))
         return found
 
+    # Caches of facts that follow from the module summary, the project and the words the text
+    # mentions only (names, never positions): an editor re-check whose summary, project and
+    # mentions are unchanged (engine.reuse) starts from the previous check's answers.
+    _MODULE_FACTS = ("_module_names", "_may_call_coroutines", "_name_gates", "_coroutine_names", "_reachable")
+
+    def module_facts(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self._MODULE_FACTS}
+
+    def adopt_module_facts(self, facts: dict[str, Any]) -> None:
+        for name, value in facts.items():
+            setattr(self, name, value)
+
     # -- services (lazily built, shared by rules) -------------------------------
     def service(self, name: str, factory: Callable[[], Any]) -> Any:
         """A per-file object built on first use (e.g. the pytest model), shared by rules."""
@@ -867,6 +879,8 @@ class Checker:
         local_codes = frozenset(rule.code for rule in rules if rule.local and not hasattr(rule, "end_file"))
         key = (self, self.project, self.project.settings, frozenset(rule.code for rule in rules))
         plan = reuse.plan(tree, summary, key, epoch, ctx.source, self.rules_by_code, ctx.path, ctx.relpath)
+        if reuse.facts is not None:
+            ctx.adopt_module_facts(reuse.facts)
         full = _Walker(ctx, dispatch, call_named)
         other_types: frozenset[type] = frozenset()
         other_calls: frozenset[str] = frozenset()
@@ -876,7 +890,7 @@ class Checker:
             other_dispatch, _ = self._handlers(others)
             other_named = self._call_handlers(others, summary)
             other_types, other_calls = frozenset(other_dispatch), frozenset(other_named)
-            partial = _Walker(ctx, other_dispatch, other_named)
+            partial = _PrunedWalker(ctx, other_dispatch, other_named)
             statements_only = _StatementWalker(ctx, other_dispatch)
         results: dict[int, tuple[ast.stmt, list[Diagnostic], Census]] = {}
         diagnostics = ctx.diagnostics
@@ -890,9 +904,10 @@ class Checker:
             if reused is not None:
                 reused_count += 1
                 found, (census, read) = reused
-                types, calls = census
+                types, calls, inner = census
                 handled = types & other_types
                 if calls & other_calls or any(not issubclass(t, _STATEMENT_LEVEL) for t in handled):
+                    partial.census = inner  # type: ignore[union-attr]
                     partial.visit(statement)  # type: ignore[union-attr]
                 elif handled:
                     statements_only.visit(statement)  # type: ignore[union-attr]
@@ -906,7 +921,9 @@ class Checker:
             results[id(statement)] = (statement, found, (census_of(statement), read))
         ctx.statement = None
         ctx.parents.pop()
-        reuse.remember(key, self.project.epoch, summary, ctx.source, results, reused=reused_count)
+        reuse.remember(
+            key, self.project.epoch, summary, ctx.source, results, reused=reused_count, facts=ctx.module_facts()
+        )
 
 
 def _same_definitions(tree: ast.Module, read) -> bool:
@@ -920,37 +937,51 @@ def _same_definitions(tree: ast.Module, read) -> bool:
 # Node types that only occur where statements do (in statement lists): a walk that looks only
 # at these never needs to enter an expression.
 _STATEMENT_LEVEL = (ast.stmt, ast.excepthandler, ast.match_case)
-Census = tuple[frozenset[type], frozenset[str]]
+# What a statement holds: its node types, the last names of the callees it calls, and the same
+# for the inside (decorators, arguments, body) of every def and class in it, by id.
+Census = tuple[frozenset[type], frozenset[str], dict[int, tuple[frozenset[type], frozenset[str]]]]
 _CENSUS_FIELDS: dict[type, tuple[str, ...]] = {}
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 def census_of(statement: ast.stmt) -> Census:
-    """The node types in a statement, and the last names of the callees it calls."""
+    """The census of a top-level statement (see `Census`)."""
+    inner: dict[int, tuple[frozenset[type], frozenset[str]]] = {}
+    interned: dict[tuple[frozenset[type], frozenset[str]], tuple[frozenset[type], frozenset[str]]] = {}
+    types, calls = _census_inside(statement, inner, interned)
+    types.add(statement.__class__)
+    return frozenset(types), frozenset(calls), inner
+
+
+def _census_inside(node: ast.AST, inner: dict, interned: dict) -> tuple[set[type], set[str]]:
+    """Node types and callee names strictly inside `node`; records defs and classes in `inner`."""
     types: set[type] = set()
     calls: set[str] = set()
-    stack: list[ast.AST] = [statement]
     fields_of = _CENSUS_FIELDS
     node_type = ast.AST
-    while stack:
-        node = stack.pop()
-        cls = node.__class__
-        types.add(cls)
-        if cls is ast.Call:
-            last = _last_name(node.func)  # type: ignore[attr-defined]
-            if last is not None:
-                calls.add(last)
-        names = fields_of.get(cls)
-        if names is None:
-            names = fields_of[cls] = tuple(f for f in cls._fields if f not in ("ctx", "type_comment"))
-        for name in names:
-            value = getattr(node, name, None)
-            if value.__class__ is list:
-                for item in value:
-                    if isinstance(item, node_type):
-                        stack.append(item)
-            elif isinstance(value, node_type):
-                stack.append(value)
-    return frozenset(types), frozenset(calls)
+    cls = node.__class__
+    names = fields_of.get(cls)
+    if names is None:
+        names = fields_of[cls] = tuple(f for f in cls._fields if f not in ("ctx", "type_comment"))
+    for name in names:
+        value = getattr(node, name, None)
+        children = value if value.__class__ is list else (value,)
+        for child in children:
+            if not isinstance(child, node_type):
+                continue
+            child_cls = child.__class__
+            types.add(child_cls)
+            if child_cls is ast.Call:
+                last = _last_name(child.func)  # type: ignore[attr-defined]
+                if last is not None:
+                    calls.add(last)
+            child_types, child_calls = _census_inside(child, inner, interned)
+            types |= child_types
+            calls |= child_calls
+    if cls in _DEFINITIONS:
+        key = (frozenset(types), frozenset(calls))
+        inner[id(node)] = interned.setdefault(key, key)
+    return types, calls
 
 
 class _Walker:
@@ -1076,6 +1107,29 @@ class _Walker:
         self.visit(node.body)
         ctx.scope = outer
         ctx.parents.pop()
+
+
+class _PrunedWalker(_Walker):
+    """`_Walker` that does not enter a def or class whose inside holds no node type and no callee
+    name its rules handle (they still see the def or class node itself)."""
+
+    def __init__(self, ctx: FileContext, dispatch: dict[type, list[Callable]], call_named: dict[str, list[Callable]]):
+        super().__init__(ctx, dispatch, call_named)
+        self.census: dict[int, tuple[frozenset[type], frozenset[str]]] = {}
+        self.wanted_types = frozenset(dispatch)
+        self.wanted_calls = frozenset(call_named)
+
+    def visit(self, node: ast.AST) -> None:
+        cls = node.__class__
+        if cls is ast.FunctionDef or cls is ast.AsyncFunctionDef or cls is ast.ClassDef:
+            inside = self.census.get(id(node))
+            if inside is not None and not (inside[0] & self.wanted_types or inside[1] & self.wanted_calls):
+                handlers = self.dispatch.get(cls)
+                if handlers:
+                    for handler in handlers:
+                        handler(node, self.ctx)
+                return
+        super().visit(node)
 
 
 class _StatementWalker(_Walker):

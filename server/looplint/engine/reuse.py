@@ -74,6 +74,7 @@ class _Previous:
     epoch: int
     summary: ModuleSummary
     mentions: dict[str, bool]
+    facts: dict  # FileContext.module_facts() of that check
     # id(top-level statement) -> (the statement, what local rules reported in it, its census)
     results: dict[int, tuple]
 
@@ -89,12 +90,15 @@ class StatementReuse:
         self.change: LineChange | None = None
         self._previous: _Previous | None = None
         self._carried_mentions: dict[str, bool] = {}
+        # Set by `plan`: the previous check's module facts, when they still hold (else None).
+        self.facts: dict | None = None
         self.reused = 0  # statements whose local findings were reused in the last check
         self.walked = 0  # statements walked with every rule in the last check
 
     def reset(self) -> None:
         self._previous = None
         self._carried_mentions = {}
+        self.facts = None
         self.change = None
 
     def plan(
@@ -114,6 +118,8 @@ class StatementReuse:
         # Whatever happens below, these results are used at most once: a check that fails half
         # way must not leave results that no longer match the text.
         self._previous = None
+        self.facts = None
+        self._carried_mentions = {}
         if previous is None or change is None or change.base is not previous.text:
             return {}
         if previous.key != key or previous.epoch != epoch:
@@ -124,7 +130,9 @@ class StatementReuse:
                 return {}
         if not same_shape(previous.summary, summary, change.map_line):
             return {}
-        self._carried_mentions = previous.mentions  # still true of this text
+        # Still true of this text: the words, and what was derived from them and the summary.
+        self._carried_mentions = previous.mentions
+        self.facts = previous.facts
         names_this_file = re.compile(re.escape(relpath) + r":\d")
         plan: dict[int, tuple[list[Diagnostic], object]] = {}
         for statement in tree.body:
@@ -149,14 +157,17 @@ class StatementReuse:
         source: "Source",
         results: dict[int, tuple],
         reused: int,
+        facts: dict,
     ) -> None:
-        mentions = dict(self._carried_mentions) if reused else {}
+        # Words asked about in earlier checks stay recorded while their findings or facts live on.
+        mentions = dict(self._carried_mentions)
         self._carried_mentions = {}
+        self.facts = None
         recorded = source._mentions or {}
         for word, present in recorded.items():
             if word.__class__ is str:
                 mentions[word] = present
-        self._previous = _Previous(source.text, key, epoch, summary, mentions, results)
+        self._previous = _Previous(source.text, key, epoch, summary, mentions, facts, results)
         self.reused = reused
         self.walked = len(results) - reused
 
