@@ -306,6 +306,8 @@ async def latency(
             done = next(t for v, t, _ in client.published[uri] if v == version)
         if n >= warmup:
             timings.append((done - sent) * 1000)
+            if os.environ.get("LOOPLINT_BENCH_TRACE"):
+                print(f"      edit {n} (kind {step}): {(done - sent) * 1000:.1f} ms", file=sys.stderr)
     rss, _ = memory_mb(client.pid)
     await client.stop()
     timings.sort()
