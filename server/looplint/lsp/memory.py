@@ -7,12 +7,15 @@ full collection comes every few hundred thousand allocations: with a 10,000-line
 module open that is a 50-150 ms pause in the middle of a keystroke's check, one
 edit in three or four.
 
-So: no collection while a job runs (`paused`); after each job, one young
-collection for what the job left behind and then everything that survived is
-frozen (`gc.freeze`: moved out of the collector's sight; reference counting
-still frees it as usual). Only cycles that become garbage after being frozen
-wait, until the server has been idle for a moment (`collect_when_idle`): then
-one full collection runs, while nobody is waiting for an answer.
+So: no collection while a job runs (`paused`). A job that leaves many objects
+behind (a file parsed from scratch, a slice of the index) leaves long-lived
+ones: they are collected once (young) and frozen (`gc.freeze`: out of the
+collector's sight; reference counting still frees them as usual). Small jobs
+(a keystroke's re-check) are left to the collector as usual: freezing after each
+of them would also freeze the reference cycles that die a moment later (a
+superseded job and its future hold each other), which then pile up. Cycles that
+do die frozen are reclaimed when the server has been idle for a moment
+(`collect_when_idle`): one full collection, while nobody waits for an answer.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ import threading
 
 # A full collection after this many frozen objects were added since the last one.
 _FULL_COLLECTION_GROWTH = 100_000
+# A job that leaves at least this many new objects (net) made long-lived ones: freeze them.
+_BIG_JOB = 50_000
 
 
 class GarbagePolicy:
@@ -33,7 +38,7 @@ class GarbagePolicy:
 
     @contextlib.contextmanager
     def paused(self):
-        """No collection inside; what the block allocated is collected once (young) and frozen after."""
+        """No collection inside; when the block left many objects, they are collected (young) and frozen."""
         was_enabled = gc.isenabled()
         gc.disable()
         try:
@@ -41,7 +46,8 @@ class GarbagePolicy:
         finally:
             if was_enabled:
                 gc.enable()
-                self.settle()
+                if gc.get_count()[0] >= _BIG_JOB:
+                    self.settle()
 
     def settle(self) -> None:
         """Collect the youngest objects (a job's garbage cycles) and freeze the survivors."""
