@@ -890,9 +890,11 @@ class Checker:
             other_dispatch, _ = self._handlers(others)
             other_named = self._call_handlers(others, summary)
             other_types, other_calls = frozenset(other_dispatch), frozenset(other_named)
-            partial = _PrunedWalker(ctx, other_dispatch, other_named)
-            statements_only = _StatementWalker(ctx, other_dispatch)
-        results: dict[int, tuple[ast.stmt, list[Diagnostic], Census]] = {}
+            if other_dispatch or other_named:
+                partial = _PrunedWalker(ctx, other_dispatch, other_named)
+                statements_only = _StatementWalker(ctx, other_dispatch)
+        # id(statement) -> (statement, local findings, (census or None until first reused, definitions read))
+        results: dict[int, tuple] = {}
         diagnostics = ctx.diagnostics
         ctx.parents.append(tree)
         reused_count = 0
@@ -904,7 +906,9 @@ class Checker:
             if reused is not None:
                 reused_count += 1
                 found, (census, read) = reused
-                types, calls, inner = census
+                if census is None and partial is not None:
+                    census = census_of(statement)  # first reuse since it was walked: taken once
+                types, calls, inner = census if census is not None else _NO_CENSUS
                 handled = types & other_types
                 if calls & other_calls or any(not issubclass(t, _STATEMENT_LEVEL) for t in handled):
                     partial.census = inner  # type: ignore[union-attr]
@@ -918,7 +922,7 @@ class Checker:
             full.visit(statement)
             found = [d for d in diagnostics[start:] if d.code in local_codes]
             read = tuple(ctx.definitions_read.get(id(statement), ()))
-            results[id(statement)] = (statement, found, (census_of(statement), read))
+            results[id(statement)] = (statement, found, (None, read))  # census: on first reuse
         ctx.statement = None
         ctx.parents.pop()
         reuse.remember(
@@ -942,46 +946,59 @@ _STATEMENT_LEVEL = (ast.stmt, ast.excepthandler, ast.match_case)
 Census = tuple[frozenset[type], frozenset[str], dict[int, tuple[frozenset[type], frozenset[str]]]]
 _CENSUS_FIELDS: dict[type, tuple[str, ...]] = {}
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_NO_CENSUS: Census = (frozenset(), frozenset(), {})
 
 
 def census_of(statement: ast.stmt) -> Census:
-    """The census of a top-level statement (see `Census`)."""
+    """The census of a top-level statement (see `Census`): one pass over it, one more over each def
+    and class inside it (iterative: cheaper than one recursive pass that merges sets per level)."""
+    types, calls, definitions = _scan(statement, include_self=True)
     inner: dict[int, tuple[frozenset[type], frozenset[str]]] = {}
     interned: dict[tuple[frozenset[type], frozenset[str]], tuple[frozenset[type], frozenset[str]]] = {}
-    types, calls = _census_inside(statement, inner, interned)
-    types.add(statement.__class__)
+    for definition in definitions:
+        inside_types, inside_calls, _ = _scan(definition, include_self=False)
+        key = (frozenset(inside_types), frozenset(inside_calls))
+        inner[id(definition)] = interned.setdefault(key, key)
     return frozenset(types), frozenset(calls), inner
 
 
-def _census_inside(node: ast.AST, inner: dict, interned: dict) -> tuple[set[type], set[str]]:
-    """Node types and callee names strictly inside `node`; records defs and classes in `inner`."""
+def _scan(root: ast.AST, *, include_self: bool) -> tuple[set[type], set[str], list[ast.AST]]:
+    """Node types and callee last names under `root` (and of `root` itself if asked), and the defs
+    and classes found (only when `include_self`: the pass over the whole statement)."""
     types: set[type] = set()
     calls: set[str] = set()
+    definitions: list[ast.AST] = []
     fields_of = _CENSUS_FIELDS
     node_type = ast.AST
-    cls = node.__class__
-    names = fields_of.get(cls)
-    if names is None:
-        names = fields_of[cls] = tuple(f for f in cls._fields if f not in ("ctx", "type_comment"))
-    for name in names:
-        value = getattr(node, name, None)
-        children = value if value.__class__ is list else (value,)
-        for child in children:
-            if not isinstance(child, node_type):
-                continue
-            child_cls = child.__class__
-            types.add(child_cls)
-            if child_cls is ast.Call:
-                last = _last_name(child.func)  # type: ignore[attr-defined]
+    stack: list[ast.AST] = [root]
+    first = True
+    while stack:
+        node = stack.pop()
+        cls = node.__class__
+        if first:
+            first = False
+            if include_self:
+                types.add(cls)
+        else:
+            types.add(cls)
+            if cls is ast.Call:
+                last = _last_name(node.func)  # type: ignore[attr-defined]
                 if last is not None:
                     calls.add(last)
-            child_types, child_calls = _census_inside(child, inner, interned)
-            types |= child_types
-            calls |= child_calls
-    if cls in _DEFINITIONS:
-        key = (frozenset(types), frozenset(calls))
-        inner[id(node)] = interned.setdefault(key, key)
-    return types, calls
+        if include_self and cls in _DEFINITIONS:
+            definitions.append(node)
+        names = fields_of.get(cls)
+        if names is None:
+            names = fields_of[cls] = tuple(f for f in cls._fields if f not in ("ctx", "type_comment"))
+        for name in names:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, node_type):
+                        stack.append(item)
+            elif isinstance(value, node_type):
+                stack.append(value)
+    return types, calls, definitions
 
 
 class _Walker:
