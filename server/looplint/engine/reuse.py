@@ -75,7 +75,8 @@ class _Previous:
     summary: ModuleSummary
     mentions: dict[str, bool]
     facts: dict  # FileContext.module_facts() of that check
-    # id(top-level statement) -> (the statement, what local rules reported in it, its census)
+    # id(top-level statement) -> (the statement, what local rules reported in it, what the checker
+    # keeps of it: see Checker._walk_reusing)
     results: dict[int, tuple]
 
 
@@ -113,7 +114,7 @@ class StatementReuse:
         relpath: str,
     ) -> dict[int, tuple[list[Diagnostic], object]]:
         """For each top-level statement (by id) whose local findings can be reused: those findings,
-        moved, and the statement's census (what the checker remembered of it, returned as is)."""
+        moved, and what the checker kept of it (returned as is)."""
         previous, change = self._previous, self.change
         # Whatever happens below, these results are used at most once: a check that fails half
         # way must not leave results that no longer match the text.
