@@ -117,7 +117,7 @@ def test_the_worker_calls_its_idle_hook_once_after_work():
 
 def test_a_busy_worker_is_not_idle():
     calls = []
-    worker = Worker(on_idle=lambda: calls.append(1), idle_seconds=0.2)
+    worker = Worker(on_idle=lambda: calls.append(1), idle_seconds=2.0)  # far above the gaps between jobs
     try:
         for _ in range(10):
             worker.submit(INTERACTIVE, time.sleep, 0.05).result(5)
