@@ -24,9 +24,9 @@ from helpers import write_project
 
 from looplint.engine import summary as summary_module
 from looplint.engine.config_check import is_config_file
-from looplint.engine.reuse import LineChange, StatementReuse
+from looplint.engine.reuse import LineChange
 from looplint.engine.workspace import Engine
-from looplint.lsp.incremental import IncrementalParser
+from looplint.lsp.analysis import BufferState
 from looplint.rules import all_rules
 from looplint.rules.base import Invalid
 
@@ -42,21 +42,15 @@ class Buffer:
 
     def __init__(self, engine: Engine, path: Path):
         self.engine, self.path = engine, path
-        self.parser = IncrementalParser()
-        self.reuse = StatementReuse()
+        self.state = BufferState()  # the server's own: incremental parser + StatementReuse
+        self.reuse = self.state.reuse
         self.reused_statements = 0
         self.checks = 0
-
-    def _parse(self, text, filename="<unknown>"):
-        self.reuse.change = None
-        tree = self.parser.parse(text, filename)
-        self.reuse.change = self.parser.change
-        return tree
 
     def check(self, text: str):
         project = self.engine.project_for(self.path)
         project.set_overlay(self.path, text, invalidate=False)
-        result = self.engine.check_file(self.path, text, parse=self._parse, reuse=self.reuse)
+        result = self.engine.check_file(self.path, text, parse=self.state.parse, reuse=self.reuse)
         if result.problem is None:
             self.checks += 1
             self.reused_statements += self.reuse.reused

@@ -525,7 +525,7 @@ class FileContext:
 
         Rules that read another top-level definition's body go through here, so that the
         statement being walked is known to depend on it."""
-        found = next((n for n in self.tree.body if n.__class__ is kind and n.name == name), None)  # type: ignore
+        found = _top_level_definition(self.tree, name, kind)
         if self.statement is not None and found is not self.statement:
             self.definitions_read.setdefault(id(self.statement), []).append((kind, name, found))
         return found
@@ -932,10 +932,12 @@ class Checker:
 
 def _same_definitions(tree: ast.Module, read) -> bool:
     """Do the module_definition lookups a statement made still find the same definitions?"""
-    for kind, name, found in read:
-        if next((n for n in tree.body if n.__class__ is kind and n.name == name), None) is not found:  # type: ignore
-            return False
-    return True
+    return all(_top_level_definition(tree, name, kind) is found for kind, name, found in read)
+
+
+def _top_level_definition(tree: ast.Module, name: str, kind: type) -> ast.stmt | None:
+    """The first top-level `kind` statement of the module named `name`."""
+    return next((n for n in tree.body if n.__class__ is kind and n.name == name), None)  # type: ignore[attr-defined]
 
 
 # Node types that only occur where statements do (in statement lists): a walk that looks only
@@ -944,7 +946,15 @@ _STATEMENT_LEVEL = (ast.stmt, ast.excepthandler, ast.match_case)
 # What a statement holds: its node types, the last names of the callees it calls, and the same
 # for the inside (decorators, arguments, body) of every def and class in it, by id.
 Census = tuple[frozenset[type], frozenset[str], dict[int, tuple[frozenset[type], frozenset[str]]]]
-_CENSUS_FIELDS: dict[type, tuple[str, ...]] = {}
+# The fields of each node type that can hold child nodes (ctx and type comments never matter).
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in ("ctx", "type_comment"))
+    return fields
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _NO_CENSUS: Census = (frozenset(), frozenset(), {})
 
@@ -968,7 +978,7 @@ def _scan(root: ast.AST, *, include_self: bool) -> tuple[set[type], set[str], li
     types: set[type] = set()
     calls: set[str] = set()
     definitions: list[ast.AST] = []
-    fields_of = _CENSUS_FIELDS
+    fields_of = _CHILD_FIELDS
     node_type = ast.AST
     stack: list[ast.AST] = [root]
     first = True
@@ -987,9 +997,7 @@ def _scan(root: ast.AST, *, include_self: bool) -> tuple[set[type], set[str], li
                     calls.add(last)
         if include_self and cls in _DEFINITIONS:
             definitions.append(node)
-        names = fields_of.get(cls)
-        if names is None:
-            names = fields_of[cls] = tuple(f for f in cls._fields if f not in ("ctx", "type_comment"))
+        names = fields_of.get(cls) or _child_fields(cls)
         for name in names:
             value = getattr(node, name, None)
             if value.__class__ is list:
@@ -1007,8 +1015,6 @@ class _Walker:
     Decorators, default values and bases are evaluated in the enclosing scope,
     so they are walked before the new scope is entered.
     """
-
-    _fields_cache: dict[type, tuple[str, ...]] = {}
 
     # Nodes that never contain anything a rule handles; a large share of every
     # tree (names, constants). They are only visited when a rule handles them.
@@ -1062,10 +1068,7 @@ class _Walker:
                 self._visit_all(node.body if live else node.orelse)  # type: ignore[attr-defined]
                 ctx.parents.pop()
                 return
-        fields = self._fields_cache.get(cls)
-        if fields is None:
-            fields = tuple(f for f in cls._fields if f not in ("ctx", "type_comment"))
-            self._fields_cache[cls] = fields
+        fields = _CHILD_FIELDS.get(cls) or _child_fields(cls)
         parents = ctx.parents
         parents.append(node)
         skip = self.skip

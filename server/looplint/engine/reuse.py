@@ -94,7 +94,6 @@ class StatementReuse:
         # Set by `plan`: the previous check's module facts, when they still hold (else None).
         self.facts: dict | None = None
         self.reused = 0  # statements whose local findings were reused in the last check
-        self.walked = 0  # statements walked with every rule in the last check
 
     def reset(self) -> None:
         self._previous = None
@@ -175,7 +174,6 @@ class StatementReuse:
                 mentions[word] = present
         self._previous = _Previous(source.text, key, epoch, summary, mentions, facts, results)
         self.reused = reused
-        self.walked = len(results) - reused
 
 
 def _moved(

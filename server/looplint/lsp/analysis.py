@@ -95,7 +95,7 @@ class Analysis:
     problem: str | None = None
 
 
-class _Buffer:
+class BufferState:
     """What checks of one open buffer keep: its last tree (an edit re-parses only the statements
     it touched) and what local rules reported in each statement (engine.reuse)."""
 
@@ -123,7 +123,7 @@ class Analyzer:
         self.folders: list[Folder] = []
         self.default = self._make_folder(None, None, settings)
         self._last_good: dict[str, _LastGood] = {}
-        self._buffers: dict[str, _Buffer] = {}  # per open buffer: what re-checks reuse
+        self._buffers: dict[str, BufferState] = {}  # per open buffer: what re-checks reuse
         self.rules_by_code = {rule.code: rule for rule in all_rules()}
 
     # -- folders and settings ---------------------------------------------------------------
@@ -201,7 +201,7 @@ class Analyzer:
         with self._lock:
             buffer = self._buffers.get(uri)
             if buffer is None:
-                buffer = self._buffers[uri] = _Buffer()
+                buffer = self._buffers[uri] = BufferState()
         result = engine.check_file(path, text, parse=buffer.parse, reuse=buffer.reuse)
         if result.problem is not None:
             with self._lock:
