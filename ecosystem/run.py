@@ -57,6 +57,7 @@ class Finding:
     verdict: bool | str = UNREVIEWED
     reason: str = ""
     previous: dict | None = None  # the verdict a finding at the same code/file/line had before
+    severity: str = ""            # as reported (not part of the key: a severity change is no new finding)
 
     @property
     def key(self) -> Key:
@@ -64,7 +65,7 @@ class Finding:
 
     def to_json(self) -> dict:
         data = {"code": self.code, "file": self.file, "line": self.line, "message": self.message,
-                "verdict": self.verdict, "reason": self.reason}
+                "severity": self.severity, "verdict": self.verdict, "reason": self.reason}
         if self.previous:
             data["previous"] = self.previous
         return data
@@ -80,8 +81,9 @@ class Result:
     gone: list[Finding] = field(default_factory=list)
     error: str = ""
 
-    def count(self, verdict: bool) -> int:
-        return sum(1 for f in self.findings if f.verdict is verdict)
+    def count(self, verdict: bool, severity: str | None = None) -> int:
+        return sum(1 for f in self.findings
+                   if f.verdict is verdict and (severity is None or f.severity == severity))
 
     @property
     def unreviewed(self) -> int:
@@ -111,7 +113,8 @@ def run_looplint(root: Path, jobs: int | None = None) -> tuple[list[Finding], fl
         if filename.startswith(prefix):
             filename = filename[len(prefix):]
         message = item["message"].replace(prefix, "")
-        findings.append(Finding(item["code"], filename, item["location"]["row"], message))
+        findings.append(Finding(item["code"], filename, item["location"]["row"], message,
+                                severity=item.get("severity", "")))
     findings.sort(key=lambda f: (f.file, f.line, f.code, f.message))
     return findings, seconds
 
@@ -126,7 +129,7 @@ def load_baseline(project: Project) -> list[Finding]:
         return []
     data = json.loads(path.read_text(encoding="utf-8"))
     return [Finding(d["code"], d["file"], d["line"], d["message"], d.get("verdict", UNREVIEWED),
-                    d.get("reason", ""), d.get("previous")) for d in data["findings"]]
+                    d.get("reason", ""), d.get("previous"), d.get("severity", "")) for d in data["findings"]]
 
 
 def write_baseline(project: Project, findings: list[Finding]) -> None:
@@ -190,7 +193,7 @@ def fp_per_100(false_positives: int, files: int) -> float:
     return 100.0 * false_positives / files if files else 0.0
 
 
-COLUMNS = ("project", "version", "suite", "test files", "findings", "true", "false", "unreviewed",
+COLUMNS = ("project", "version", "suite", "test files", "findings", "true (info)", "false", "unreviewed",
            "FP/100 files", "time (s)", "status")
 
 
@@ -202,13 +205,14 @@ def rows(results: list[Result]) -> list[tuple]:
         false = r.count(False)
         table.append((r.project.name, r.project.version, r.project.suite,
                       f"{r.census.total} ({r.census.test_modules}+{r.census.support_modules})",
-                      len(r.findings), r.count(True), false, r.unreviewed,
+                      len(r.findings), f"{r.count(True)} ({r.count(True, 'info')})", false, r.unreviewed,
                       f"{fp_per_100(false, r.census.total):.2f}", f"{r.seconds:.1f}", status))
     files = sum(r.census.total for r in results)
     modules = sum(r.census.test_modules for r in results)
     false = sum(r.count(False) for r in results)
     table.append((f"TOTAL ({len(results)} projects)", "", "", f"{files} ({modules}+{files - modules})",
-                  sum(len(r.findings) for r in results), sum(r.count(True) for r in results), false,
+                  sum(len(r.findings) for r in results),
+                  f"{sum(r.count(True) for r in results)} ({sum(r.count(True, 'info') for r in results)})", false,
                   sum(r.unreviewed for r in results),
                   f"{fp_per_100(false, files):.2f} (target <= {TARGET_FP_PER_100})",
                   f"{sum(r.seconds for r in results):.1f}",
