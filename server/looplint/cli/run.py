@@ -12,8 +12,12 @@ from pathlib import Path
 
 from ..engine.checker import CheckResult
 from ..engine.model import Diagnostic, FileProblem
+from ..engine.pytest_config import CONFIG_FILE_NAMES
 from ..engine.settings import ConfigError
 from ..engine.workspace import Engine, Overrides
+
+# Configuration files that are not pytest's: skipped when named (pre-commit passes them all).
+_OTHER_CONFIG_SUFFIXES = (".toml", ".ini", ".cfg")
 
 # Below this many files a single process is faster than starting workers.
 PARALLEL_THRESHOLD = 64
@@ -38,6 +42,8 @@ def collect_files(engine: Engine, paths: list[Path]) -> tuple[list[Path], list[t
         if path.is_symlink() and not path.exists():
             errors.append((path, "broken symbolic link"))
             continue
+        if path.is_file() and path.suffix in _OTHER_CONFIG_SUFFIXES and path.name not in CONFIG_FILE_NAMES:
+            continue  # mypy.ini, ruff.toml...: named by a hook that passes every .toml/.ini/.cfg file
         project = engine.project_for(path)
         if path.is_file():
             candidates = [Path(os.path.abspath(path))] if not project.settings.is_excluded(project.relpath(path)) else []
@@ -168,6 +174,9 @@ def check_files(
     edges: dict[Path, dict] = {}
     _check_uncached(engine, files, jobs, with_fixes, progress, run, checked, edges, want_edges=cache is not None)
     if cache is not None:
+        for path in checked:
+            # A file that did not parse read nothing else.
+            edges.setdefault(path, {"imports": [], "conftests": [], "scans": []})
         for path, file_edges in edges.items():
             cache.for_project(engine.project_for(path)).record(
                 path, checked.get(path), file_edges, with_fixes=with_fixes
