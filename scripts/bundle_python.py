@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -108,7 +109,7 @@ def log(msg: str) -> None:
 
 
 def run(cmd: list[str], **kw) -> None:
-    log("$ " + " ".join(cmd if len(cmd) < 30 else [*cmd[:12], "...", *cmd[-4:]]))
+    log("$ " + " ".join(cmd))
     subprocess.run(cmd, check=True, **kw)
 
 
@@ -163,33 +164,77 @@ def installed_names(target_dir: Path) -> set[str]:
     }
 
 
-def install_for(target: Target, version: str, wheel: Path, dest: Path) -> None:
+class NoWheel(Exception):
+    """PyPI has no binary wheel of a distribution for this target and Python."""
+
+
+def pip_install(cmd: list[str]) -> None:
+    log("$ " + " ".join([*cmd[:12], "...", *cmd[-4:]]))
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode:
+        missing = re.search(r"No matching distribution found for ([A-Za-z0-9_.\-]+)", proc.stderr)
+        if missing:
+            raise NoWheel(missing.group(1))
+        sys.stderr.write(proc.stderr)
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
+
+
+def install_for(target: Target, version: str, wheel: Path, dest: Path) -> list[str]:
     """Install `wheel` and what it needs on CPython `version` on `target` into `dest`.
 
     pip evaluates environment markers for the Python that runs it, whatever `--platform` and
     `--python-version` say, so pip resolves nothing here (`--no-deps`): the requirements are
     collected from the installed metadata with the target's markers, and everything is installed
     again in one pip run (so that pip intersects every specifier of a name) until nothing is missing.
+
+    A distribution with no binary wheel at all for this target and Python (libcst has none for
+    macOS x86_64 on CPython 3.15) gets its pure-Python part from the Linux x86_64 wheel, without the
+    compiled modules: the server then runs without fixes and says so (lsp/actions.fixes_unavailable).
+    Returns the names of such distributions.
     """
+    from pip._vendor.packaging.utils import canonicalize_name
+
     nodot = version.replace(".", "")
-    cross = [
-        sys.executable, "-m", "pip", "install", "--no-deps", "--no-compile", "--disable-pip-version-check", "-q",
-        "--root-user-action=ignore", "--only-binary=:all:", "--python-version", version, "--implementation", "cp",
-        "--abi", f"cp{nodot}", "--abi", "abi3", "--abi", "none",
-        *[arg for tag in target.wheel_platforms for arg in ("--platform", tag)],
-    ]
+
+    def cross(platforms: tuple[str, ...]) -> list[str]:
+        return [
+            sys.executable, "-m", "pip", "install", "--no-deps", "--no-compile", "--disable-pip-version-check", "-q",
+            "--root-user-action=ignore", "--only-binary=:all:", "--python-version", version, "--implementation", "cp",
+            "--abi", f"cp{nodot}", "--abi", "abi3", "--abi", "none",
+            *[arg for tag in platforms for arg in ("--platform", tag)], "--target", str(dest),
+        ]
+
     env = marker_environment(target, version)
     wanted: dict[str, list[str]] = {}
-    for _ in range(10):
+    no_wheel: set[str] = set()
+    for _ in range(20):
         if dest.exists():
             shutil.rmtree(dest)
-        requirements = [f"{name}{','.join(s for s in specs if s)}" for name, specs in sorted(wanted.items())]
-        run([*cross, "--target", str(dest), str(wheel), *requirements])
+        requirements = {name: f"{name}{','.join(s for s in specs if s)}" for name, specs in sorted(wanted.items())}
+        try:
+            pip_install([*cross(target.wheel_platforms), str(wheel), *(r for n, r in requirements.items() if n not in no_wheel)])
+        except NoWheel as exc:
+            no_wheel.add(canonicalize_name(exc.args[0]))
+            continue
+        foreign = [r for n, r in requirements.items() if n in no_wheel]
+        if foreign:
+            before = set(dest.glob("*.dist-info"))
+            pip_install([*cross(TARGETS["linux-x64"].wheel_platforms), *foreign])
+            for dist_info in set(dest.glob("*.dist-info")) - before:
+                strip_compiled(dest, dist_info)
         needed = {n: s for n, s in requirements_of(dest, env).items() if n not in NOT_BUNDLED}
         if set(needed) <= installed_names(dest) and all(wanted.get(n) == s for n, s in needed.items()):
-            return
+            return sorted(no_wheel)
         wanted = needed
     raise SystemExit(f"{target.name} cp{nodot}: the requirements do not settle: {wanted}")
+
+
+def strip_compiled(dest: Path, dist_info: Path) -> None:
+    """Delete a distribution's compiled modules (they were built for another platform)."""
+    for line in (dist_info / "RECORD").read_text(encoding="utf-8").splitlines():
+        name = line.split(",", 1)[0]
+        if name.endswith((".so", ".pyd", ".dylib")):
+            (dest / name).unlink(missing_ok=True)
 
 
 def tidy(target: Path) -> None:
@@ -245,9 +290,13 @@ def bundle_server(target: Target, versions: list[str], out: Path) -> None:
         log(f"built {wheel.name}; target {target.name}")
         libs = work / "libs"
         tags = []
+        without_native: dict[str, list[str]] = {}
         for version in versions:
             tag = "cp" + version.replace(".", "")
-            install_for(target, version, wheel, libs / tag)
+            gaps = install_for(target, version, wheel, libs / tag)
+            if gaps:
+                without_native[tag] = gaps
+                log(f"{target.name} {tag}: no binary wheel of {', '.join(gaps)}: bundled without compiled modules")
             tidy(libs / tag)
             tags.append(tag)
         split_common(libs, tags)
@@ -258,7 +307,7 @@ def bundle_server(target: Target, versions: list[str], out: Path) -> None:
         shutil.copyfile(ROOT / "scripts" / "bundle_python_launcher.py", out / "tool" / "launch.py")
 
     sizes = {d.name: size_of(d) for d in sorted((out / "libs").iterdir())}
-    manifest = {"target": target.name, "versions": versions, "bytes": sizes}
+    manifest = {"target": target.name, "versions": versions, "without_native": without_native, "bytes": sizes}
     (out / "libs" / "bundle.json").write_text(json.dumps(manifest, indent=2) + "\n")
     for name, n in sizes.items():
         entries = ", ".join(sorted(p.name for p in (out / "libs" / name).iterdir() if not p.name.endswith(".dist-info")))

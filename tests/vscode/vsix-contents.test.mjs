@@ -5,13 +5,12 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { StdioLspClient } from './lib/lsp.mjs';
 import { extractZip, listZip } from './lib/zip.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const VSIX = process.env.LOOPLINT_VSIX;
 const VERSIONS = ['3.10', '3.11', '3.12', '3.13', '3.14', '3.15'];
 const MAX_BYTES = 25e6; // about 14 MB today: a jump means something unintended got in
