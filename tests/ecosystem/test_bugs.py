@@ -38,8 +38,8 @@ def test_pinned_bug_found_in_buggy_and_absent_in_fixed(bug_id):
 
 
 def test_corpus_is_large_and_varied():
-    assert len(CORPUS) >= 17
-    assert len({bug.project for bug in CORPUS.values()}) == len(CORPUS), "one bug per project so far"
+    assert len(CORPUS) >= 35
+    assert len({bug.project for bug in CORPUS.values()}) >= 0.9 * len(CORPUS), "spread over many projects"
     assert len({code for bug in CORPUS.values() for code in bug.rules}) >= 6
 
 
