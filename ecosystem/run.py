@@ -96,7 +96,9 @@ class Result:
 
 def run_looplint(root: Path, jobs: int | None = None) -> tuple[list[Finding], float]:
     """looplint's findings on the whole tree at ``root`` (paths relative to it) and the wall time."""
-    command = looplint_command() + ["check", ".", "--output-format", "json", "--exit-zero", "--no-progress"]
+    # --no-cache: every run is measured cold and nothing is written into the unpacked tree.
+    command = looplint_command() + ["check", ".", "--output-format", "json", "--exit-zero", "--no-progress",
+                                    "--no-cache"]
     if jobs:
         command += ["--jobs", str(jobs)]
     env = dict(os.environ)
@@ -113,7 +115,9 @@ def run_looplint(root: Path, jobs: int | None = None) -> tuple[list[Finding], fl
         if filename.startswith(prefix):
             filename = filename[len(prefix):]
         message = item["message"].replace(prefix, "")
-        findings.append(Finding(item["code"], filename, item["location"]["row"], message,
+        # A file looplint cannot read is reported with a null code: kept, under a name of its own.
+        row = (item.get("location") or {}).get("row", 0)
+        findings.append(Finding(item["code"] or "unreadable", filename, row, message,
                                 severity=item.get("severity", "")))
     findings.sort(key=lambda f: (f.file, f.line, f.code, f.message))
     return findings, seconds
