@@ -10,7 +10,6 @@ is any other non-empty ``.py`` file inside the project's test folders:
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,12 +29,7 @@ def is_test_module(name: str) -> bool:
     return name.endswith(".py") and (name.startswith("test") or name.endswith("_test.py"))
 
 
-def _excluded(rel: str, exclude: tuple[str, ...]) -> bool:
-    return any(rel == pattern or rel.startswith(pattern.rstrip("/") + "/") or fnmatch.fnmatch(rel, pattern)
-               for pattern in exclude)
-
-
-def test_files(root: Path, folders: tuple[str, ...], exclude: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
+def test_files(root: Path, folders: tuple[str, ...]) -> tuple[list[str], list[str]]:
     """(test modules, support modules) under ``folders`` of ``root``, as paths relative to ``root``."""
     tests: set[str] = set()
     support: set[str] = set()
@@ -52,8 +46,6 @@ def test_files(root: Path, folders: tuple[str, ...], exclude: tuple[str, ...] = 
             raise FileNotFoundError(f"{root.name}: test folder {folder!r} does not exist")
         for path in candidates:
             rel = path.relative_to(root).as_posix()
-            if _excluded(rel, exclude):
-                continue
             if is_test_module(path.name):
                 tests.add(rel)
             elif path.name != "__init__.py" or _has_code(path):
@@ -83,6 +75,6 @@ def _has_code(path: Path) -> bool:
     return any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines())
 
 
-def census(root: Path, folders: tuple[str, ...], exclude: tuple[str, ...] = ()) -> Census:
-    tests, support = test_files(root, folders, exclude)
+def census(root: Path, folders: tuple[str, ...]) -> Census:
+    tests, support = test_files(root, folders)
     return Census(len(tests), len(support))

@@ -24,13 +24,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ecosystem.fetch import fetch, load_projects, select  # noqa: E402
-from ecosystem.run import UNREVIEWED, Finding, load_baseline, write_baseline  # noqa: E402
+from ecosystem.run import UNREVIEWED, Finding, baseline_path, load_baseline, write_baseline  # noqa: E402
 
 
 def _matches(finding: Finding, args) -> bool:
     if not args.all and isinstance(finding.verdict, bool):
         return False
-    if args.code and finding.code not in args.code.upper().split(","):
+    if args.code and finding.code.upper() not in args.code.upper().split(","):
         return False
     if args.file and not fnmatch.fnmatch(finding.file, args.file):
         return False
@@ -90,6 +90,9 @@ def show(args) -> int:
 
 def judge(args) -> int:
     project = select(load_projects(), [args.name])[0]
+    if not baseline_path(project).is_file():
+        print(f"{project.name}: no baseline yet (make ecosystem-update)", file=sys.stderr)
+        return 2
     findings = load_baseline(project)
     verdict = True if args.true else False
     changed = 0
@@ -97,7 +100,8 @@ def judge(args) -> int:
         if _matches(finding, args):
             finding.verdict, finding.reason, finding.previous = verdict, args.reason, None
             changed += 1
-    write_baseline(project, findings)
+    if changed:
+        write_baseline(project, findings)
     print(f"{project.name}: {changed} findings judged {str(verdict).lower()}")
     return 0 if changed else 1
 
