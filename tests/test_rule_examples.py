@@ -17,7 +17,7 @@ from helpers import write_project
 from looplint.engine.config_check import is_config_file
 from looplint.engine.workspace import Engine
 from looplint.rules import all_rules
-from looplint.rules.base import Invalid, Valid
+from looplint.engine.rule import Invalid, Valid
 
 RULES = all_rules()
 CASES = [
@@ -38,7 +38,7 @@ def _checker(engine: Engine, example):
 
 def _check(tmp_path: Path, rule, example):
     root = write_project(tmp_path / "project", {**example.files, example.path: example.source}, example.settings)
-    engine = Engine()
+    engine = Engine(all_rules())
     path = root / example.path
     result = _checker(engine, example)(path, with_fixes=True)
     assert result.problem is None, result.problem

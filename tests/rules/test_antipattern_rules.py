@@ -7,11 +7,12 @@ from pathlib import Path
 from helpers import dedent, write_project
 
 from looplint.engine.workspace import Engine
+from looplint.rules import all_rules
 
 
 def lint(tmp_path: Path, files: dict[str, str], path: str, code: str):
     root = write_project(tmp_path / "p", {k: dedent(v) for k, v in files.items()})
-    result = Engine().check_file(root / path)
+    result = Engine(all_rules()).check_file(root / path)
     assert result.problem is None, result.problem
     return [d for d in result.diagnostics if d.code == code]
 

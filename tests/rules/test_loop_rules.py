@@ -16,11 +16,12 @@ from helpers import dedent, write_project
 from looplint.engine.model import Severity
 from looplint.engine.summary import build_summary
 from looplint.engine.workspace import Engine
+from looplint.rules import all_rules
 
 
 def lint(tmp_path: Path, files: dict[str, str], path: str = "tests/test_x.py", *, settings=None, with_fixes=False):
     root = write_project(tmp_path / "project", {k: dedent(v) for k, v in files.items()}, settings)
-    engine = Engine()
+    engine = Engine(all_rules())
     result = engine.check_file(root / path, with_fixes=with_fixes)
     assert result.problem is None, result.problem
     return engine, root / path, result.diagnostics
@@ -274,7 +275,7 @@ def test_lp003_setup_in_a_base_class_elsewhere_that_sets_the_loop(tmp_path):
 def test_lp003_test_code_criterion(tmp_path, path, imports, expected):
     source = imports + "\ndef helper():\n    return asyncio.get_event_loop().run_until_complete(work())\n"
     root = write_project(tmp_path / "project", {path: source})
-    result = Engine().check_file(root / path)
+    result = Engine(all_rules()).check_file(root / path)
     assert bool(of(result.diagnostics, "LP003")) is expected
 
 
@@ -292,7 +293,7 @@ def test_lp003_fix_turns_an_e20_setup_into_a_private_loop(tmp_path):
     text = fixed(engine, path, "LP003")
     assert "self.loop = asyncio.new_event_loop()\n        self.addCleanup(self.loop.close)\n" in text
     # LP004 is satisfied by the same fix: the loop it introduces is closed.
-    again = Engine().check_file(path, text)
+    again = Engine(all_rules()).check_file(path, text)
     assert of(again.diagnostics, "LP004") == [] and of(again.diagnostics, "LP003") == []
 
 

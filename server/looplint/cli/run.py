@@ -13,6 +13,7 @@ from pathlib import Path
 from ..engine.model import Diagnostic, FileProblem
 from ..engine.settings import ConfigError
 from ..engine.workspace import Engine, Overrides
+from ..rules import all_rules
 
 # Below this many files a single process is faster than starting workers.
 PARALLEL_THRESHOLD = 64
@@ -56,7 +57,7 @@ _worker_engine: Engine | None = None
 
 def _init_worker(overrides: Overrides, config_file: Path | None) -> None:
     global _worker_engine
-    _worker_engine = Engine(overrides=overrides, config_file=config_file)
+    _worker_engine = Engine(all_rules(), overrides=overrides, config_file=config_file)
     relax_gc()
 
 

@@ -25,7 +25,7 @@ from .suppression import Suppressions
 from .symbols import External, Instance, ProjectClass, ProjectFunction, ProjectModule, ProjectNamespace, Symbol, options_of
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..rules.base import Rule
+    from .rule import Rule
 
 _FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 _UNKNOWN = object()

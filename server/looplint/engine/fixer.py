@@ -18,7 +18,7 @@ from .edits import FixOutcome, diff_edits, fix_until_done
 from .model import Diagnostic, Fix, Range
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..rules.base import Rule
+    from .rule import Rule
 
 Change = Callable[[cst.CSTNode], "cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel"]
 

@@ -35,7 +35,7 @@ from .model import Diagnostic, Range, Related
 from .summary import ModuleSummary, same_shape
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..rules.base import Rule
+    from .rule import Rule
     from .project import Project
     from .source import Source
 

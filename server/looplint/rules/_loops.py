@@ -21,7 +21,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from ..engine import knowledge
+from ..engine import knowledge, versions
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Range
@@ -160,9 +160,8 @@ def inside_async(ctx: FileContext) -> bool:
 def target_python(ctx: FileContext) -> tuple[int, int] | None:
     """(major, minor) from `[tool.looplint] python-version`, else from the project's own metadata.
 
-    The metadata detection lives in `looplint.engine.versions` when that module
-    exists; without it (or when it cannot tell) the version is unknown and the
-    rules word their messages for every version.
+    When the metadata cannot tell, the version is unknown and the rules word their
+    messages for every version.
     """
     cached = ctx.state.get("_loops.python")
     if cached is None:
@@ -181,45 +180,33 @@ def _parse_version(value) -> tuple[int, int] | None:
 
 
 def _detected_python(ctx: FileContext) -> tuple[int, int] | None:
-    info = getattr(project_versions(ctx), "python", None)
+    found = project_versions(ctx)
+    info = found.python if found is not None else None
     if info is None:
         return None
-    exact = getattr(info, "exact", None)
-    if exact:
-        return _parse_version(exact)
-    if getattr(info, "kind", "") in ("python-version-file", "override", "interpreter"):
-        return _parse_version(getattr(info, "spec", None))
+    if info.exact:
+        return _parse_version(info.exact)
+    if info.kind in ("python-version-file", "override", "interpreter"):
+        return _parse_version(info.spec)
     return None  # a requires-python range: several versions, word the message for all
 
 
 def project_versions(ctx: FileContext):
-    """`looplint.engine.versions.detect_versions(root)` when that module exists (None otherwise or on error)."""
+    """The versions the project uses (`engine.versions.detect_versions`), once per file; None if detection failed."""
     if "_loops.versions" not in ctx.state:
-        found = None
         try:
-            from ..engine import versions  # optional: absent in older engines
-        except ImportError:
-            versions = None
-        detect = getattr(versions, "detect_versions", None)
-        if detect is not None:
-            try:
-                found = detect(ctx.project.root)
-            except Exception:  # a detection problem must never break checking
-                found = None
+            found = versions.detect_versions(ctx.project.root)
+        except Exception:  # a detection problem must never break checking
+            found = None
         ctx.state["_loops.versions"] = found
     return ctx.state["_loops.versions"]
 
 
 def pytest_asyncio_at_least(ctx: FileContext, version: str) -> bool | None:
     """Does the project certainly use pytest-asyncio >= version (True), certainly not (False), or unknown (None)?"""
-    info = getattr(project_versions(ctx), "pytest_asyncio", None)
-    satisfies = getattr(info, "satisfies", None)
-    if satisfies is None:
-        return None
-    try:
-        return satisfies(f">={version}")
-    except Exception:
-        return None
+    found = project_versions(ctx)
+    info = found.pytest_asyncio if found is not None else None
+    return info.satisfies(f">={version}") if info is not None else None
 
 
 # -- the enclosing function's role ------------------------------------------------------

@@ -8,7 +8,7 @@ from ..engine import knowledge
 from ..engine.checker import FileContext
 from ..engine.model import Severity
 from . import _coroutines as co
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _PYTEST_INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 _TESTS = (

@@ -7,7 +7,7 @@ import ast
 from ..engine import knowledge
 from ..engine.checker import FileContext
 from ..engine.model import Severity
-from .base import Invalid, Rule, Valid
+from ..engine.rule import Invalid, Rule, Valid
 
 # What a guarded branch does that makes the sniffing matter: run, nest or hop loops.
 _LOOP_STRATEGY_NAMES = frozenset(

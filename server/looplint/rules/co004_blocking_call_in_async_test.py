@@ -11,7 +11,7 @@ from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Severity
 from . import _coroutines as co
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _ENVS = ("py310", "py311", "py312", "py313")
 

@@ -10,7 +10,7 @@ from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Range, Related, Severity
 from ..engine.symbols import ProjectFunction
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from ._loops import awaited, nest_asyncio_applied, runner_call
 from .helpers import expects_runtime_error
 

@@ -10,7 +10,7 @@ from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Severity
 from ..engine.symbols import ProjectFunction
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from ._loops import RUN_LOOP_ATTRS, awaited, local_binding, loop_kind, nest_asyncio_applied
 from .helpers import expects_runtime_error
 

@@ -9,7 +9,7 @@ import libcst as cst
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Severity
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from ._loops import (
     RUN_LOOP_ATTRS,
     Role,

@@ -11,7 +11,7 @@ from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Severity
 from ._pytest import def_owner, fixture_of, param_range, pytest_model
 from ._unittest import walk_body
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 _RUNTIME_TEST = (

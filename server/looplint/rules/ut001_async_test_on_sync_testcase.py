@@ -7,7 +7,7 @@ import ast
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext
 from ..engine.model import Diagnostic, Range, Related, Severity
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from ._unittest import change_base_to_isolated, find_class
 from .helpers import PRESERVES, class_decorators_verdict, is_test_method_name, method_decorators_verdict
 

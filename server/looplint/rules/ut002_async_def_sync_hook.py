@@ -21,7 +21,7 @@ from ._unittest import (
     runner_kind,
     walk_body,
 )
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from .helpers import PRESERVES, method_decorators_verdict
 
 _RENAMES = {"setUp": "asyncSetUp", "tearDown": "asyncTearDown"}

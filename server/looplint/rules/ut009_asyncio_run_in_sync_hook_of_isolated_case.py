@@ -12,7 +12,7 @@ from ..engine.model import Diagnostic, Related, Severity
 from ..engine.summary import ModuleSummary, dotted_name
 from ..engine.symbols import ProjectFunction
 from ._unittest import ISOLATED, base_defines, find_class, find_method, find_method_cst, runner_kind, top_level_class, walk_body
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _HOOKS = {"setUp": "asyncSetUp", "tearDown": "asyncTearDown", "setUpClass": None}
 # (method called on the object, factory that made the object): a fresh loop
