@@ -10,6 +10,7 @@ rule whose `tokens` do not occur in the file is not run at all.
 from __future__ import annotations
 
 import ast
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -84,6 +85,10 @@ class FileContext:
         # resolve()/qualify() answers by (node, scope): (node, answer)
         self._resolved: dict[tuple[int, int], tuple[ast.AST | None, Symbol]] = {}
         self._qualified: dict[tuple[int, int], tuple[ast.AST | None, str | None]] = {}
+        self._function_scopes: dict[tuple[int, int], tuple[ast.AST, Scope]] = {}
+        self._module_values: dict[str, ast.expr | None] | None = None
+        # The semantic model's answers about this module's functions (engine.semantic.effects).
+        self.effects_cache: dict[tuple, Any] = {}
 
     # -- where are we --------------------------------------------------------
     @property
@@ -125,6 +130,29 @@ class FileContext:
                 return scope.node  # type: ignore[return-value]
             scope = scope.parent
         return None
+
+    @contextmanager
+    def at_function(self, function: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.ClassDef | None = None):
+        """Answer as if the walk were inside `function` (a top-level def, or a method of top-level `cls`).
+
+        The semantic model asks about bodies the walk is not in (a helper a test calls, a base
+        class's hook) with the same resolution the rules use where they are."""
+        key = (id(function), id(cls))
+        cached = self._function_scopes.get(key)
+        if cached is None or cached[0] is not function:
+            scope = Scope("module", self.tree)
+            if cls is not None:
+                scope = Scope("class", cls, False, scope)
+            scope = Scope("function", function, isinstance(function, ast.AsyncFunctionDef), scope)
+            cached = self._function_scopes[key] = (function, scope)
+        saved = self.scope, self.parents, self._chain
+        self.scope = cached[1]
+        self.parents = [self.tree, cls, function] if cls is not None else [self.tree, function]
+        self._chain = None
+        try:
+            yield self
+        finally:
+            self.scope, self.parents, self._chain = saved
 
     def function_chain(self) -> list[Scope]:
         """Function scopes from innermost outward (a fresh list; computed once per scope)."""
@@ -519,6 +547,24 @@ class FileContext:
             of = symbol.of
             return isinstance(of, External) and of.qualname in knowledge.ASYNC_MOCK_CLASSES
         return False
+
+    def module_value(self, name: str) -> ast.expr | None:
+        """The value of a module-level name assigned exactly once at the top of this module (else None)."""
+        values = self._module_values
+        if values is None:
+            values = {}
+            counts: dict[str, int] = {}
+            for statement in self.tree.body:
+                targets = statement.targets if isinstance(statement, ast.Assign) else (
+                    [statement.target] if isinstance(statement, (ast.AnnAssign, ast.AugAssign)) else []
+                )
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        counts[target.id] = counts.get(target.id, 0) + 1
+                        values[target.id] = getattr(statement, "value", None)
+            values = {name: value for name, value in values.items() if counts[name] == 1}
+            self._module_values = values
+        return values.get(name)
 
     def module_definition(self, name: str, kind: type) -> ast.stmt | None:
         """The first top-level `kind` (ast.FunctionDef, ast.ClassDef, ...) of this module named `name`.

@@ -94,6 +94,10 @@ class FunctionSummary:
     # (callee as written, line, byte column); qualify through the module's imports.
     unconditional_runs: tuple[tuple[str, int, int], ...] = ()
     thin_run_wrapper: str | None = None  # the body is only `return <run call>(<this parameter>)`
+    # For the methods through which a class can take over how its tests run (TEST_MACHINERY):
+    # "sync" when the body provably only wraps the run synchronously, "custom" when it may run,
+    # rewrite or wrap test methods its own way (None for every other method).
+    dispatch: str | None = None
 
 
 @dataclass(slots=True)
@@ -241,7 +245,7 @@ def build_summary(tree: ast.Module, path: Path, source: "Source | None" = None) 
     summary = ModuleSummary(path=path, is_package=path.name == "__init__.py")
     deps: set[str] = set()
     hooks: set[str] = set()
-    for node in _top_level_statements(tree.body):
+    for node in top_level_statements(tree.body):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -289,20 +293,20 @@ def build_summary(tree: ast.Module, path: Path, source: "Source | None" = None) 
     return summary
 
 
-def _top_level_statements(body: list[ast.stmt]):
+def top_level_statements(body: list[ast.stmt]):
     """Module-level statements, including those inside if/try/with blocks."""
     for node in body:
         if isinstance(node, ast.If):
-            yield from _top_level_statements(node.body)
-            yield from _top_level_statements(node.orelse)
+            yield from top_level_statements(node.body)
+            yield from top_level_statements(node.orelse)
         elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-            yield from _top_level_statements(node.body)
+            yield from top_level_statements(node.body)
             for handler in node.handlers:
-                yield from _top_level_statements(handler.body)
-            yield from _top_level_statements(node.orelse)
-            yield from _top_level_statements(node.finalbody)
+                yield from top_level_statements(handler.body)
+            yield from top_level_statements(node.orelse)
+            yield from top_level_statements(node.finalbody)
         elif isinstance(node, ast.With):
-            yield from _top_level_statements(node.body)
+            yield from top_level_statements(node.body)
         else:
             yield node
 
@@ -338,6 +342,60 @@ def _marks_of(value: ast.expr, summary: ModuleSummary) -> list[str]:
         if name:
             marks.append(name)
     return marks
+
+
+# Methods through which a class (or its metaclass) can take over how its test methods are run.
+TEST_MACHINERY = frozenset(
+    {"__init_subclass__", "__getattribute__", "__getattr__", "run", "_callTestMethod", "__call__", "debug",
+     "__new__", "__prepare__"}
+)
+# What a provably synchronous override may call: super() and the TestCase/object API on self.
+_SYNC_SELF_API = frozenset(
+    {"addCleanup", "doCleanups", "enterContext", "skipTest", "id", "shortDescription", "subTest", "fail",
+     "addTypeEqualityFunc", "countTestCases", "defaultTestResult"}
+)
+_SYNC_BUILTINS = frozenset(
+    {"super", "print", "len", "isinstance", "issubclass", "str", "repr", "int", "bool", "type", "id", "hasattr",
+     "list", "dict", "tuple", "set", "sorted", "min", "max", "format", "RuntimeError", "ValueError", "TypeError",
+     "AttributeError", "NotImplementedError", "Exception", "AssertionError"}
+)
+_DYNAMIC_WORDS = frozenset(
+    {"_testMethodName", "__dict__", "iscoroutinefunction", "iscoroutine", "isawaitable", "getTestCaseNames"}
+)
+
+
+def _dispatch_verdict(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """"sync" when a machinery override only wraps the run synchronously: no coroutine handling,
+    no dynamic access to test methods, and no calls but `super()`'s, the TestCase API on `self`,
+    harmless builtins and logging. Anything else may run async tests its own way: "custom"."""
+    if isinstance(node, ast.AsyncFunctionDef):
+        return "custom"
+    for sub in ast.walk(node):
+        if sub is node:
+            continue
+        if isinstance(sub, (ast.AsyncFunctionDef, ast.Await, ast.AsyncFor, ast.AsyncWith)):
+            return "custom"
+        if isinstance(sub, ast.Attribute) and sub.attr in _DYNAMIC_WORDS:
+            return "custom"
+        if isinstance(sub, ast.Name) and sub.id in ("getattr", "setattr", "vars", "dir", "delattr"):
+            return "custom"
+        if isinstance(sub, ast.Call) and not _harmless_call(sub.func):
+            return "custom"
+    return "sync"
+
+
+def _harmless_call(func: ast.AST) -> bool:
+    if isinstance(func, ast.Name):
+        return func.id in _SYNC_BUILTINS
+    if not isinstance(func, ast.Attribute):
+        return False
+    receiver = func.value
+    if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name) and receiver.func.id == "super":
+        return True  # super().run(result): the standard dispatch
+    if isinstance(receiver, ast.Name) and receiver.id == "self":
+        return func.attr in _SYNC_SELF_API or func.attr.startswith("assert")
+    head = dotted_name(receiver)
+    return head is not None and head.split(".")[0] in ("logging", "logger", "log", "warnings")
 
 
 def _function_summary(node: ast.FunctionDef | ast.AsyncFunctionDef, source: "Source | None") -> FunctionSummary:
@@ -527,7 +585,9 @@ def _class_summary(node: ast.ClassDef, module: ModuleSummary, source: "Source | 
             summary.metaclass = dotted_name(keyword.value) or "<dynamic>"
     for item in node.body:
         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            summary.methods[item.name] = _function_summary(item, source)
+            method = summary.methods[item.name] = _function_summary(item, source)
+            if item.name in TEST_MACHINERY:
+                method.dispatch = _dispatch_verdict(item)
             if item.name in _SETUP_METHODS:
                 _collect_attr_types(item, summary)
         elif isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
