@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
@@ -612,7 +612,10 @@ class FileContext:
         fix_applicability: str | None = None,
         fixable: bool = True,
         path: Path | None = None,
+        never_runs: ast.AST | None = None,
     ) -> Diagnostic:
+        """Record a finding. `never_runs`: the code it says never runs (a test that is never
+        awaited); other findings inside that code are folded into this one (see `one_story`)."""
         if range is None:
             if node is None:
                 raise ValueError("report() needs a node or a range")
@@ -633,6 +636,7 @@ class FileContext:
             data=dict(data or {}),
             reason=reason,
             related=tuple(related),
+            never_runs=self.node_range(never_runs) if never_runs is not None else None,
         )
         self.diagnostics.append(diagnostic)
         return diagnostic
@@ -900,7 +904,7 @@ class Checker:
             _Walker(ctx, dispatch, call_named).walk_module(tree)
         for end in ends:
             end(ctx)
-        result.diagnostics = [d for d in ctx.diagnostics if not suppressions.suppresses(d)]
+        result.diagnostics = one_story([d for d in ctx.diagnostics if not suppressions.suppresses(d)])
         result.diagnostics.sort(key=Diagnostic.sort_key)
         return result
 
@@ -974,6 +978,39 @@ class Checker:
         reuse.remember(
             key, self.project.epoch, summary, ctx.source, results, reused=reused_count, facts=ctx.module_facts()
         )
+
+
+def one_story(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One story per test: a finding inside code that another finding says never runs is not
+    reported on its own; it becomes related information of that finding ("if it ran, ...")."""
+    primaries = [d for d in diagnostics if d.never_runs is not None]
+    if not primaries:
+        return diagnostics
+    kept: list[Diagnostic] = []
+    folded: dict[int, list[Related]] = {}
+    for diagnostic in diagnostics:
+        owner = next(
+            (p for p in primaries if p is not diagnostic and p.path == diagnostic.path
+             and _within(diagnostic.range, p.never_runs)),  # type: ignore[arg-type]
+            None,
+        )
+        if owner is None:
+            kept.append(diagnostic)
+            continue
+        note = f"if it ran: {diagnostic.code} {diagnostic.message}"
+        folded.setdefault(id(owner), []).append(Related(diagnostic.path, diagnostic.range, note))
+    if not folded:
+        return diagnostics
+    return [
+        replace(d, related=d.related + tuple(folded[id(d)])) if id(d) in folded else d
+        for d in kept
+    ]
+
+
+def _within(inner: Range, outer: Range) -> bool:
+    return (outer.line, outer.col) <= (inner.line, inner.col) and (inner.end_line, inner.end_col) <= (
+        outer.end_line, outer.end_col
+    )
 
 
 def _same_definitions(tree: ast.Module, read) -> bool:

@@ -211,9 +211,14 @@ def _moved(
             if value is None:
                 return None
             data[key] = value
+    never_runs = diagnostic.never_runs
+    if never_runs is not None:
+        never_runs = _moved_range(never_runs, change)
+        if never_runs is None:
+            return None
     if change.delta and (names_this_file.search(diagnostic.message) or names_this_file.search(diagnostic.reason)):
         return None  # the text names a line of this file, which may have moved
-    return replace(diagnostic, range=span, related=tuple(related), data=data, fix=None)
+    return replace(diagnostic, range=span, related=tuple(related), data=data, fix=None, never_runs=never_runs)
 
 
 def _moved_range(span: Range, change: LineChange) -> Range | None:

@@ -22,10 +22,8 @@ from ..engine import knowledge
 from ..engine.checker import FileContext, Scope
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic
+from ..engine.semantic.roles import is_test_module_name as is_test_module, is_test_support
 from ..engine.symbols import External, Instance, ProjectClass, ProjectFunction, ProjectModule, ProjectNamespace, Symbol
-
-# pytest's default `python_files` plus conftest.py: modules whose async code runs on a test's loop.
-_TEST_DIRS = frozenset({"tests", "test", "testing"})
 
 _HOOK_METHODS = frozenset(
     {
@@ -46,17 +44,9 @@ HOOK = "hook"
 # -- files ------------------------------------------------------------------------------
 
 
-def is_test_module(path: Path) -> bool:
-    """A test module as pytest collects them by default (`test_*.py`, `*_test.py`) or a conftest.py."""
-    name = path.name
-    return name == "conftest.py" or (name.startswith("test_") or name.endswith("_test.py")) and name.endswith(".py")
-
-
 def is_test_support_file(ctx: FileContext) -> bool:
-    """Test modules, conftest.py, and modules inside a tests/test/testing folder (helpers)."""
-    if is_test_module(ctx.path):
-        return True
-    return any(part in _TEST_DIRS for part in ctx.relpath.split("/")[:-1])
+    """Test modules, conftest.py, and test support by content (see engine.semantic.roles)."""
+    return is_test_support(ctx)
 
 
 # -- functions --------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 The questions those rules keep asking:
 - which loop does an expression hold (`loop_kind`: the current, the running,
   or a fresh one), and which calls run a loop to completion (`runner_call`);
-- is this file test code (`is_test_code`), and which Python does the project
-  target (`target_python`);
+- which Python does the project target (`target_python`); whether this file is test code
+  (`is_test_code`, the semantic model's test support);
 - what role does the enclosing function play (`function_role`: a unittest hook,
   a pytest test or fixture, a helper) and did something set a current loop
   before it runs (`loop_was_set`);
@@ -26,6 +26,7 @@ from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Range
 from ..engine.project import ClassModel
+from ..engine.semantic.roles import fixture_of, is_test_support as is_test_code
 from ..engine.summary import FixtureSummary, FunctionSummary, ModuleSummary
 from ..engine.symbols import External, Instance, ProjectFunction
 from ._unittest import ISOLATED, SYNC, runner_kind, top_level_class, walk_body
@@ -87,46 +88,6 @@ def call_name(ctx: FileContext, call: ast.Call) -> str:
 
 
 # -- where we are ---------------------------------------------------------------
-
-_TEST_DIRS = frozenset({"tests", "test", "testing"})
-_TEST_FRAMEWORKS = frozenset({"pytest", "pytest_asyncio", "_pytest", "unittest", "asynctest", "aiounittest"})
-
-
-def is_test_code(ctx: FileContext) -> bool:
-    """Is this module test code? (cached per file)
-
-    Test code is: a module pytest or unittest would collect (`test_*.py`,
-    `*_test.py`), a `conftest.py`, any module under a folder named `tests`,
-    `test` or `testing`, or a module that imports a test framework (`pytest`,
-    `pytest_asyncio`, `unittest` itself, not just `unittest.mock`): the shared
-    bases and helpers that test modules import.
-    """
-    cached = ctx.state.get("_loops.test_code")
-    if cached is None:
-        cached = _is_test_code(ctx.relpath, ctx.summary)
-        ctx.state["_loops.test_code"] = cached
-    return cached
-
-
-def _is_test_code(relpath: str, summary: ModuleSummary) -> bool:
-    parts = relpath.split("/")
-    name = parts[-1]
-    if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
-        return True
-    if any(part in _TEST_DIRS for part in parts[:-1]):
-        return True
-    for bindings in summary.imports.values():
-        for binding in bindings:
-            if binding.level:
-                continue
-            head = binding.module.split(".")[0]
-            if head not in _TEST_FRAMEWORKS:
-                continue
-            if binding.module.startswith("unittest.mock") or (binding.module == "unittest" and binding.name == "mock"):
-                continue  # production code mocks too
-            return True
-    return False
-
 
 def at_import_time(ctx: FileContext) -> bool:
     """Is the current node evaluated when the module is imported (module level, class body, default value)?"""
@@ -322,13 +283,6 @@ def _role(ctx: FileContext, scope) -> Role | None:
     if name in UNITTEST_CLASS_HOOKS:
         return Role("class-hook", style, function, cls, model)
     return Role("helper", style, function, cls, model)
-
-
-def fixture_of(ctx: FileContext, function: ast.AST, class_name: str | None) -> FixtureSummary | None:
-    for fixture in ctx.summary.fixtures:
-        if fixture.func_name == function.name and fixture.class_name == class_name and fixture.line == function.lineno:
-            return fixture
-    return None
 
 
 # -- was a current loop set before this code runs? -----------------------------------------

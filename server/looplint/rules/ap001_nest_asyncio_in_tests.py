@@ -131,6 +131,7 @@ class NestAsyncioInTests(Rule):
         Invalid(
             # A helper module in the tests folder that imports it for later use.
             path="tests/support/loops.py",
+            files={"tests/test_loops.py": "from tests.support import loops\n"},
             source="import nest_asyncio as na\n\nPATCH = na\n",
             at=(1, 8),
         ),

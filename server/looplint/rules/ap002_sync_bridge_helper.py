@@ -193,6 +193,7 @@ class SyncBridgeHelper(Rule):
         Invalid(
             # p23: the is_running branch, with the early-return spelling.
             path="tests/helpers.py",
+            files={"tests/test_save.py": "from tests.helpers import run_maybe_async\n"},
             source=(
                 "import asyncio\n\n"
                 "def run_maybe_async(coro):\n"

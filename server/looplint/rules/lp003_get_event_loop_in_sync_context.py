@@ -385,6 +385,7 @@ class GetEventLoopInSyncContext(Rule):
                 "    return asyncio.get_event_loop_policy().get_event_loop().run_until_complete(coro)\n"
             ),
             path="tests/utils.py",
+            files={"tests/test_api.py": "from tests.utils import run\n"},
             at=(4, 12),
         ),
         Invalid(

@@ -175,6 +175,7 @@ class LoopAtClassOrModuleLevel(Rule):
             # A shared helper module under tests/ counts as test code.
             source="import asyncio\n\nasyncio.new_event_loop().run_until_complete(seed())\n",
             path="tests/seed.py",
+            files={"tests/conftest.py": "import tests.seed\n"},
             at=(3, 1),
         ),
         Valid(

@@ -121,6 +121,7 @@ class MissingAsyncMarker(Rule):
                 severity=severity,
                 data={"mark": mark},
                 fix_title=f"Add @pytest.mark.{mark}",
+                never_runs=item.node if not hooks else None,
             )
 
     def fix(self, fixer: FixContext, diagnostic: Diagnostic) -> None:

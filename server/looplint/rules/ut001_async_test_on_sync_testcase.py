@@ -101,6 +101,7 @@ class AsyncTestOnSyncTestCase(Rule):
                     reason=reason,
                     data=data,
                     related=ctx.related_class(model),
+                    never_runs=method_node,
                 )
             elif owner != node.name and not _owner_is_testcase(ctx, path, owner):
                 # Inherited from a mixin that is not a TestCase itself: the

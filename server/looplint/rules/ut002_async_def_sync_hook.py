@@ -132,6 +132,7 @@ class AsyncDefSyncHook(Rule):
             fix_title=f"Rename to {new}" + (" and derive from IsolatedAsyncioTestCase" if kind == SYNC else ""),
             fix_applicability="unsafe" if unsafe_because or kind == SYNC else "safe",
             fixable=not has_new,
+            never_runs=node,
         )
 
     def fix(self, fixer: FixContext, diagnostic: Diagnostic) -> None:

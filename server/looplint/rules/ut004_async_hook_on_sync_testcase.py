@@ -103,6 +103,7 @@ class AsyncHookOnSyncTestCase(Rule):
                     reason=reason,
                     data=data,
                     related=ctx.related_class(model),
+                    never_runs=method,
                 )
             elif not _reported_at_owner(ctx, path, owner):
                 ctx.report(
