@@ -8,6 +8,7 @@ import libcst as cst
 
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
+from ..engine.semantic import effects
 from ..engine.model import Diagnostic, Range, Related, Severity
 from ..engine.symbols import ProjectFunction
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
@@ -59,7 +60,8 @@ class AsyncioRunInRunningLoop(Rule):
     `asyncio.run()` raises `RuntimeError` before it even starts, and the
     coroutine you passed is never awaited. `asyncio.Runner.run()` and
     `anyio.run()` refuse the same way. A sync helper that calls `asyncio.run()`
-    on every path fails the same way when an `async def` calls it.
+    on every path — itself, or through other functions in any module — fails the
+    same way when an `async def` calls it; the hover shows the call chain.
 
     ### How to fix
     Await the coroutine: you are already inside the loop.
@@ -118,36 +120,36 @@ class AsyncioRunInRunningLoop(Rule):
         )
 
     def _check_helper(self, node: ast.Call, ctx: FileContext) -> None:
-        """A sync project function that calls asyncio.run() on every path, called from here."""
+        """A sync project function that runs a loop on every path — itself or any number of calls
+        further, in any module — called from here."""
         func = node.func
         if not isinstance(func, (ast.Name, ast.Attribute)):
             return
-        names = ctx.reachable_names("runs-loop", _runs_loop)
+        names = ctx.reachable_names("sync-function", _is_sync)
         if names is not None and (func.attr if isinstance(func, ast.Attribute) else func.id) not in names:
-            return  # no helper that runs a loop is reachable under that name
+            return  # no sync project function is reachable under that name
         symbol = ctx.resolve(func)
         if not isinstance(symbol, ProjectFunction):
             return
         helper = ctx.project.function_summary(symbol)
-        if helper is None or helper.is_async or not helper.unconditional_runs:
+        if helper is None or helper.is_async or any(d not in _NEUTRAL_DECORATORS for d in helper.decorators):
             return
-        if any(d not in _NEUTRAL_DECORATORS for d in helper.decorators):
+        evidence = effects.call_effects(ctx, node, awaited=False).get(effects.RUNS_LOOP)
+        if evidence is None or not evidence.always or evidence.detail not in _SPELLING:
             return
-        module = ctx.project.summary(symbol.path)
-        if module is None:
-            return
-        found = None
-        for callee, line, col in helper.unconditional_runs:
-            qualified = module.qualify(callee)
-            if qualified in ("asyncio.run", "anyio.run"):
-                found = (qualified, line, col, callee)
-                break
-        if found is None or nest_asyncio_applied(ctx):
-            return
-        runner, line, col, callee = found
+        if len(evidence.chain) < 2 or nest_asyncio_applied(ctx):
+            return  # the call itself is a runner: visit_Call reports it
+        runner = evidence.detail
         function = ctx.function.node.name  # type: ignore[union-attr]
-        where = ctx.project.relpath(symbol.path)
-        arg_index = _wrapped_argument(node, helper, symbol)
+        primitive = evidence.chain[-1]
+        where = ctx.project.relpath(primitive.path)
+        arg_index = _wrapped_argument(node, helper, symbol) if len(evidence.chain) == 2 else None
+        through = evidence.describe_chain()
+        related = [
+            Related(step.path, Range(step.line, step.col, step.line, step.end_col),
+                    f"`{step.text}` runs a new loop here" if step is primitive else f"calls `{step.text}()`")
+            for step in evidence.chain[1:]
+        ]
         ctx.report(
             self,
             node,
@@ -156,11 +158,11 @@ class AsyncioRunInRunningLoop(Rule):
                 "it raises RuntimeError because an event loop is already running"
             ),
             reason=(
-                f"`{symbol.name}` ({where}:{line}) calls `{callee}(...)` on every path, and `{function}` calls it "
+                f"{through} ({where}:{primitive.line}) runs `{runner}` on every path, and `{function}` calls it "
                 f"while its own loop runs, so it raises `RuntimeError: {_ERRORS[runner]}`. Await the coroutine "
                 "here, or make the helper async."
             ),
-            related=[Related(symbol.path, Range(line, col, line, col + len(callee)), f"`{callee}` runs a new loop here")],
+            related=related,
             data={"kind": "wrapper", "arg": arg_index} if arg_index is not None else {},
             fixable=arg_index is not None,
             fix_applicability="unsafe",
@@ -191,6 +193,52 @@ class AsyncioRunInRunningLoop(Rule):
             raise FixUnavailable(f"no fix for {kind!r}")
 
     examples = (
+        Invalid(
+            # The loop runner is two calls away, in another module.
+            files={
+                "tests/__init__.py": "",
+                "tests/support.py": (
+                    "import asyncio\n\n"
+                    "def _drive(coro):\n"
+                    "    return asyncio.run(coro)\n\n"
+                    "def seed_database(rows):\n"
+                    "    return _drive(insert(rows))\n\n"
+                    "async def insert(rows):\n"
+                    "    return rows\n"
+                ),
+            },
+            source=(
+                "from tests.support import seed_database\n\n"
+                "async def test_seeded():\n"
+                "    seed_database([1, 2])\n"
+            ),
+            at=(4, 5),
+            message_contains="asyncio.run()",
+        ),
+        Valid(
+            files={
+                "tests/__init__.py": "",
+                "tests/support.py": (
+                    "import asyncio\n\n"
+                    "def _drive(coro):\n"
+                    "    try:\n"
+                    "        asyncio.get_running_loop()\n"
+                    "    except RuntimeError:\n"
+                    "        return asyncio.run(coro)\n"
+                    "    raise RuntimeError('await it')\n\n"
+                    "def seed_database(rows):\n"
+                    "    return _drive(insert(rows))\n\n"
+                    "async def insert(rows):\n"
+                    "    return rows\n"
+                ),
+            },
+            source=(
+                "from tests.support import seed_database\n\n"
+                "async def test_seeded():\n"
+                "    seed_database([1, 2])\n"
+            ),
+            why="a helper chain that runs the loop only when none is running",
+        ),
         Valid(
             source=(
                 "import asyncio\n"
@@ -491,5 +539,5 @@ def _wrapped_argument(node: ast.Call, helper, symbol: ProjectFunction) -> int | 
     return 0
 
 
-def _runs_loop(function) -> bool:
-    return not function.is_async and bool(function.unconditional_runs)
+def _is_sync(function) -> bool:
+    return not function.is_async

@@ -309,25 +309,25 @@ def sniff(ctx: FileContext, test: ast.AST, *, depth: int = 0) -> tuple[ast.AST, 
             for callee in _project_callees(ctx, node, awaited=False):
                 evidence = _effects_of(ctx, callee, depth + 1).get(SNIFFS)
                 if evidence is not None:
-                    return node, f"`{_text(node.func)}()` returns such a check ({evidence.detail})"
+                    return node, f"`{_text(node.func)}()` returns such a check: {evidence.detail}"
     return None
 
 
 def returns_sniff(ctx: FileContext, function: ast.AST, *, depth: int = 0) -> Evidence | None:
     """SNIFFS evidence when what the function returns depends on a test-runner check: a returned
-    value that is one, or a check guarding a `return` (`if "pytest" in sys.modules: return True`)."""
+    value that is one, or a check guarding a `return` (`if "pytest" in sys.modules: return True`).
+    The first such check in the source is the evidence."""
+    candidates = []
     for node in walk_local(function, include_root=False):
-        test = None
         if isinstance(node, ast.Return) and node.value is not None:
-            test = node.value
+            candidates.append(node.value)
         elif isinstance(node, (ast.If, ast.While)) and _contains_return(node.body):
-            test = node.test
-        if test is None:
-            continue
+            candidates.append(node.test)
+    for test in sorted(candidates, key=lambda n: (n.lineno, n.col_offset)):  # type: ignore[attr-defined]
         found = sniff(ctx, test, depth=depth)
         if found is not None:
             where, how = found
-            return Evidence(SNIFFS, how.strip("`"), False, (_step(ctx, where),))
+            return Evidence(SNIFFS, how, False, (_step(ctx, where),))
     return None
 
 
