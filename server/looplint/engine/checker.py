@@ -21,6 +21,7 @@ from .project import ClassModel, Project
 from .source import Source
 from .reach import reachable_names
 from .reuse import StatementReuse
+from .semantic import types
 from .summary import ModuleSummary, build_summary, contains_yield, dotted_name
 from .suppression import Suppressions
 from .symbols import External, Instance, ProjectClass, ProjectFunction, ProjectModule, ProjectNamespace, Symbol, options_of
@@ -86,6 +87,9 @@ class FileContext:
         self._resolved: dict[tuple[int, int], tuple[ast.AST | None, Symbol]] = {}
         self._qualified: dict[tuple[int, int], tuple[ast.AST | None, str | None]] = {}
         self._function_scopes: dict[tuple[int, int], tuple[ast.AST, Scope]] = {}
+        self._parameter_types: dict[tuple[int, str], Symbol] = {}
+        # What the semantic model found about values here (engine.semantic.types).
+        self.type_cache: dict[tuple, Any] = {}
         self._module_values: dict[str, ast.expr | None] | None = None
         # The semantic model's answers about this module's functions (engine.semantic.effects).
         self.effects_cache: dict[tuple, Any] = {}
@@ -230,10 +234,23 @@ class FileContext:
                 return self._super_member(expr.attr)
             return self.member(self.resolve(value), expr.attr)
         if isinstance(expr, ast.Call):
-            return _instance_of(expr, self.resolve(expr.func))
+            return self._call_value(expr)
         if isinstance(expr, ast.Await):
-            return None
+            return types.awaited_value(self, expr.value)
         return None
+
+    def _call_value(self, call: ast.Call) -> Symbol:
+        """What a call gives: an instance of the class called, or what the project function called
+        returns (its annotation or its `return` values); `Instance(f)` for what is not known further."""
+        callee = self.resolve(call.func)
+        options = options_of(callee)
+        if len(options) == 1 and isinstance(options[0], ProjectFunction):
+            value = types.call_result(self, call, callee)
+            if value is not None:
+                return value
+        elif isinstance(callee, External) and callee.qualname in knowledge.CALL_RESULTS:
+            return Instance(External(knowledge.CALL_RESULTS[callee.qualname]))
+        return _instance_of(call, callee)
 
     def member(self, symbol: Symbol, name: str) -> Symbol:
         if isinstance(symbol, Instance):
@@ -308,7 +325,7 @@ class FileContext:
         for scope in self.function_chain():
             node = scope.node
             if name in self.params_of(node):
-                return None  # a parameter: its value is not known statically
+                return self.parameter_type(scope, name)
             values = self.locals_of(node).get(name)
             if values is None:
                 continue
@@ -316,11 +333,65 @@ class FileContext:
                 return None
             value = values[0]
             if isinstance(value, ast.Call):
-                return _instance_of(value, self.resolve(value.func))
-            if isinstance(value, (ast.Name, ast.Attribute)):
+                return self._call_value(value)
+            if isinstance(value, (ast.Name, ast.Attribute, ast.Await)):
                 return self.resolve(value)
+            if isinstance(value, ast.withitem):
+                return types.entered_value(self, value.context_expr, self._with_is_async(node, value))
             return None
         return _UNKNOWN
+
+    def parameter_type(self, scope: Scope, name: str) -> Symbol:
+        """A parameter's type: its annotation, else — in a pytest test or fixture — the value of the
+        fixture of that name pytest would give it. Unknown (None) otherwise."""
+        key = (id(scope.node), name)
+        cached = self._parameter_types.get(key, _UNKNOWN)
+        if cached is not _UNKNOWN:
+            return cached  # type: ignore[return-value]
+        found = self._parameter_type(scope, name)
+        self._parameter_types[key] = found
+        return found
+
+    def _parameter_type(self, scope: Scope, name: str) -> Symbol:
+        function = scope.node
+        if scope.kind != "function":
+            return None
+        args = function.args  # type: ignore[attr-defined]
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            if arg.arg == name and arg.annotation is not None:
+                return types.annotation_type(self, arg.annotation)
+        owner = scope.parent
+        if owner is None or (owner.kind not in ("module", "class")) or name in ("self", "cls"):
+            return None
+        cls = owner.node.name if owner.kind == "class" else None  # type: ignore[attr-defined]
+        if cls is not None and self.summary.classes.get(cls) is None:
+            return None
+        if not self._receives_fixtures(function, cls):
+            return None
+        from .pytest_model import PytestModel  # the pytest model imports this module's neighbours
+
+        definition = PytestModel.of(self).resolve(name, cls)
+        return types.fixture_value(self, definition) if definition is not None else None
+
+    def _receives_fixtures(self, function: ast.AST, cls: str | None) -> bool:
+        """Does pytest call this def with fixtures: a fixture, or a test outside unittest classes?"""
+        if any(f.func_name == function.name and f.class_name == cls and f.line == function.lineno  # type: ignore[attr-defined]
+               for f in self.summary.fixtures):
+            return True
+        if not function.name.startswith("test"):  # type: ignore[attr-defined]
+            return False
+        if cls is None:
+            return True
+        model = self.project.class_model(ProjectClass(self.path, cls))
+        return model is not None and model.is_testcase is False and not model.unknown_bases
+
+    def _with_is_async(self, function: ast.AST, item: ast.withitem) -> bool:
+        for node in ast.walk(function):
+            if isinstance(node, ast.AsyncWith) and item in node.items:
+                return True
+            if isinstance(node, ast.With) and item in node.items:
+                return False
+        return False
 
     def params_of(self, function: ast.AST) -> frozenset[str]:
         key = id(function)

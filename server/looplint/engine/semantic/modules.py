@@ -11,16 +11,20 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from ..checker import FileContext
+from typing import TYPE_CHECKING
+
 from ..project import Project
 from ..source import SourceError
 from ..summary import build_summary, top_level_statements
 from ..symbols import ProjectClass, ProjectFunction
 
+if TYPE_CHECKING:  # pragma: no cover
+    from ..checker import FileContext
+
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-def module_context(project: Project, path: Path) -> FileContext | None:
+def module_context(project: Project, path: Path) -> "FileContext | None":
     """The checking context of a project module (None when it cannot be read or parsed)."""
     return project.bounded(("module-context", path), lambda: _build(project, path))  # type: ignore[return-value]
 
@@ -30,7 +34,9 @@ def remember_context(ctx: FileContext) -> None:
     ctx.project.remember(("module-context", ctx.path), ctx)
 
 
-def _build(project: Project, path: Path) -> FileContext | None:
+def _build(project: Project, path: Path) -> "FileContext | None":
+    from ..checker import FileContext  # the checker asks the semantic model: imported when used
+
     try:
         source = project.source(path)
         tree = ast.parse(source.text, filename=str(path))
