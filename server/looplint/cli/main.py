@@ -1,4 +1,4 @@
-"""The `looplint` command line: check, server, rules, explain."""
+"""The `looplint` command line: check, server, rules, explain, triage."""
 
 from __future__ import annotations
 
@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = commands.add_parser("explain", help="explain a rule")
     explain.add_argument("code")
+
+    triage = commands.add_parser("triage", help="map the event-loop symptoms in a pytest/unittest log to rules and lines")
+    triage.add_argument("log", help="the log file (`-` for stdin)")
+    triage.add_argument("--project", type=Path, default=Path("."), help="the project the log comes from (default: .)")
+    triage.add_argument("--output-format", choices=("text", "json"), default="text")
     return parser
 
 
@@ -66,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
             return _rules(args)
         if args.command == "explain":
             return _explain(args)
+        if args.command == "triage":
+            return _triage(args)
         parser.print_help()
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -111,6 +118,64 @@ def _explain(args) -> int:
         return EXIT_ERROR
     print(rule.full_explanation())
     return EXIT_OK
+
+
+def _triage(args) -> int:
+    """`looplint triage LOG`: exit 1 when the log shows event-loop symptoms, 0 when none."""
+    from ..engine.parse import parse_module
+    from ..engine.source import SourceError, read_source
+    from ..engine.triage import SymptomTable, map_events, read_events, test_spans
+    from ..engine.workspace import Engine
+    from ..rules import all_rules
+    from .output import display_path
+    from .run import check_files, collect_files
+
+    try:
+        if args.log == "-":
+            log = sys.stdin.read()
+        else:
+            with open(args.log, encoding="utf-8", errors="replace") as handle:
+                log = handle.read()
+    except OSError as exc:
+        print(f"looplint: triage: cannot read {args.log}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if not args.project.is_dir():
+        print(f"looplint: triage: --project {args.project}: not a folder", file=sys.stderr)
+        return EXIT_ERROR
+    rules = all_rules()
+    events = read_events(log, SymptomTable(rules))
+    if events:
+        engine = Engine(rules)
+        files, _ = collect_files(engine, [args.project])
+        python_files = [f for f in files if f.suffix == ".py"]
+        run = check_files(engine, python_files, jobs=0, with_fixes=False)
+        diagnostics = list(run.diagnostics)
+        for config in engine.config_files_for(python_files):
+            diagnostics += engine.check_config_file(config, with_fixes=False).diagnostics
+        spans = []
+        for path in python_files:
+            try:
+                spans += test_spans(path, parse_module(read_source(path).text))
+            except (SourceError, SyntaxError, ValueError, RecursionError):
+                continue
+        map_events(events, diagnostics, spans)
+    if args.output_format == "json":
+        print(json.dumps([e.to_json(display_path) for e in events], indent=2, ensure_ascii=False))
+    else:
+        for event in events:
+            repeat = f" (x{event.count})" if event.count > 1 else ""
+            print(f"{args.log}:{event.line}: {event.text}{repeat}")
+            if event.test is not None:
+                print(f"  test: {event.test}")
+            for d in event.findings:
+                print(f"  -> {display_path(d.path)}:{d.range.line}:{d.range.col + 1}: {d.code} {d.message}")
+            if not event.findings:
+                print(f"  -> {', '.join(event.codes)} (no static finding in {args.project}; see `looplint explain "
+                      f"{event.codes[0]}`)")
+        mapped = sum(1 for e in events if e.findings)
+        print(f"{len(events)} event-loop {'symptom' if len(events) == 1 else 'symptoms'} in the log, "
+              f"{mapped} mapped to a line of the project.")
+    return EXIT_FOUND if events else EXIT_OK
 
 
 def _check(args) -> int:

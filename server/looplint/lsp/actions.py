@@ -7,7 +7,6 @@ The functions that build edits run on the analysis thread.
 
 from __future__ import annotations
 
-import ast
 import logging
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from ..engine.config_check import attach_config_fixes
 from ..engine.edits import diff_edits
 from ..engine.fixer import attach_fixes
 from ..engine.model import Diagnostic, Edit, Range
+from ..engine.parse import parse_module
 from ..engine.suppression import Suppressions, add_suppression
 from ..engine.source import Source
 from .analysis import Analyzer, is_config
@@ -83,7 +83,7 @@ def suppression_edit(text: str, line1: int, code: str) -> Edit | None:
         # code or a string. Offer the action only if the result still means the same.
         new_text = text[: source.offset(line1, 0)] + new + text[source.offset(line1, len(old)) :]
         try:
-            ast.parse(new_text)
+            parse_module(new_text)
         except (SyntaxError, ValueError):
             return None
         if code not in Suppressions.parse(Source(new_text)).by_line.get(line1, set()):
