@@ -339,8 +339,24 @@ class FileContext:
                 return self.resolve(value)
             if isinstance(value, ast.withitem):
                 return types.entered_value(self, value.context_expr, self._with_is_async(node, value))
+            if isinstance(value, (ast.Import, ast.ImportFrom)):
+                return self._imported_here(value, name)
             return None
         return _UNKNOWN
+
+    def _imported_here(self, statement: ast.Import | ast.ImportFrom, name: str) -> Symbol:
+        """What an `import` inside a function binds `name` to (as the same import at module level would)."""
+        project = self.project
+        for alias in statement.names:
+            bound = alias.asname or alias.name.split(".")[0]
+            if bound != name:
+                continue
+            if isinstance(statement, ast.Import):
+                module = alias.name if alias.asname else alias.name.split(".")[0]
+                return project.resolve_module(self.path, module)
+            module = project.resolve_module(self.path, statement.module or "", statement.level)
+            return project.lookup(module, alias.name) if module is not None else None
+        return None
 
     def parameter_type(self, scope: Scope, name: str) -> Symbol:
         """A parameter's type: its annotation, else — in a pytest test or fixture — the value of the

@@ -34,6 +34,7 @@ _MODULE_ALIASES = {
     "aiosqlite.core": "aiosqlite",
     "aiohttp.client": "aiohttp",
     "httpx._client": "httpx",
+    "async_asgi_testclient.testing": "async_asgi_testclient",
     "pytest_asyncio.plugin": "pytest_asyncio",
     "_pytest.fixtures": "pytest",
     "_pytest.mark": "pytest",
@@ -194,6 +195,9 @@ COROUTINE_METHODS: dict[str, frozenset[str]] = {
          "start_server"}
     ),
     "aiohttp.test_utils.TestServer": frozenset({"start_server", "close"}),
+    "async_asgi_testclient.TestClient": frozenset(
+        {"get", "post", "put", "patch", "delete", "head", "options", "open", "websocket_connect"}
+    ),
     "redis.asyncio.Redis": frozenset(
         {"get", "set", "delete", "exists", "expire", "incr", "decr", "hget", "hset", "hgetall", "hdel", "lpush",
          "rpush", "lpop", "rpop", "lrange", "sadd", "srem", "smembers", "publish", "ping", "flushdb", "flushall",

@@ -130,9 +130,9 @@ class ClassSummary:
     metaclass: str | None = None
     decorators: tuple[str, ...] = ()
     methods: dict[str, FunctionSummary] = field(default_factory=dict)
-    # self.<attr> = <Callee>(...) in setUp/asyncSetUp/__init__/setUpClass, and
-    # class-level `<attr> = <Callee>(...)`: the dotted callee, for resolving
-    # `self.client.get()` to a project method.
+    # self.<attr> = <Callee>(...) (or an annotation) in any method, and class-level
+    # `<attr> = <Callee>(...)` / `<attr>: <Class>`: the dotted callee or class, for resolving
+    # `self.client.get()` to a project method. Attributes given different types are left out.
     attr_types: dict[str, str] = field(default_factory=dict)
     calls_async_setup: bool = False  # the class calls asyncSetUp itself
     marks: tuple[str, ...] = ()  # pytest marks on the class and in class-level pytestmark
@@ -568,9 +568,6 @@ def _name_col(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, sourc
     return node.col_offset + len("class ")
 
 
-_SETUP_METHODS = frozenset({"setUp", "asyncSetUp", "__init__", "setUpClass", "setup_method", "setup_class"})
-
-
 def _class_summary(node: ast.ClassDef, module: ModuleSummary, source: "Source | None") -> ClassSummary:
     summary = ClassSummary(
         name=node.name,
@@ -583,13 +580,13 @@ def _class_summary(node: ast.ClassDef, module: ModuleSummary, source: "Source | 
     for keyword in node.keywords:
         if keyword.arg == "metaclass":
             summary.metaclass = dotted_name(keyword.value) or "<dynamic>"
+    conflicting: set[str] = set()  # attributes assigned different types in different places
     for item in node.body:
         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
             method = summary.methods[item.name] = _function_summary(item, source)
             if item.name in TEST_MACHINERY:
                 method.dispatch = _dispatch_verdict(item)
-            if item.name in _SETUP_METHODS:
-                _collect_attr_types(item, summary)
+            _collect_attr_types(item, summary, conflicting)
         elif isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
             target = item.targets[0].id
             if target == "pytestmark":
@@ -597,27 +594,63 @@ def _class_summary(node: ast.ClassDef, module: ModuleSummary, source: "Source | 
             elif isinstance(item.value, ast.Call):
                 callee = dotted_name(item.value.func)
                 if callee:
-                    summary.attr_types.setdefault(target, callee)
+                    _record_attr_type(summary, target, callee, conflicting)
+        elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+            annotated = annotation_name(item.annotation)
+            if annotated:
+                _record_attr_type(summary, item.target.id, annotated, conflicting)
+    for name in conflicting:
+        summary.attr_types.pop(name, None)
     summary.marks = tuple(marks)
     if source is None or _mentions_async_setup_access(source):
         summary.calls_async_setup = _calls_async_setup(node)
     return summary
 
 
-def _collect_attr_types(method: ast.FunctionDef | ast.AsyncFunctionDef, summary: ClassSummary) -> None:
+def _collect_attr_types(method: ast.FunctionDef | ast.AsyncFunctionDef, summary: ClassSummary, conflicting: set[str]) -> None:
+    """`self.x = C(...)` (or `self.x: C = ...`) in any method: x holds a C, unless x is given another type elsewhere."""
     receivers = {"self", "cls"}
     for sub in _statements_within(method):
-        if sub.__class__ is ast.Assign and sub.value.__class__ is ast.Call:
+        cls = sub.__class__
+        if cls is ast.Assign and sub.value.__class__ is ast.Call:
             callee = dotted_name(sub.value.func)
             if not callee:
                 continue
             for target in sub.targets:
-                if (
-                    isinstance(target, ast.Attribute)
-                    and isinstance(target.value, ast.Name)
-                    and target.value.id in receivers
-                ):
-                    summary.attr_types.setdefault(target.attr, callee)
+                if target.__class__ is ast.Attribute and target.value.__class__ is ast.Name and target.value.id in receivers:
+                    _record_attr_type(summary, target.attr, callee, conflicting)
+        elif cls is ast.AnnAssign and sub.target.__class__ is ast.Attribute:
+            target = sub.target
+            if target.value.__class__ is ast.Name and target.value.id in receivers:
+                annotated = annotation_name(sub.annotation)
+                if annotated:
+                    _record_attr_type(summary, target.attr, annotated, conflicting)
+
+
+def _record_attr_type(summary: ClassSummary, attr: str, callee: str, conflicting: set[str]) -> None:
+    known = summary.attr_types.setdefault(attr, callee)
+    if known != callee:
+        conflicting.add(attr)
+
+
+def annotation_name(annotation: ast.AST) -> str | None:
+    """The dotted class name an annotation promises: `C`, `m.C`, `"C"`, `Optional[C]`, `C | None` (else None)."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value.strip(), mode="eval").body
+        except SyntaxError:
+            return None
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = [side for side in (annotation.left, annotation.right) if not (isinstance(side, ast.Constant) and side.value is None)]
+        return annotation_name(sides[0]) if len(sides) == 1 else None
+    if isinstance(annotation, ast.Subscript):
+        generic = dotted_name(annotation.value) or ""
+        if generic.rpartition(".")[2] == "Optional":
+            return annotation_name(annotation.slice)
+        return None
+    if isinstance(annotation, (ast.Name, ast.Attribute)):
+        return dotted_name(annotation)
+    return None
 
 
 _STATEMENT_LISTS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
