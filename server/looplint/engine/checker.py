@@ -998,7 +998,11 @@ class Checker:
             _Walker(ctx, dispatch, call_named).walk_module(tree)
         for end in ends:
             end(ctx)
-        result.diagnostics = one_story([d for d in ctx.diagnostics if not suppressions.suppresses(d)])
+        by_code = self.rules_by_code
+        result.diagnostics = one_story([
+            d for d in ctx.diagnostics
+            if not suppressions.suppresses(d, by_code[d.code].same_as if d.code in by_code else ())
+        ])
         result.diagnostics.sort(key=Diagnostic.sort_key)
         return result
 

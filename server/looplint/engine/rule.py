@@ -166,6 +166,9 @@ class Rule:
     # reused diagnostic can be moved: "line" (an int), "range" (Range.to_json()),
     # "ranges" (a list of those).
     position_data: ClassVar[dict[str, str]] = {}
+    # Codes other linters give the same problem (ruff, flake8-async): a `# noqa: <code>` the
+    # user already wrote for one of them suppresses this rule on that line too.
+    same_as: ClassVar[tuple[str, ...]] = ()
 
     @property
     def url(self) -> str:
@@ -197,4 +200,8 @@ class Rule:
             "",
             textwrap.dedent(self.explanation).strip(),
         ]
+        if self.same_as:
+            codes = ", ".join(f"`{code}`" for code in self.same_as)
+            parts += ["", f"A `# noqa:` comment with another linter's code for the same problem ({codes}) "
+                          "also suppresses this rule on its line."]
         return "\n".join(parts).strip() + "\n"

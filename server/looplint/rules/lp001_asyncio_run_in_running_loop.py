@@ -13,7 +13,7 @@ from ..engine.model import Diagnostic, Range, Related, Severity
 from ..engine.symbols import ProjectFunction
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from ._loops import awaited, nest_asyncio_applied, runner_call
-from .helpers import expects_runtime_error
+from .helpers import expects_loop_error
 
 _ERRORS = {
     "asyncio.run": "asyncio.run() cannot be called from a running event loop",
@@ -99,7 +99,7 @@ class AsyncioRunInRunningLoop(Rule):
         if runner is None:
             self._check_helper(node, ctx)
             return
-        if nest_asyncio_applied(ctx) or expects_runtime_error(ctx, node):
+        if nest_asyncio_applied(ctx) or expects_loop_error(ctx, node):
             return
         function = ctx.function.node.name  # type: ignore[union-attr]
         fix, applicability, dropped = _direct_fix(node, runner)
@@ -193,6 +193,18 @@ class AsyncioRunInRunningLoop(Rule):
             raise FixUnavailable(f"no fix for {kind!r}")
 
     examples = (
+        Valid(
+            source=(
+                "import asyncio\nimport pytest\n\n"
+                "async def fetch():\n"
+                "    return 1\n\n"
+                "@pytest.mark.xfail(raises=RuntimeError, strict=True)\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_nested_run_is_refused():\n"
+                "    asyncio.run(fetch())\n"
+            ),
+            why="a test that expects the RuntimeError (xfail raises=RuntimeError)",
+        ),
         Invalid(
             # The loop runner is two calls away, in another module.
             files={

@@ -12,7 +12,7 @@ from ..engine.model import Diagnostic, Severity
 from ..engine.symbols import ProjectFunction
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from ._loops import RUN_LOOP_ATTRS, awaited, local_binding, loop_kind, nest_asyncio_applied
-from .helpers import expects_runtime_error
+from .helpers import expects_loop_error
 
 _SAME = "This event loop is already running"
 _OTHER = "Cannot run the event loop while another loop is running"
@@ -83,7 +83,7 @@ class RunUntilCompleteInRunningLoop(Rule):
             return
         if isinstance(ctx.resolve(func), ProjectFunction) or nest_asyncio_applied(ctx):
             return
-        if expects_runtime_error(ctx, node):
+        if expects_loop_error(ctx, node):
             return
         receiver = func.value
         same, certain = _receiver_is_running_loop(ctx, receiver)
