@@ -460,3 +460,7 @@ CUSTOM_ASYNC_FIXTURE_HOOKS = frozenset({"pytest_fixture_setup"})
 # Hooks that can add marks after collection (docs: `is_async_test` + add_marker):
 # marks they add cannot be seen statically (PA001, PA009 lower their confidence).
 MARK_ADDING_HOOKS = frozenset({"pytest_collection_modifyitems", "pytest_itemcollected"})
+
+# Plugins loaded by name whose fixtures are known not to include an `event_loop` of their own
+# (pytest-asyncio's was removed in 1.0; PA004 knows it by itself).
+PLUGINS_WITHOUT_EVENT_LOOP = frozenset({"pytest_asyncio", "anyio", "pytest_mock", "pytest_cov", "xdist", "pytester"})
