@@ -169,6 +169,10 @@ class Rule:
     # Codes other linters give the same problem (ruff, flake8-async): a `# noqa: <code>` the
     # user already wrote for one of them suppresses this rule on that line too.
     same_as: ClassVar[tuple[str, ...]] = ()
+    # The fix edits only the method (or top-level statement) its diagnostic is in, the header of
+    # the class around it and the module's imports; set when it edits other statements too
+    # (building edits then reads the whole module).
+    fix_edits_elsewhere: ClassVar[bool] = False
 
     @property
     def url(self) -> str:

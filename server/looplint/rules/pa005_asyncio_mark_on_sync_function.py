@@ -23,6 +23,7 @@ class AsyncioMarkOnSyncFunction(Rule):
     message = "`@pytest.mark.asyncio` on sync test `{test}`: pytest-asyncio ignores it and warns"
     fix_safety = "safe"
     fix_title = "Remove the asyncio mark from the sync test"
+    fix_edits_elsewhere = True  # its fix reads or edits other methods or statements
     tokens = ("asyncio",)
     symptoms = (
         Symptom(

@@ -35,6 +35,7 @@ class AsyncDefSyncHook(Rule):
     message = "`async def {method}` never runs: unittest calls `{method}()` synchronously and drops the coroutine"
     fix_safety = "safe"
     fix_title = "Rename to asyncSetUp/asyncTearDown"
+    fix_edits_elsewhere = True  # its fix reads or edits other methods or statements
     tokens = ("async def setUp", "async def tearDown")
     symptoms = (
         Symptom(

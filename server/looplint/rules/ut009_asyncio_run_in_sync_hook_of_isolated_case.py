@@ -29,6 +29,7 @@ class AsyncioRunInSyncHookOfIsolatedCase(Rule):
     message = "`{call}` in `{hook}` runs on a throw-away event loop, not the test's: use `{target}` with `await`"
     fix_safety = "unsafe"
     fix_title = "Move the statement into the async hook and await the coroutine"
+    fix_edits_elsewhere = True  # its fix reads or edits other methods or statements
     tokens = ("asyncio",)
     # Local: the helpers it reads are looked up with ctx.module_definition (tracked).
     local = True

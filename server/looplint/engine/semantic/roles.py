@@ -10,12 +10,14 @@ framework, or when a test module of the project imports it — wherever it lives
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from ..checker import FileContext
 from ..project import Project
 from ..summary import FixtureSummary, ModuleSummary
-from ..symbols import ProjectClass, ProjectModule, options_of
+from ..source import SourceError
+from ..symbols import ProjectClass
 
 # Modules whose import makes a module test code (`unittest.mock` alone does not: production code mocks too).
 _TEST_FRAMEWORKS = frozenset({"pytest", "pytest_asyncio", "_pytest", "unittest", "asynctest", "aiounittest"})
@@ -42,7 +44,7 @@ def module_is_test_support(project: Project, path: Path, summary: ModuleSummary)
         model = project.class_model(ProjectClass(path, name))
         if model is not None and model.is_testcase:
             return True
-    return path in _imported_by_test_modules(project)
+    return _imported_by_test_modules(project, project.module_name(path))
 
 
 def imports_test_framework(summary: ModuleSummary) -> bool:
@@ -56,30 +58,57 @@ def imports_test_framework(summary: ModuleSummary) -> bool:
     return False
 
 
-def _imported_by_test_modules(project: Project) -> frozenset[Path]:
-    """Project modules that some test module imports (directly), built once per project state."""
+# How many files the reverse scan (which modules do test modules import?) reads at most. A
+# project bigger than that is not scanned: its helpers count as test support only by content.
+SCAN_LIMIT = 3000
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([\w., \t]+)|import[ \t]+([\w., \t]+))", re.M)
 
-    def build() -> frozenset[Path]:
-        found: set[Path] = set()
+
+def _imported_by_test_modules(project: Project, module: str) -> bool:
+    """Does a test module of the project import `module` (or something inside it)?"""
+    imported = _test_imports(project)
+    if imported is None:
+        return False
+    return module in imported or any(name.startswith(module + ".") for name in imported)
+
+
+def _test_imports(project: Project) -> frozenset[str] | None:
+    """Absolute module names that the project's test modules import, read from their text (no
+    parse); None when the project is too big to scan. Kept until the project is invalidated as a
+    whole (an editor keystroke must not rescan the project; a new test module importing a helper
+    is seen at the next full re-index)."""
+
+    def build() -> frozenset[str] | None:
+        found: set[str] = set()
+        seen = 0
         for path in project.iter_files():
+            seen += 1
+            if seen > SCAN_LIMIT:
+                return None
             if not is_test_module_name(path):
                 continue
-            summary = project.summary(path)
-            if summary is None:
+            try:
+                text = project.source(path).text
+            except SourceError:
                 continue
-            for module in summary.dependencies:
-                level = len(module) - len(module.lstrip("."))
-                target = project.resolve_module(path, module.lstrip("."), level)
-                found.update(option.path for option in options_of(target) if isinstance(option, ProjectModule))
-            for local in summary.imports:
-                target = project.resolve_dotted(path, local)
-                for option in options_of(target):
-                    where = getattr(option, "path", None)
-                    if isinstance(where, Path) and where.suffix == ".py":
-                        found.add(where)
+            package = project.module_name(path).split(".")[:-1] if path.name != "__init__.py" else project.module_name(path).split(".")
+            for match in _IMPORT.finditer(text):
+                source, names, plain = match.groups()
+                if plain is not None:
+                    found.update(part.split()[0] for part in plain.split(",") if part.strip())
+                    continue
+                level = len(source) - len(source.lstrip("."))
+                base = source.lstrip(".")
+                if level:
+                    prefix = package[: len(package) - (level - 1)] if level > 1 else package
+                    base = ".".join([*prefix, base] if base else prefix)
+                if not base:
+                    continue
+                found.add(base)
+                found.update(f"{base}.{name.split()[0]}" for name in names.split(",") if name.strip())
         return frozenset(found)
 
-    return project.derived("test-importers", build)  # type: ignore[return-value]
+    return project.memo("test-imports", build)  # type: ignore[return-value]
 
 
 def fixture_of(ctx: FileContext, function: ast.AST, class_name: str | None) -> FixtureSummary | None:
