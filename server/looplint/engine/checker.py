@@ -967,7 +967,7 @@ class Checker:
         except (ValueError, RecursionError, MemoryError) as exc:
             result.problem = FileProblem(path, f"cannot parse: {exc}", 1, 0, "syntax-error")
             return result
-        epoch = self.project.epoch  # before this file's own summary is replaced
+        epoch = self.project.state_seen_from(path)  # before this file's own summary is replaced
         summary = build_summary(tree, path, source)
         self.project.put_summary(path, summary)
         result.summary = summary
@@ -1037,7 +1037,7 @@ class Checker:
         dispatch: dict[type, list[Callable]],
         call_named: dict[str, list[Callable]],
         reuse: StatementReuse,
-        epoch: int,
+        epoch: tuple[int, int],
     ) -> None:
         """The walk of an editor re-check: local rules only on the statements the edit touched.
 
@@ -1097,7 +1097,8 @@ class Checker:
         ctx.statement = None
         ctx.parents.pop()
         reuse.remember(
-            key, self.project.epoch, summary, ctx.source, results, reused=reused_count, facts=ctx.module_facts()
+            key, self.project.state_seen_from(ctx.path), summary, ctx.source, results, reused=reused_count,
+            facts=ctx.module_facts(),
         )
 
 

@@ -121,6 +121,10 @@ class Project:
         # Bumped whenever what the project knows changes (a summary replaced by a different one,
         # files appearing, invalidation): an editor re-check reuses results only within one epoch.
         self.epoch = 0
+        # Unsaved texts that changed, per file: a body edited in one buffer can change what another
+        # file's check finds without changing any summary (a helper's effects).
+        self._text_changes: dict[Path, int] = {}
+        self._text_changes_total = 0
         # Called with a path whose summary is missing; may return one (after checking that
         # file in full) or None to build it here.
         self.summary_provider: Callable[[Path], ModuleSummary | None] | None = None
@@ -187,6 +191,8 @@ class Project:
             if self._overlays.get(path) != text:
                 # Facts read from module bodies (engine.semantic) may follow calls into this text.
                 self._bounded.clear()
+                self._text_changes[path] = self._text_changes.get(path, 0) + 1
+                self._text_changes_total += 1
             if text is None:
                 self._overlays.pop(path, None)
             else:
@@ -235,6 +241,13 @@ class Project:
         value = factory()
         with self._lock:
             return self._derived.setdefault(key, value)
+
+    def state_seen_from(self, path: Path) -> tuple[int, int]:
+        """What the project knows, as far as checking `path` goes: the epoch, and how many times the
+        unsaved text of other files changed (editor re-checks of `path` reuse results only while
+        both stay the same)."""
+        with self._lock:
+            return self.epoch, self._text_changes_total - self._text_changes.get(_norm(path), 0)
 
     def derived_get(self, key: object) -> object | None:
         """A derived fact if it is already known (None otherwise)."""

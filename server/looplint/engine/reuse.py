@@ -8,8 +8,9 @@ what they reported last time, moved by the lines inserted or removed above it,
 provided that everything else they can look at is unchanged:
 
 - the same rules run (settings, token gates) on the same project object, and
-  nothing else in the project changed since (`Project.epoch`: other files'
-  summaries, configuration);
+  nothing else in the project changed since (`Project.state_seen_from`: other files'
+  summaries, configuration, and the unsaved text of other files, whose bodies a
+  finding may depend on — a helper's effects);
 - the module summary is the same once the previous one's line numbers are moved
   (`summary.same_shape`): a renamed method, a new import or an `async` added
   anywhere re-checks everything;
@@ -71,7 +72,7 @@ class LineChange:
 class _Previous:
     text: str  # the text these results are for (a change must start from it)
     key: tuple
-    epoch: int
+    epoch: tuple[int, int]  # Project.state_seen_from
     summary: ModuleSummary
     mentions: dict[str, bool]
     facts: dict  # FileContext.module_facts() of that check
@@ -106,7 +107,7 @@ class StatementReuse:
         tree: ast.Module,
         summary: ModuleSummary,
         key: tuple,
-        epoch: int,
+        epoch: tuple[int, int],
         source: "Source",
         rules: dict[str, "Rule"],
         path: Path,
@@ -157,7 +158,7 @@ class StatementReuse:
     def remember(
         self,
         key: tuple,
-        epoch: int,
+        epoch: tuple[int, int],
         summary: ModuleSummary,
         source: "Source",
         results: dict[int, tuple],
