@@ -1001,7 +1001,7 @@ class Checker:
         by_code = self.rules_by_code
         result.diagnostics = one_story([
             d for d in ctx.diagnostics
-            if not suppressions.suppresses(d, by_code[d.code].same_as if d.code in by_code else ())
+            if not suppressions.suppresses(d, getattr(by_code.get(d.code), "same_as", ()))
         ])
         result.diagnostics.sort(key=Diagnostic.sort_key)
         return result
@@ -1123,10 +1123,10 @@ def one_story(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         folded.setdefault(id(owner), []).append(Related(diagnostic.path, diagnostic.range, note))
     if not folded:
         return diagnostics
-    return [
-        replace(d, related=d.related + tuple(folded[id(d)])) if id(d) in folded else d
-        for d in kept
-    ]
+    def told(notes: list[Related]) -> tuple[Related, ...]:
+        return tuple(sorted(notes, key=lambda r: (r.range.line, r.range.col, r.message)))
+
+    return [replace(d, related=d.related + told(folded[id(d)])) if id(d) in folded else d for d in kept]
 
 
 def _within(inner: Range, outer: Range) -> bool:

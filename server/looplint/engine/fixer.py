@@ -260,7 +260,7 @@ def attach_fixes(text: str, diagnostics: list[Diagnostic], rules_by_code: dict[s
     if is_config_file(fixable[0].path):
         attach_config_fixes(text, fixable, rules_by_code)  # text edits, no libcst (CF rules)
         return
-    local = all(not rules_by_code[d.code].fix_edits_elsewhere for d in fixable)
+    local = all(not getattr(rules_by_code[d.code], "fix_edits_elsewhere", False) for d in fixable)
     try:
         fixer = FixContext(_only_what_fixes_touch(text, fixable) if local else text)
     except cst.ParserSyntaxError:

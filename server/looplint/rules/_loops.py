@@ -22,9 +22,10 @@ from pathlib import Path
 import libcst as cst
 
 from ..engine import knowledge, versions
+from ..engine.semantic import effects
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
-from ..engine.model import Range
+from ..engine.model import Range, Related
 from ..engine.project import ClassModel
 from ..engine.semantic.roles import fixture_of, is_test_support as is_test_code
 from ..engine.summary import FixtureSummary, FunctionSummary, ModuleSummary
@@ -638,3 +639,44 @@ def project_function_summary(ctx: FileContext, symbol) -> FunctionSummary | None
     if isinstance(symbol, ProjectFunction):
         return ctx.project.function_summary(symbol)
     return None
+
+
+# -- a sync helper, any number of calls away, that runs a loop -----------------------------------
+
+# Decorators that leave a helper a plain function called directly.
+_NEUTRAL_DECORATORS = frozenset({"staticmethod", "classmethod"})
+
+
+def helper_runs_loop(ctx: FileContext, node: ast.Call) -> tuple[effects.Evidence, "ProjectFunction"] | None:
+    """For a call of a sync project function: the evidence that it runs an event loop on every path
+    (itself, or through the functions it calls, in any module), with the function called."""
+    func = node.func
+    if not isinstance(func, (ast.Name, ast.Attribute)):
+        return None
+    names = ctx.reachable_names("sync-function", _is_sync)
+    if names is not None and (func.attr if isinstance(func, ast.Attribute) else func.id) not in names:
+        return None  # no sync project function is reachable under that name
+    symbol = ctx.resolve(func)
+    if not isinstance(symbol, ProjectFunction):
+        return None
+    helper = ctx.project.function_summary(symbol)
+    if helper is None or helper.is_async or any(d not in _NEUTRAL_DECORATORS for d in helper.decorators):
+        return None
+    evidence = effects.call_effects(ctx, node, awaited=False).get(effects.RUNS_LOOP)
+    if evidence is None or not evidence.always or len(evidence.chain) < 2:
+        return None  # a runner called directly is the rules' own case
+    return evidence, symbol
+
+
+def _is_sync(function) -> bool:
+    return not function.is_async
+
+
+def chain_related(evidence: effects.Evidence, last: str) -> list[Related]:
+    """Related locations for each call of an effect's chain after the first (the primitive last)."""
+    primitive = evidence.chain[-1]
+    return [
+        Related(step.path, Range(step.line, step.col, step.line, step.end_col),
+                last if step is primitive else f"calls `{step.text}()`")
+        for step in evidence.chain[1:]
+    ]

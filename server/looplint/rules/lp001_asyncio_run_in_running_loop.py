@@ -8,11 +8,10 @@ import libcst as cst
 
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
-from ..engine.semantic import effects
 from ..engine.model import Diagnostic, Range, Related, Severity
 from ..engine.symbols import ProjectFunction
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
-from ._loops import awaited, nest_asyncio_applied, runner_call
+from ._loops import awaited, chain_related, helper_runs_loop, nest_asyncio_applied, runner_call
 from .helpers import expects_loop_error
 
 _ERRORS = {
@@ -21,8 +20,6 @@ _ERRORS = {
     "anyio.run": "Already running asyncio in this thread",
 }
 _SPELLING = {"asyncio.run": "asyncio.run()", "asyncio.Runner.run": "asyncio.Runner.run()", "anyio.run": "anyio.run()"}
-# Decorators that leave a helper a plain function called directly.
-_NEUTRAL_DECORATORS = frozenset({"staticmethod", "classmethod"})
 
 
 class AsyncioRunInRunningLoop(Rule):
@@ -122,47 +119,29 @@ class AsyncioRunInRunningLoop(Rule):
     def _check_helper(self, node: ast.Call, ctx: FileContext) -> None:
         """A sync project function that runs a loop on every path — itself or any number of calls
         further, in any module — called from here."""
-        func = node.func
-        if not isinstance(func, (ast.Name, ast.Attribute)):
+        found = helper_runs_loop(ctx, node)
+        if found is None or found[0].detail not in _SPELLING or nest_asyncio_applied(ctx):
             return
-        names = ctx.reachable_names("sync-function", _is_sync)
-        if names is not None and (func.attr if isinstance(func, ast.Attribute) else func.id) not in names:
-            return  # no sync project function is reachable under that name
-        symbol = ctx.resolve(func)
-        if not isinstance(symbol, ProjectFunction):
-            return
-        helper = ctx.project.function_summary(symbol)
-        if helper is None or helper.is_async or any(d not in _NEUTRAL_DECORATORS for d in helper.decorators):
-            return
-        evidence = effects.call_effects(ctx, node, awaited=False).get(effects.RUNS_LOOP)
-        if evidence is None or not evidence.always or evidence.detail not in _SPELLING:
-            return
-        if len(evidence.chain) < 2 or nest_asyncio_applied(ctx):
-            return  # the call itself is a runner: visit_Call reports it
+        evidence, symbol = found
         runner = evidence.detail
         function = ctx.function.node.name  # type: ignore[union-attr]
         primitive = evidence.chain[-1]
         where = ctx.project.relpath(primitive.path)
+        helper = ctx.project.function_summary(symbol)
         arg_index = _wrapped_argument(node, helper, symbol) if len(evidence.chain) == 2 else None
-        through = evidence.describe_chain()
-        related = [
-            Related(step.path, Range(step.line, step.col, step.line, step.end_col),
-                    f"`{step.text}` runs a new loop here" if step is primitive else f"calls `{step.text}()`")
-            for step in evidence.chain[1:]
-        ]
         ctx.report(
             self,
             node,
             message=(
-                f"`{ast.unparse(func)}()` calls `{_SPELLING[runner]}` and is called inside `async def {function}`: "
+                f"`{ast.unparse(node.func)}()` calls `{_SPELLING[runner]}` and is called inside `async def {function}`: "
                 "it raises RuntimeError because an event loop is already running"
             ),
             reason=(
-                f"{through} ({where}:{primitive.line}) runs `{runner}` on every path, and `{function}` calls it "
-                f"while its own loop runs, so it raises `RuntimeError: {_ERRORS[runner]}`. Await the coroutine "
-                "here, or make the helper async."
+                f"{evidence.describe_chain()} ({where}:{primitive.line}) runs `{runner}` on every path, and "
+                f"`{function}` calls it while its own loop runs, so it raises `RuntimeError: {_ERRORS[runner]}`. "
+                "Await the coroutine here, or make the helper async."
             ),
-            related=related,
+            related=chain_related(evidence, f"`{primitive.text}` runs a new loop here"),
             data={"kind": "wrapper", "arg": arg_index} if arg_index is not None else {},
             fixable=arg_index is not None,
             fix_applicability="unsafe",
@@ -551,5 +530,4 @@ def _wrapped_argument(node: ast.Call, helper, symbol: ProjectFunction) -> int | 
     return 0
 
 
-def _is_sync(function) -> bool:
-    return not function.is_async
+
