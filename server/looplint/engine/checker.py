@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from . import knowledge
 from .model import Diagnostic, FileProblem, Range, Related, Severity
-from .parse import NewerSyntaxError, newer_syntax, parse_module
+from .parse import NewerSyntaxError, parse_module
 from .project import ClassModel, Project
 from .source import Source
 from .reach import reachable_names

@@ -10,7 +10,6 @@ at the project's edge: anything else is an `External` qualified name, which
 
 from __future__ import annotations
 
-import ast
 import builtins
 import os
 import sys

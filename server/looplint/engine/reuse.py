@@ -37,7 +37,6 @@ from .summary import ModuleSummary, same_shape
 
 if TYPE_CHECKING:  # pragma: no cover
     from .rule import Rule
-    from .project import Project
     from .source import Source
 
 

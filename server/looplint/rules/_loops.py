@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import libcst as cst
@@ -26,11 +25,20 @@ from ..engine.semantic import effects
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Range, Related
-from ..engine.project import ClassModel
-from ..engine.semantic.roles import fixture_of, is_test_support as is_test_code
+from ..engine.semantic.roles import (  # noqa: F401 (the role model, asked by the LP rules through here)
+    MODULE_HOOKS,
+    PYTEST_CLASS_HOOKS,
+    PYTEST_METHOD_HOOKS,
+    UNITTEST_CLASS_HOOKS,
+    UNITTEST_HOOKS,
+    Role,
+    enclosing_role as function_role,
+    fixture_of,
+    is_test_support as is_test_code,
+)
 from ..engine.summary import FixtureSummary, FunctionSummary, ModuleSummary
 from ..engine.symbols import External, Instance, ProjectFunction
-from ._unittest import ISOLATED, SYNC, runner_kind, top_level_class, walk_body
+from ._unittest import walk_body
 
 RUN_LOOP_ATTRS = frozenset({"run_until_complete", "run_forever"})
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -173,13 +181,6 @@ def pytest_asyncio_at_least(ctx: FileContext, version: str) -> bool | None:
 
 # -- the enclosing function's role ------------------------------------------------------
 
-UNITTEST_HOOKS = frozenset({"setUp", "tearDown", "asyncSetUp", "asyncTearDown"})
-UNITTEST_CLASS_HOOKS = frozenset({"setUpClass", "tearDownClass"})
-PYTEST_METHOD_HOOKS = frozenset({"setup_method", "teardown_method", "setup", "teardown"})
-PYTEST_CLASS_HOOKS = frozenset({"setup_class", "teardown_class"})
-MODULE_HOOKS = frozenset(
-    {"setUpModule", "tearDownModule", "setup_module", "teardown_module", "setup_function", "teardown_function"}
-)
 SETUP_ORDER = {  # hooks that run before a method of the given name (their current loop stays set)
     "setUpClass": (),
     "setup_class": (),
@@ -190,100 +191,6 @@ SETUP_ORDER = {  # hooks that run before a method of the given name (their curre
 }
 _BEFORE_ANY_TEST = ("setUpClass", "setUp", "setup_class", "setup_method")
 
-
-@dataclass
-class Role:
-    """What the function enclosing a node is, for a test runner.
-
-    kind: "test", "fixture", "hook" (per test), "class-hook", "module-hook",
-    "helper" (anything else), "unknown" (a class whose runner cannot be told).
-    style: "unittest" (plain TestCase), "isolated" (IsolatedAsyncioTestCase),
-    "pytest", or "module" (module-level helper).
-    """
-
-    kind: str
-    style: str
-    function: ast.FunctionDef | ast.AsyncFunctionDef
-    cls: ast.ClassDef | None = None
-    model: ClassModel | None = None
-    fixture: FixtureSummary | None = None
-
-    @property
-    def name(self) -> str:
-        return self.function.name
-
-    def describe(self) -> str:
-        owner = f"`{self.cls.name}.{self.name}`" if self.cls is not None else f"`{self.name}`"
-        if self.kind == "fixture":
-            return f"fixture {owner}"
-        if self.kind == "test":
-            return f"test {owner}"
-        if self.kind in ("hook", "class-hook", "module-hook"):
-            return f"{owner}"
-        return f"helper {owner}"
-
-
-def function_role(ctx: FileContext) -> Role | None:
-    """The role of the innermost enclosing def (None at module/class level, in lambdas and nested defs)."""
-    chain = ctx.function_chain()
-    if not chain or chain[0].kind != "function":
-        return None
-    if len(chain) > 1:
-        return None  # a def nested in a function: a callback or a decorator's wrapper
-    scope = chain[0]
-    function = scope.node
-    cache = ctx.state.setdefault("_loops.roles", {})
-    key = id(function)
-    if key not in cache:
-        cache[key] = _role(ctx, scope)
-    return cache[key]
-
-
-def _role(ctx: FileContext, scope) -> Role | None:
-    function = scope.node
-    name = function.name
-    parent = scope.parent
-    fixture = fixture_of(ctx, function, parent.node.name if parent is not None and parent.kind == "class" else None)
-    if parent is None or parent.kind == "module":
-        if fixture is not None:
-            return Role("fixture", "pytest", function, fixture=fixture)
-        if name.startswith("test"):
-            return Role("test", "pytest", function)
-        if name in MODULE_HOOKS:
-            return Role("module-hook", "module", function)
-        return Role("helper", "module", function)
-    if parent.kind != "class":
-        return None
-    found = top_level_class(ctx)
-    if found is None:
-        return None
-    cls, model = found
-    if cls is not parent.node:
-        return None
-    if fixture is not None:
-        return Role("fixture", "pytest", function, cls, model, fixture)
-    if model.is_testcase is False and not model.unknown_bases:
-        if not cls.name.startswith("Test"):
-            return Role("helper", "module", function, cls, model)
-        if name.startswith("test"):
-            return Role("test", "pytest", function, cls, model)
-        if name in PYTEST_METHOD_HOOKS:
-            return Role("hook", "pytest", function, cls, model)
-        if name in PYTEST_CLASS_HOOKS:
-            return Role("class-hook", "pytest", function, cls, model)
-        return Role("helper", "pytest", function, cls, model)
-    kind = runner_kind(model)
-    if kind is None:
-        return Role("unknown", "unknown", function, cls, model)
-    style = "isolated" if kind == ISOLATED else "unittest"
-    assert kind in (ISOLATED, SYNC)
-    if name.startswith("test"):
-        return Role("test", style, function, cls, model)
-    if name in UNITTEST_HOOKS:
-        return Role("hook", style, function, cls, model)
-    if name in UNITTEST_CLASS_HOOKS:
-        return Role("class-hook", style, function, cls, model)
-    return Role("helper", style, function, cls, model)
 
 
 # -- was a current loop set before this code runs? -----------------------------------------

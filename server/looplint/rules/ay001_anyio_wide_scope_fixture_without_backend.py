@@ -10,7 +10,8 @@ from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Severity
 from ..engine.pytest_model import SCOPES, is_wider
-from ._pytest import def_owner, find_function, fixture_definition, fixture_of, pytest_model, quoted
+from ..engine.semantic.roles import fixture_of
+from ._pytest import def_owner, find_function, fixture_definition, pytest_model, quoted
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"

@@ -8,7 +8,7 @@ import libcst as cst
 
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
-from ..engine.model import Diagnostic, Range, Related, Severity
+from ..engine.model import Diagnostic, Severity
 from ..engine.symbols import ProjectFunction
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from ._loops import awaited, chain_related, helper_runs_loop, nest_asyncio_applied, runner_call

@@ -7,7 +7,8 @@ import ast
 from ..engine import knowledge
 from ..engine.checker import FileContext
 from ..engine.model import Severity
-from ._pytest import def_owner, fixture_of, pytest_model
+from ..engine.semantic.roles import fixture_of
+from ._pytest import def_owner, pytest_model
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"

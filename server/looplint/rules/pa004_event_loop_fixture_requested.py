@@ -9,7 +9,8 @@ import libcst as cst
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Severity
-from ._pytest import def_owner, fixture_of, param_range, pytest_model
+from ..engine.semantic.roles import fixture_of
+from ._pytest import def_owner, param_range, pytest_model
 from ._unittest import walk_body
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 

@@ -44,3 +44,25 @@ def class_dispatch(model: ClassModel) -> Dispatch:
             f"{chain}: a plain `unittest.TestCase`, whose runner calls async test methods without awaiting them",
         )
     return Dispatch(NOT_A_TESTCASE, None, f"{chain}: not a `unittest.TestCase`; pytest runs its tests")
+
+
+# Project overrides of the machinery that calls hooks: a base that defines one of these decides
+# itself how (and whether) hooks are awaited.
+HOOK_DISPATCH = frozenset({"_callSetUp", "_callTearDown", "_callAsync", "_callMaybeAsync", "_callCleanup"})
+RUNS_ISOLATED = "isolated"
+RUNS_SYNC = "sync"
+
+
+def runner_kind(model: ClassModel | None) -> str | None:
+    """How unittest drives this class's hooks and tests: RUNS_ISOLATED, RUNS_SYNC, or None (unknown).
+
+    RUNS_ISOLATED needs IsolatedAsyncioTestCase certainly in the MRO; RUNS_SYNC a certain plain
+    unittest.TestCase with no unknown, async-aware or custom base. A project class that overrides the
+    hook dispatch makes both unknown."""
+    if model is None or any(name in model.methods for name in HOOK_DISPATCH):
+        return None
+    if model.is_isolated is True:
+        return RUNS_ISOLATED
+    if model.is_plain_sync_testcase:
+        return RUNS_SYNC
+    return None

@@ -1,4 +1,4 @@
-"""What a module and a function are for a test runner.
+"""What a module and a function are for a test runner (the one role model every rule asks).
 
 Test support is decided by content, not by folder names: a module is test support when pytest
 or unittest would collect it (`test_*.py`, `*_test.py`, `conftest.py`), when it defines test
@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..checker import FileContext
-from ..project import Project
+from ..project import ClassModel, Project
 from ..summary import FixtureSummary, ModuleSummary
+from .dispatch import RUNS_ISOLATED, runner_kind
 from ..source import SourceError
 from ..symbols import ProjectClass
 
@@ -117,3 +119,114 @@ def fixture_of(ctx: FileContext, function: ast.AST, class_name: str | None) -> F
         if fixture.line == function.lineno and fixture.func_name == function.name and fixture.class_name == class_name:  # type: ignore[attr-defined]
             return fixture
     return None
+
+
+# -- what a function is ----------------------------------------------------------------------------
+
+UNITTEST_HOOKS = frozenset({"setUp", "tearDown", "asyncSetUp", "asyncTearDown"})
+UNITTEST_CLASS_HOOKS = frozenset({"setUpClass", "tearDownClass"})
+PYTEST_METHOD_HOOKS = frozenset({"setup_method", "teardown_method", "setup", "teardown"})
+PYTEST_CLASS_HOOKS = frozenset({"setup_class", "teardown_class"})
+MODULE_HOOKS = frozenset(
+    {"setUpModule", "tearDownModule", "setup_module", "teardown_module", "setup_function", "teardown_function"}
+)
+
+
+@dataclass
+class Role:
+    """What a def is, for a test runner.
+
+    kind: "test", "fixture", "hook" (per test), "class-hook", "module-hook",
+    "helper" (anything else), "unknown" (a class whose runner cannot be told).
+    style: "unittest" (plain TestCase), "isolated" (IsolatedAsyncioTestCase),
+    "pytest", or "module" (module-level helper).
+    """
+
+    kind: str
+    style: str
+    function: ast.FunctionDef | ast.AsyncFunctionDef
+    cls: ast.ClassDef | None = None
+    model: ClassModel | None = None
+    fixture: FixtureSummary | None = None
+
+    @property
+    def name(self) -> str:
+        return self.function.name
+
+    @property
+    def is_hook(self) -> bool:
+        return self.kind in ("hook", "class-hook", "module-hook")
+
+    def describe(self) -> str:
+        owner = f"`{self.cls.name}.{self.name}`" if self.cls is not None else f"`{self.name}`"
+        if self.kind == "fixture":
+            return f"fixture {owner}"
+        if self.kind == "test":
+            return f"test {owner}"
+        if self.is_hook:
+            return f"{owner}"
+        return f"helper {owner}"
+
+
+def enclosing_role(ctx: FileContext) -> Role | None:
+    """The role of the innermost enclosing def (None at module/class level, in lambdas and nested defs)."""
+    chain = ctx.function_chain()
+    if not chain or chain[0].kind != "function" or len(chain) > 1:
+        return None  # a def nested in a function: a callback or a decorator's wrapper
+    scope = chain[0]
+    parent = scope.parent
+    cls = parent.node if parent is not None and parent.kind == "class" else None
+    if parent is not None and parent.kind not in ("module", "class"):
+        return None
+    if cls is not None and (parent.parent is None or parent.parent.kind != "module"):  # type: ignore[union-attr]
+        return None  # a method of a nested class
+    return role_of(ctx, scope.node, cls)  # type: ignore[arg-type]
+
+
+def role_of(ctx: FileContext, function: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.ClassDef | None) -> Role | None:
+    """The role of a def at module level (`cls` None) or in a top-level class of this module (cached)."""
+    cache = ctx.state.setdefault("_roles.roles", {})
+    key = (id(function), id(cls))
+    if key not in cache:
+        cache[key] = _role(ctx, function, cls)
+    return cache[key]
+
+
+def _role(ctx: FileContext, function, cls: ast.ClassDef | None) -> Role | None:
+    name = function.name
+    fixture = fixture_of(ctx, function, cls.name if cls is not None else None)
+    if cls is None:
+        if fixture is not None:
+            return Role("fixture", "pytest", function, fixture=fixture)
+        if name.startswith("test"):
+            return Role("test", "pytest", function)
+        if name in MODULE_HOOKS:
+            return Role("module-hook", "module", function)
+        return Role("helper", "module", function)
+    summary = ctx.summary.classes.get(cls.name)
+    model = ctx.class_model(cls) if summary is not None and summary.line == cls.lineno else None
+    if model is None:
+        return None
+    if fixture is not None:
+        return Role("fixture", "pytest", function, cls, model, fixture)
+    if model.is_testcase is False and not model.unknown_bases:
+        if not cls.name.startswith("Test"):
+            return Role("helper", "module", function, cls, model)
+        if name.startswith("test"):
+            return Role("test", "pytest", function, cls, model)
+        if name in PYTEST_METHOD_HOOKS:
+            return Role("hook", "pytest", function, cls, model)
+        if name in PYTEST_CLASS_HOOKS:
+            return Role("class-hook", "pytest", function, cls, model)
+        return Role("helper", "pytest", function, cls, model)
+    kind = runner_kind(model)
+    if kind is None:
+        return Role("unknown", "unknown", function, cls, model)
+    style = "isolated" if kind == RUNS_ISOLATED else "unittest"
+    if name.startswith("test"):
+        return Role("test", style, function, cls, model)
+    if name in UNITTEST_HOOKS:
+        return Role("hook", style, function, cls, model)
+    if name in UNITTEST_CLASS_HOOKS:
+        return Role("class-hook", style, function, cls, model)
+    return Role("helper", style, function, cls, model)
