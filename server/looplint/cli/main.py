@@ -215,6 +215,12 @@ def _check(args) -> int:
             run.diagnostics.extend(diagnostics)
 
     diagnostics = sorted(run.diagnostics, key=lambda d: d.sort_key())
+    for d in diagnostics:
+        if d.fix_unavailable:  # edits were asked for (json, sarif) and this fix could not be built
+            print(
+                f"looplint: warning: {output.display_path(d.path)}:{d.range.line}: no fix for {d.code}: {d.fix_unavailable}",
+                file=sys.stderr,
+            )
     problems = sorted(run.problems, key=lambda p: str(p.path))
     url_for = {r.code: r.url for r in rules}.__getitem__
     if args.output_format == "text":

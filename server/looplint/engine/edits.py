@@ -98,7 +98,7 @@ class FixOutcome:
 def fix_until_done(
     text: str,
     lint: Callable[[str], list[Diagnostic]],
-    fixes_for: Callable[[str], Callable[[Diagnostic], Fix | None]],
+    fixes_for: Callable[[str], Callable[[Diagnostic], "Fix | str | None"]],
     parses: Callable[[str], bool],
     *,
     unsafe: bool = False,
@@ -109,7 +109,8 @@ def fix_until_done(
 
     `fixes_for(text)` prepares the fix builder for one round's text (for Python
     files it parses the text with libcst once per round); it may raise
-    ValueError to say the text cannot be fixed. Fixes that conflict in one round
+    ValueError to say the text cannot be fixed. A builder gives a Fix, or None
+    or the reason (a string) when that diagnostic's fix cannot be built. Fixes that conflict in one round
     are retried in the next on the new text. Each round's result must parse
     (`parses`), otherwise that round's fixes are dropped.
     """
@@ -134,9 +135,9 @@ def fix_until_done(
         round_applied = []
         for diagnostic in candidates:
             fix = build(diagnostic)
-            if fix is None:
+            if not isinstance(fix, Fix):  # None, or the reason it could not be built
                 seen_failures.add((diagnostic.code, diagnostic.range.line, diagnostic.range.col))
-                failed.append((diagnostic, "the fix could not be built for this code"))
+                failed.append((diagnostic, fix or "the fix could not be built for this code"))
                 continue
             if edits_overlap(accepted, list(fix.edits)):
                 continue  # next round

@@ -9,6 +9,7 @@ whose result does not parse is dropped: looplint never writes a broken file.
 from __future__ import annotations
 
 import ast
+import sys
 from typing import TYPE_CHECKING, Callable, Iterable
 
 import libcst as cst
@@ -23,18 +24,41 @@ if TYPE_CHECKING:  # pragma: no cover
 Change = Callable[[cst.CSTNode], "cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel"]
 
 
+# libcst's parser and code generation recurse once or more per level of nesting (and its
+# parser slows down with the square of the depth): fixes are built for files nested up to
+# this deep; deeper files keep their diagnostics and get no fix (with a note saying why).
+MAX_FIX_NESTING = 100
+
+
 class FixUnavailable(Exception):
     """The rule cannot build its fix for this occurrence (the code is shaped unexpectedly)."""
 
 
+class FixesUnavailable(Exception):
+    """No fix can be built for this text at all; the message says why."""
+
+
 class FixContext:
-    """A libcst view of one file that rules edit to express their fix."""
+    """A libcst view of one file that rules edit to express their fix.
+
+    Raises FixesUnavailable when libcst cannot represent the text (too deeply nested,
+    a syntax it does not know, or any failure inside libcst).
+    """
 
     def __init__(self, text: str):
         self.text = text
-        self.module = cst.parse_module(text)
-        self._wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-        self._positions = self._wrapper.resolve(PositionProvider)
+        depth = nesting_depth(text)
+        if depth > MAX_FIX_NESTING:
+            deep = f"{depth} levels" if depth < sys.maxsize else "deeper than the parser allows here"
+            raise FixesUnavailable(f"the code nests {deep}; fixes are built up to {MAX_FIX_NESTING} levels")
+        try:
+            self.module = cst.parse_module(text)
+            self._wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            self._positions = self._wrapper.resolve(PositionProvider)
+        except cst.ParserSyntaxError as exc:
+            raise FixesUnavailable(f"libcst cannot parse the file: {_one_line(exc)}") from None
+        except Exception as exc:  # a failure inside libcst must not cost the file its diagnostics
+            raise FixesUnavailable(f"libcst failed on the file ({type(exc).__name__})") from None
         self._parents = None
         self._by_start: dict[tuple[int, int], list[cst.CSTNode]] = {}
         for node, code_range in self._positions.items():
@@ -222,18 +246,49 @@ def _dotted(node: cst.CSTNode) -> str:
 
 # --- building and applying fixes ------------------------------------------------------
 
+def nesting_depth(text: str) -> int:
+    """How many levels deep the syntax tree of `text` goes (0 when it does not parse; a huge
+    number when the parser itself ran out of depth)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return 0
+    except (RecursionError, MemoryError):
+        return sys.maxsize
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+def _one_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
 def build_fix(rule: "Rule", fixer: FixContext, diagnostic: Diagnostic) -> Fix | None:
     """The text edits of one diagnostic's fix, or None when it cannot be built safely."""
+    fix = try_build_fix(rule, fixer, diagnostic)
+    return fix if isinstance(fix, Fix) else None
+
+
+def try_build_fix(rule: "Rule", fixer: FixContext, diagnostic: Diagnostic) -> Fix | str:
+    """The text edits of one diagnostic's fix, or why it cannot be built."""
     if diagnostic.fix_applicability is None:
-        return None
+        return "the diagnostic has no fix"
     fixer.reset()
     try:
         rule.fix(fixer, diagnostic)
         new_text = fixer.render()
     except (FixUnavailable, NotImplementedError, cst.ParserSyntaxError):
-        return None
+        return "the fix could not be built for this code"
+    except Exception as exc:  # libcst (or the rule on odd code) failed: drop this fix, keep the rest
+        return f"building the fix failed ({type(exc).__name__})"
     if new_text == fixer.text or not _parses(new_text):
-        return None
+        return "the fix could not be built for this code"
     return Fix(
         message=diagnostic.fix_message or rule.fix_title or "Apply fix",
         applicability=diagnostic.fix_applicability,
@@ -250,7 +305,8 @@ def _parses(text: str) -> bool:
 
 
 def attach_fixes(text: str, diagnostics: list[Diagnostic], rules_by_code: dict[str, "Rule"]) -> None:
-    """Fill in `diagnostic.fix` (the edits) for every fixable diagnostic of one file."""
+    """Fill in `diagnostic.fix` (the edits) for every fixable diagnostic of one file; a fix that
+    cannot be built leaves `fix` None and says why in `fix_unavailable`."""
     fixable = [d for d in diagnostics if d.fix_applicability]
     if not fixable:
         return
@@ -261,10 +317,14 @@ def attach_fixes(text: str, diagnostics: list[Diagnostic], rules_by_code: dict[s
         return
     try:
         fixer = FixContext(text)
-    except cst.ParserSyntaxError:
+    except FixesUnavailable as exc:
+        for diagnostic in fixable:
+            diagnostic.fix, diagnostic.fix_unavailable = None, str(exc)
         return
     for diagnostic in fixable:
-        diagnostic.fix = build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)
+        fix = try_build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)
+        diagnostic.fix = fix if isinstance(fix, Fix) else None
+        diagnostic.fix_unavailable = "" if isinstance(fix, Fix) else fix
 
 
 def fix_text(
@@ -281,9 +341,9 @@ def fix_text(
     def fixes_for(current: str):
         try:
             fixer = FixContext(current)
-        except cst.ParserSyntaxError as exc:
-            raise ValueError(f"libcst cannot parse the file: {exc}") from None
-        return lambda diagnostic: build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)
+        except FixesUnavailable as exc:
+            raise ValueError(str(exc)) from None
+        return lambda diagnostic: try_build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)
 
     return fix_until_done(text, lint, fixes_for, _parses, unsafe=unsafe, only=only, max_rounds=max_rounds)
 

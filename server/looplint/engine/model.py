@@ -79,6 +79,7 @@ class Diagnostic:
     reason: str = ""  # markdown: why *this* code triggers the rule (class chain, config key, versions)
     related: tuple[Related, ...] = ()
     fix: Fix | None = None  # filled in when edits were requested
+    fix_unavailable: str = ""  # when edits were requested and could not be built: why
 
     @property
     def noqa_line(self) -> int:
