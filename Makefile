@@ -4,6 +4,7 @@
 #   make test    the whole test suite (Python + runtime truth + language server + Neovim + VS Code)
 #   make bench   CLI and language-server benchmarks against the ast.parse floor
 #   make truth   runtime-truth report (docs/runtime-truth.md)
+#   make pythons provision CPython 3.14 and 3.15 (Debian sid packages, cached) and print their paths
 #   make docs    regenerate docs/rules/ from the rule modules
 
 PYTHON ?= python3
@@ -19,6 +20,9 @@ STAMP := $(VENV)/.installed-stamp
 TEST_PREREQS :=
 TEST_AFTER :=
 BENCH_AFTER :=
+ifneq ($(wildcard mk/pythons.mk),)
+TEST_PREREQS += pythons
+endif
 ifneq ($(wildcard mk/lsp.mk),)
 TEST_PREREQS += nvim-deps
 BENCH_AFTER += lsp-bench

@@ -8,7 +8,6 @@ For each Valid example: the rule stays silent.
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from helpers import write_project
 from looplint.engine.config_check import is_config_file
 from looplint.engine.workspace import Engine
 from looplint.rules import all_rules
+from looplint.engine.parse import parse_module
 from looplint.rules.base import Invalid, Valid
 
 RULES = all_rules()
@@ -48,7 +48,7 @@ def _check(tmp_path: Path, rule, example):
 @pytest.mark.parametrize("rule,example", CASES)
 def test_example(tmp_path, rule, example):
     if not _is_config(example):
-        ast.parse(example.source)  # examples must be valid Python
+        parse_module(example.source)  # examples must be valid Python (of any supported version)
     engine, path, found = _check(tmp_path, rule, example)
     if isinstance(example, Valid):
         assert found == [], f"{rule.code} fired on a valid example ({example.why}): {found}"
@@ -71,7 +71,7 @@ def test_example(tmp_path, rule, example):
     outcome = engine.fix_file_text(path, example.source, unsafe=True, only=lambda d: d.code == rule.code)
     assert outcome.text == example.fixed
     if not _is_config(example):
-        ast.parse(outcome.text)
+        parse_module(outcome.text)
     remaining = [d for d in _checker(engine, example)(path, outcome.text).diagnostics if d.code == rule.code]
     assert remaining == [], f"{rule.code} still reported after its fix: {remaining}"
     again = engine.fix_file_text(path, outcome.text, unsafe=True, only=lambda d: d.code == rule.code)

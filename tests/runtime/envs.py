@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -26,7 +27,7 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -58,9 +59,18 @@ ENVIRONMENTS: dict[str, Env] = {
         Env("py311", "3.11", _NEWEST),
         Env("py312", "3.12", _NEWEST),
         Env("py313", "3.13", _NEWEST),
+        # 3.14 and 3.15 come from Debian sid's packages (scripts/provision_python.py).
+        Env("py314", "3.14", _NEWEST),
+        Env("py315", "3.15", _NEWEST),
         Env("py311-pytest84-pa10", "3.11", ("pytest==8.4.2", "pytest-asyncio==1.0.0", *_EXTRAS)),
         Env("py311-pytest83-pa023", "3.11", ("pytest==8.3.5", "pytest-asyncio==0.23.8", *_EXTRAS)),
         Env("py311-pa13", "3.11", ("pytest>=9,<10", "pytest-asyncio==1.3.0", *_EXTRAS)),
+        # The releases projects pin before 1.0 (the version-gated PA rules): 0.21 has the
+        # `event_loop` fixture without deprecation, 0.24-0.26 have loop_scope and deprecate it.
+        Env("py311-pytest74-pa021", "3.11", ("pytest>=7.4,<8", "pytest-asyncio==0.21.2", *_EXTRAS)),
+        Env("py311-pytest83-pa024", "3.11", ("pytest>=8.3,<8.4", "pytest-asyncio==0.24.0", *_EXTRAS)),
+        Env("py311-pytest83-pa025", "3.11", ("pytest>=8.3,<8.4", "pytest-asyncio==0.25.3", *_EXTRAS)),
+        Env("py311-pytest84-pa026", "3.11", ("pytest>=8.4,<8.5", "pytest-asyncio==0.26.0", *_EXTRAS)),
     )
 }
 
@@ -101,6 +111,34 @@ def _candidates(minor: str) -> Iterator[Path]:
         yield Path(on_path)
     for prefix in ("/usr/local/bin", "/usr/bin"):
         yield Path(prefix) / f"python{minor}"
+    # Provisioned from Debian sid by `make pythons` (scripts/provision_python.py).
+    yield provisioner().interpreter_path(minor)
+
+
+@lru_cache(maxsize=None)
+def provisioner():
+    """scripts/provision_python.py as a module (stdlib only)."""
+    spec = importlib.util.spec_from_file_location("provision_python", REPO / "scripts" / "provision_python.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def provision_missing(minors: Iterable[str], log: Log = print) -> None:
+    """Provision the interpreters the provisioner knows how to get (3.14, 3.15) when absent.
+
+    `make test` has done it already (`make pythons`); this makes `pytest tests/runtime`
+    work on its own too. A failure is logged; those envs are then skipped, as absent.
+    """
+    wanted = [m for m in dict.fromkeys(minors) if m in provisioner().DEFAULT_VERSIONS and find_interpreter(m) is None]
+    if not wanted:
+        return
+    log(f"[truth] provisioning CPython {', '.join(wanted)} (scripts/provision_python.py)")
+    try:
+        provisioner().ensure(wanted)
+    except (SystemExit, OSError, subprocess.SubprocessError) as exc:
+        log(f"[truth] could not provision CPython {', '.join(wanted)}: {exc}")
+    find_interpreter.cache_clear()
 
 
 @lru_cache(maxsize=None)
@@ -264,6 +302,9 @@ def venv_path(env: Env) -> Path | None:
 def ensure_env(env: Env, log: Log = print) -> BuiltEnv | None:
     """The env's venv, built on first use; None when its interpreter is absent."""
     interpreter = find_interpreter(env.python)
+    if interpreter is None:
+        provision_missing([env.python], log)
+        interpreter = find_interpreter(env.python)
     if interpreter is None:
         return None
     key = env_key(env, interpreter)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from . import knowledge
 from .model import Diagnostic, FileProblem, Range, Related, Severity
+from .parse import NewerSyntaxError, newer_syntax, parse_module
 from .project import ClassModel, Project
 from .source import Source
 from .reach import reachable_names
@@ -834,14 +835,20 @@ class Checker:
     ) -> CheckResult:
         """Check one file's text (from disk or an editor buffer).
 
-        `parse` replaces `ast.parse(text, filename=...)` (it must return the same tree or raise
+        `parse` replaces `parse_module(text, filename=...)` (it must return the same tree or raise
         the same errors): the language server re-parses only what an edit touched.
         `reuse`: kept per editor buffer, so that local rules are not run again on the top-level
         statements an edit did not touch (see engine.reuse).
         """
         result = CheckResult(path=path)
         try:
-            tree = (parse or ast.parse)(source.text, filename=str(path))
+            tree = (parse or parse_module)(source.text, filename=str(path))
+        except NewerSyntaxError as exc:
+            result.diagnostics = self._newer_syntax(path, source, exc)
+            if not result.diagnostics:  # its rule is off: reported as a file that could not be checked
+                line, col = exc.lineno or 1, max((exc.offset or 1) - 1, 0)
+                result.problem = FileProblem(path, f"syntax error: {exc.msg}", line, col, "syntax-error")
+            return result
         except SyntaxError as exc:
             line = exc.lineno or 1
             col = max((exc.offset or 1) - 1, 0)
@@ -892,6 +899,29 @@ class Checker:
         result.diagnostics = [d for d in ctx.diagnostics if not suppressions.suppresses(d)]
         result.diagnostics.sort(key=Diagnostic.sort_key)
         return result
+
+    def _newer_syntax(self, path: Path, source: Source, error: NewerSyntaxError) -> list[Diagnostic]:
+        """The file cannot be read on this Python: the rules that say so (`reports_newer_syntax`)."""
+        relpath = self.project.relpath(path)
+        suppressions = Suppressions.parse(source)
+        if suppressions.ignore_file:
+            return []
+        line = min(max(error.lineno or 1, 1), len(source.lines) or 1)
+        col = max((error.offset or 1) - 1, 0)
+        text = source.lines[line - 1] if source.lines else ""
+        out = []
+        for rule in self.rules:
+            if getattr(rule, "reports_newer_syntax", False) and self.project.settings.code_enabled(rule.code, relpath):
+                configured = self.project.settings.severity.get(rule.code)
+                diagnostic = Diagnostic(
+                    code=rule.code, name=rule.name, message=rule.unreadable_message(error),
+                    severity=Severity(configured) if configured else rule.severity, path=path,
+                    range=Range(line, min(col, len(text)), line, max(len(text.rstrip()), min(col, len(text)) + 1)),
+                    data={"needs": "%d.%d" % error.needs},
+                )
+                if not suppressions.suppresses(diagnostic):
+                    out.append(diagnostic)
+        return out
 
 
     def _walk_reusing(

@@ -17,6 +17,7 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 
 from .edits import FixOutcome, diff_edits, fix_until_done
 from .model import Diagnostic, Fix, Range
+from .parse import parse_module
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..rules.base import Rule
@@ -298,7 +299,7 @@ def try_build_fix(rule: "Rule", fixer: FixContext, diagnostic: Diagnostic) -> Fi
 
 def _parses(text: str) -> bool:
     try:
-        ast.parse(text)
+        parse_module(text)
     except (SyntaxError, ValueError):
         return False
     return True

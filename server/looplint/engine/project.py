@@ -21,6 +21,7 @@ from typing import Callable, Iterator
 
 from . import knowledge
 from .source import Source, SourceError, read_source
+from .parse import parse_module
 from .settings import DEFAULT_EXCLUDES, Settings
 from .summary import ClassSummary, FunctionSummary, ModuleSummary, build_summary
 from .symbols import (
@@ -138,7 +139,7 @@ class Project:
             return None
         self.parse_count += 1
         try:
-            tree = ast.parse(source.text, filename=str(path))
+            tree = parse_module(source.text, filename=str(path))
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
             return ModuleSummary(path=path, syntax_error=str(exc))
         return build_summary(tree, path, source)

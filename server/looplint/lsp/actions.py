@@ -7,7 +7,6 @@ The functions that build edits run on the analysis thread.
 
 from __future__ import annotations
 
-import ast
 import logging
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from ..engine.config_check import attach_config_fixes
 from ..engine.edits import diff_edits
 from ..engine.fixer import attach_fixes
 from ..engine.model import Diagnostic, Edit, Range
+from ..engine.parse import parse_module
 from ..engine.suppression import Suppressions, add_suppression
 from ..engine.source import Source
 from .analysis import Analyzer, is_config
@@ -23,6 +23,35 @@ log = logging.getLogger("looplint.lsp")
 
 QUICKFIX = "quickfix"
 FIX_ALL = "source.fixAll.looplint"
+
+
+_UNCHECKED = object()
+_fix_problem: object = _UNCHECKED
+
+
+def fixes_unavailable() -> str | None:
+    """Why no fix can be built in this process (libcst's native parser does not load), or None.
+
+    Fixes are built with libcst, whose parser is a compiled module: a bundle made for another
+    platform or Python has none that loads. Diagnostics and hovers need only `ast`.
+    """
+    global _fix_problem
+    if _fix_problem is _UNCHECKED:
+        try:
+            import libcst.native  # noqa: F401
+        except Exception as exc:  # ImportError, or an OSError from a foreign binary
+            import platform
+            import sys
+
+            _fix_problem = (
+                f"looplint: quick fixes and Fix All are unavailable: libcst's native module does not load with "
+                f"Python {platform.python_version()} on {sys.platform}-{platform.machine()} ({exc}). Diagnostics and "
+                "hovers keep working. Install the looplint extension built for this platform, or run a looplint "
+                "installed with your interpreter (looplint.importStrategy: fromEnvironment)."
+            )
+        else:
+            _fix_problem = None
+    return _fix_problem  # type: ignore[return-value]
 
 
 def kind_wanted(only: list[str] | None, kind: str) -> bool:
@@ -83,7 +112,7 @@ def suppression_edit(text: str, line1: int, code: str) -> Edit | None:
         # code or a string. Offer the action only if the result still means the same.
         new_text = text[: source.offset(line1, 0)] + new + text[source.offset(line1, len(old)) :]
         try:
-            ast.parse(new_text)
+            parse_module(new_text)
         except (SyntaxError, ValueError):
             return None
         if code not in Suppressions.parse(Source(new_text)).by_line.get(line1, set()):

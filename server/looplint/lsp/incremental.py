@@ -36,6 +36,7 @@ from __future__ import annotations
 import ast
 import re
 
+from ..engine.parse import parse_module
 from ..engine.reuse import LineChange
 from .documents import line_index
 
@@ -67,7 +68,7 @@ class IncrementalParser:
                 tree = None  # a full parse decides (IndexError: a defensive net for odd line ends)
         if tree is None:
             self.change = None
-            tree = ast.parse(text, filename=filename)  # errors propagate, the last good state stays
+            tree = parse_module(text, filename=filename)  # errors propagate, the last good state stays
             self.full_parses += 1
         else:
             self.partial_parses += 1
@@ -127,7 +128,7 @@ class IncrementalParser:
             return None
         starts = line_index(text).starts
         segment = text[starts[new_start - 1] : starts[new_end] if new_end < len(starts) else len(text)]
-        parsed = ast.parse(segment)
+        parsed = parse_module(segment)
         if new_start > 1:
             _shift(parsed.body, new_start - 1)
         after = body[last + 1 :]

@@ -59,6 +59,8 @@ RULE_MODULES = (
     "ap001_nest_asyncio_in_tests",
     "ap002_sync_bridge_helper",
     "ap003_test_environment_sniffing",
+    # Python versions
+    "py001_syntax_of_newer_python",
 )
 
 
