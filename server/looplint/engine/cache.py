@@ -37,6 +37,7 @@ from typing import Iterable
 
 from .. import __version__
 from .checker import CheckResult
+from .files import UnreadableFile, read_bytes
 from .model import Diagnostic, Edit, FileProblem, Fix, Range, Related, Severity
 from .project import Project
 from .pytest_config import CONFIG_FILE_NAMES
@@ -58,9 +59,8 @@ def content_hash(data: bytes) -> str:
 
 def _read_hash(path: Path) -> str | None:
     try:
-        with open(path, "rb") as handle:
-            return content_hash(handle.read())
-    except OSError:
+        return content_hash(read_bytes(path))
+    except UnreadableFile:
         return None
 
 
@@ -371,8 +371,8 @@ class Cache:
         key = project_key(project)
         cache = ProjectCache(project, file, key)
         try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(read_bytes(file))
+        except (UnreadableFile, ValueError):
             data = None
         if isinstance(data, dict) and data.get("key") == key and isinstance(data.get("nodes"), dict):
             cache.nodes = data["nodes"]

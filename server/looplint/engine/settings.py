@@ -121,9 +121,13 @@ _KEYS = {
 
 def load_settings(config_path: Path, known_codes: Iterable[str]) -> Settings:
     """Read `[tool.looplint]` from a pyproject.toml (or top-level keys of a looplint.toml)."""
+    from .files import UnreadableFile, read_bytes
+
     try:
-        text = config_path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_bytes(config_path).decode("utf-8-sig")
+    except UnreadableFile as exc:
+        raise ConfigError(config_path, 1, "(file)", f"cannot read: {exc}") from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(config_path, 1, "(file)", f"cannot read: {exc}") from None
     return parse_settings_text(config_path, text, known_codes)
 
