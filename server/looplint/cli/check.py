@@ -204,7 +204,7 @@ def _apply_fixes(args, engine, diagnostics, want_edits, fixed: list, failed_writ
             fixed.extend((path, d) for d in outcome.applied)
             continue
         try:
-            replace_file(path, encode_like(outcome.text, source), expected=original, root=engine.project_for(path).root)
+            replace_file(path, encode_like(outcome.text, source), expected=original, root=_root_as_named(path))
         except WriteError as exc:
             _error(f"{output.display_path(path)}: {exc}")
             failed_writes.append(path)  # its findings stay in the report, none counted as fixed
@@ -213,6 +213,17 @@ def _apply_fixes(args, engine, diagnostics, want_edits, fixed: list, failed_writ
         recheck = engine.check_config_file if is_config_file(path) else engine.check_file
         remaining[path] = recheck(path, with_fixes=want_edits).diagnostics
     return remaining
+
+
+def _root_as_named(path: Path) -> Path | None:
+    """The project root above `path` as the user named it (symlinks not followed: fixes may
+    write through a link only to a target inside this folder)."""
+    from ..engine.project import ROOT_MARKERS
+
+    for folder in Path(os.path.abspath(path)).parents:
+        if any(os.path.lexists(folder / marker) for marker in ROOT_MARKERS):
+            return folder
+    return Path(os.path.abspath(path)).parent
 
 
 def _applies(diagnostic, unsafe: bool) -> bool:

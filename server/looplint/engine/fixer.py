@@ -60,6 +60,12 @@ class FixContext:
             raise FixesUnavailable(f"libcst cannot parse the file: {_one_line(exc)}") from None
         except Exception as exc:  # a failure inside libcst must not cost the file its diagnostics
             raise FixesUnavailable(f"libcst failed on the file ({type(exc).__name__})") from None
+        # libcst drops the last line end of a file whose lines end in CR alone: put it back on
+        # output. Any other difference would shift every position: no fixes then.
+        code = self.module.code
+        if not text.startswith(code) or text[len(code):] not in ("", "\r"):
+            raise FixesUnavailable("libcst does not reproduce this file exactly")
+        self._lost_tail = text[len(code):]
         self._parents = None
         self._by_start: dict[tuple[int, int], list[cst.CSTNode]] = {}
         for node, code_range in self._positions.items():
@@ -187,7 +193,7 @@ class FixContext:
             module = module.visit(_ApplyChanges(changes))  # type: ignore[assignment]
         if self._imports:
             module = _insert_imports(module, self._imports)
-        return module.code
+        return module.code + self._lost_tail
 
 
 class _ApplyChanges(cst.CSTTransformer):
