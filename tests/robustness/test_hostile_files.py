@@ -252,3 +252,35 @@ def test_cr_only_file_keeps_its_final_newline(project):
     assert result.returncode in (0, 1), result.stderr
     data = path.read_bytes()
     assert b"\n" not in data and data.endswith(b"\r") and b"asyncio.sleep" in data
+
+
+# -- settings of the wrong type ----------------------------------------------------------------------
+
+WRONG_SETTINGS = {
+    "tool = 5": (1, "tool"),
+    'tool = "x"': (1, "tool"),
+    "tool = [1, 2]": (1, "tool"),
+    '[project]\nname = "x"\n\n[tool]\nlooplint = "x"': (5, "(table)"),
+    "[tool]\nlooplint = [1, 2]": (2, "(table)"),
+    '[[tool.looplint]]\nselect = ["UT001"]': (1, "(table)"),
+    "[tool.looplint]\nselect = 5": (2, "select"),
+    "[tool.looplint]\nselect = [1]": (2, "select"),
+    "[tool.looplint]\nper-file-ignores = 5": (2, "per-file-ignores"),
+    '[tool.looplint]\nper-file-ignores = { "a/*" = "UT001" }': (2, "per-file-ignores"),
+    "[tool.looplint]\nseverity = 5": (2, "severity"),
+    "[tool.looplint]\nseverity = { UT001 = 5 }": (2, "severity"),
+    '[tool.looplint]\nseverity = { UT001 = ["error"] }': (2, "severity"),
+    "[tool.looplint]\nexclude = { a = 1 }": (2, "exclude"),
+    "[tool.looplint]\npython-version = 3.12": (2, "python-version"),
+    "[tool.looplint]\nasync-test-bases = [[1]]": (2, "async-test-bases"),
+}
+
+
+@pytest.mark.parametrize("config", sorted(WRONG_SETTINGS))
+def test_settings_of_the_wrong_type_are_configuration_errors(project, config):
+    line, key = WRONG_SETTINGS[config]
+    (project / "pyproject.toml").write_text(config + "\n")
+    (project / "test_real.py").write_text(BLOCKING)
+    result = looplint(".", cwd=project)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert f"pyproject.toml:{line}: [tool.looplint] {key}:" in result.stderr
