@@ -227,7 +227,9 @@ def _root_as_named(path: Path) -> Path | None:
 
 
 def _applies(diagnostic, unsafe: bool) -> bool:
-    return diagnostic.fix_applicability == "safe" or (unsafe and diagnostic.fix_applicability == "unsafe")
+    from ..engine.model import fix_applies
+
+    return fix_applies(diagnostic.fix_applicability, unsafe)
 
 
 # -- stdin ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Callable
 
-from .model import Diagnostic, Edit, Fix, Range
+from .model import Diagnostic, Edit, Fix, Range, fix_applies
 from .source import Source
 
 
@@ -118,9 +118,7 @@ def fix_until_done(
     failed: list[tuple[Diagnostic, str]] = []
     seen_failures: set[tuple[str, int, int]] = set()
     for _ in range(max_rounds):
-        candidates = [
-            d for d in lint(text) if d.fix_applicability == "safe" or (unsafe and d.fix_applicability == "unsafe")
-        ]
+        candidates = [d for d in lint(text) if fix_applies(d.fix_applicability, unsafe)]
         if only is not None:
             candidates = [d for d in candidates if only(d)]
         candidates = [d for d in candidates if (d.code, d.range.line, d.range.col) not in seen_failures]
