@@ -47,6 +47,7 @@ def main() -> int:
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
     from looplint.engine.workspace import Engine
+    from looplint.rules import all_rules
 
     text = big_file()
     with tempfile.TemporaryDirectory() as folder:
@@ -59,7 +60,7 @@ def main() -> int:
             start = time.perf_counter()
             ast.parse(text)
             floors.append(time.perf_counter() - start)
-            engine = Engine()
+            engine = Engine(all_rules())
             start = time.perf_counter()
             outcome = engine.fix_file_text(path, text, unsafe=True)
             fixes.append(time.perf_counter() - start)

@@ -302,6 +302,7 @@ def test_unreadable_file_is_reported(tmp_path, monkeypatch):
 
     from looplint.engine import files as files_module
     from looplint.engine.workspace import Engine
+    from looplint.rules import all_rules
 
     write_project(tmp_path, {"test_x.py": ASYNC_ON_SYNC})
     real_open = os.open
@@ -312,7 +313,7 @@ def test_unreadable_file_is_reported(tmp_path, monkeypatch):
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr(files_module.os, "open", deny)
-    result = Engine().check_file(tmp_path / "test_x.py")
+    result = Engine(all_rules()).check_file(tmp_path / "test_x.py")
     assert result.problem is not None and result.problem.message == "permission denied"
 
 

@@ -29,6 +29,7 @@ from deep_code import (
 )
 from looplint.engine.fixer import MAX_FIX_NESTING
 from looplint.engine.workspace import Engine
+from looplint.rules import all_rules
 
 # Generous: the slowest deep file checks in about a second on a loaded 2-core machine.
 SECONDS_PER_FILE = 20.0
@@ -40,7 +41,7 @@ def _check_everything(root: Path, text: str, expected: tuple[str, ...] = ()) -> 
     (root / "pyproject.toml").write_text("")
     path = root / "test_deep.py"
     path.write_text(text)
-    engine = Engine()
+    engine = Engine(all_rules())
     start = time.monotonic()
     result = engine.check_file(path, with_fixes=True)
     if result.problem is not None:
@@ -102,7 +103,7 @@ def test_mixed_nesting_in_every_context(tmp_path_factory, kinds, context, fracti
 
 def test_fixes_are_built_up_to_the_bound_and_declined_beyond_it(tmp_path):
     """Below MAX_FIX_NESTING the fix is made; beyond it the diagnostic stays, with the reason."""
-    engine = Engine()
+    engine = Engine(all_rules())
     (tmp_path / "pyproject.toml").write_text("")
     for depth, fixed in ((MAX_FIX_NESTING // 2, True), (MAX_FIX_NESTING * 3, False)):
         path = tmp_path / f"test_{depth}.py"

@@ -97,6 +97,9 @@ class Diagnostic:
     related: tuple[Related, ...] = ()
     fix: Fix | None = None  # filled in when edits were requested
     fix_unavailable: str = ""  # when edits were requested and could not be built: why
+    # The code this finding says never runs (a test body that is never awaited): what other
+    # rules find inside it is told in this finding's related information instead (one story).
+    never_runs: Range | None = None
 
     def __post_init__(self) -> None:
         if self.fix_applicability is not None and self.fix_applicability.__class__ is not Applicability:
