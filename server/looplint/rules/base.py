@@ -75,7 +75,7 @@ class Symptom:
     """What a real run prints, in which environments.
 
     `envs` name runtime-truth environments (see tests/runtime/envs.py,
-    e.g. "py311", "py313", "py311-pytest83-pa023"). `when` is the human wording of
+    e.g. "py311", "py313", "py314", "py315", "py311-pytest83-pa023"). `when` is the human wording of
     that version range for the docs. `output` is a line the runner prints;
     `...` inside it matches anything. The harness requires it in those runs.
     """

@@ -13,7 +13,7 @@ from ..engine.model import Diagnostic, Severity
 from . import _coroutines as co
 from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
 
-_ENVS = ("py310", "py311", "py312", "py313")
+_ENVS = ("py310", "py311", "py312", "py313", "py314", "py315")
 
 
 
@@ -31,7 +31,7 @@ class BlockingCallInAsyncTest(Rule):
     local = True
     symptoms = (
         Symptom(
-            when="IsolatedAsyncioTestCase always runs in debug mode (3.10–3.13); pytest-asyncio ≥ 1.2 with "
+            when="IsolatedAsyncioTestCase always runs in debug mode (3.10–3.15); pytest-asyncio ≥ 1.2 with "
             "`asyncio_debug = true` logs the same",
             output="Executing <...> took ... seconds",
             envs=_ENVS,
