@@ -167,6 +167,7 @@ class LooplintServer(LanguageServer):
         self._result_ids = itertools.count(1)
         self._config_published: set[str] = set()
         self._config_warned: set[tuple] = set()
+        self._fix_problem_reported = False  # "fixes are unavailable here" is said once
         self._background: set[asyncio.Task] = set()
 
     # -- plumbing ----------------------------------------------------------------------------
@@ -434,6 +435,18 @@ class LooplintServer(LanguageServer):
     async def current(self, state: _DocState) -> _Checked:
         """The result for the current version (waiting for it if needed)."""
         return await asyncio.shield(self.ensure_analysis(state, delay=0, priority=prio.INTERACTIVE))
+
+    # -- fixes ----------------------------------------------------------------------------------------
+    def fixes_available(self) -> bool:
+        """Can fixes be built here? If not, say why once (a window message and the log) and go on without."""
+        problem = act.fixes_unavailable()
+        if problem is None:
+            return True
+        if not self._fix_problem_reported:
+            self._fix_problem_reported = True
+            log.error("%s", problem)
+            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=problem))
+        return False
 
     # -- configuration errors ---------------------------------------------------------------------
     async def report_config_errors(self) -> None:
@@ -754,6 +767,7 @@ async def _code_actions(ls: LooplintServer, params: types.CodeActionParams) -> l
     actions: list[types.CodeAction] = []
     snapshot = Document(doc.uri, doc.path, doc.language_id, doc.version, doc.text, ls.encoding)
 
+    fixes = ls.fixes_available()
     if act.kind_wanted(only, act.QUICKFIX):
         fix_actions = []
         suppress_actions = []
@@ -764,7 +778,7 @@ async def _code_actions(ls: LooplintServer, params: types.CodeActionParams) -> l
             except BadData:
                 continue
             fresh = data.get("uri") == doc.uri and data.get("version") == doc.version and not data.get("stale")
-            if diagnostic.fix_applicability and fresh:
+            if diagnostic.fix_applicability and fresh and fixes:
                 title = diagnostic.fix_message or f"Fix {diagnostic.code}"
                 action = types.CodeAction(
                     title=f"{title} ({diagnostic.code})" if diagnostic.code not in title else title,
@@ -798,7 +812,7 @@ async def _code_actions(ls: LooplintServer, params: types.CodeActionParams) -> l
         actions.extend(fix_actions)
         actions.extend(suppress_actions)
 
-    if act.kind_wanted(only, act.FIX_ALL):
+    if fixes and act.kind_wanted(only, act.FIX_ALL):
         unsafe = ls.analyzer.folder_for(state.check_path).settings.unsafe_fixes
         analysis = (await ls.current(state)).analysis
         applicable = [
