@@ -75,6 +75,19 @@ ENVIRONMENTS: dict[str, Env] = {
 }
 
 
+def selected_envs() -> list[str]:
+    """The envs `pytest tests/runtime` runs: `LOOPLINT_TRUTH_ENVS` (comma-separated names, or `all`,
+    the default). `make test` passes its pinned subset; `make truth` always runs every env."""
+    value = os.environ.get("LOOPLINT_TRUTH_ENVS", "").strip()
+    if not value or value == "all":
+        return list(ENVIRONMENTS)
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    unknown = [n for n in names if n not in ENVIRONMENTS]
+    if unknown:
+        raise ValueError(f"LOOPLINT_TRUTH_ENVS names unknown envs {unknown} (known: {', '.join(ENVIRONMENTS)})")
+    return names
+
+
 def cache_root() -> Path:
     return Path(os.environ.get("LOOPLINT_TRUTH_CACHE") or REPO / ".cache" / "truth-venvs")
 
