@@ -245,7 +245,7 @@ class EventLoopPolicyUsage(Rule):
             runner="pytest",
             outcome="passed",
             body_ran=True,
-            symptoms=symptoms,
+            symptoms=(symptoms[0], symptoms[2]),
             envs=_PA_ENVS,
             note="p19 (pytest-asyncio 1.0.0 and 1.3.0 print no warning)",
         ),
