@@ -293,7 +293,7 @@ class SyncBridgeHelper(Rule):
                 "test_example.py": (
                     "import asyncio\nimport pytest\n\n"
                     "async def save(x):\n"
-                    "    await asyncio.sleep(0.01)\n"
+                    "    await asyncio.sleep(0.5)\n"
                     "    __SENTINEL__\n"
                     "    assert x != 2, 'would fail'\n\n"
                     "def run_maybe_async(coro):\n"

@@ -289,7 +289,7 @@ class DanglingTask(Rule):
                 "test_example.py": (
                     "import asyncio\nimport pytest\n\n"
                     "async def check_total(order):\n"
-                    "    await asyncio.sleep(0.01)\n"
+                    "    await asyncio.sleep(0.5)\n"
                     "    __SENTINEL__\n"
                     "    assert order['total'] == 10, 'wrong total'\n\n"
                     "@pytest.mark.asyncio\n"
@@ -311,7 +311,7 @@ class DanglingTask(Rule):
                 "test_example.py": (
                     "import asyncio\nimport unittest\n\n"
                     "async def check_total(order):\n"
-                    "    await asyncio.sleep(0.01)\n"
+                    "    await asyncio.sleep(0.5)\n"
                     "    __SENTINEL__\n"
                     "    assert order['total'] == 10, 'wrong total'\n\n"
                     "class T(unittest.IsolatedAsyncioTestCase):\n"

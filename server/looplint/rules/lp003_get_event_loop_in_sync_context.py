@@ -32,6 +32,23 @@ _QUALIFIED = ("asyncio.get_event_loop", "asyncio.get_event_loop_policy.get_event
 _REPORTED_ROLES = frozenset({"test", "fixture", "hook", "class-hook", "module-hook"})
 
 
+# One test module alone: it passes on 3.12-3.13 with a warning and fails on 3.14+.
+_ALONE = {
+    "test_example.py": (
+        "import asyncio\n"
+        "import unittest\n\n"
+        "async def fetch():\n"
+        "    return 1\n\n"
+        "class T(unittest.TestCase):\n"
+        "    def setUp(self):\n"
+        "        self.loop = asyncio.get_event_loop()\n\n"
+        "    def test_x(self):\n"
+        "        __SENTINEL__\n"
+        "        self.assertEqual(self.loop.run_until_complete(fetch()), 1)\n"
+    ),
+}
+
+
 class GetEventLoopInSyncContext(Rule):
     code = "LP003"
     name = "get-event-loop-in-sync-context"
@@ -580,20 +597,7 @@ class GetEventLoopInSyncContext(Rule):
             note="p14b: pytest-asyncio >= 1.4 unsets the loop after the async test (1.0.0 and 1.3.0 pass)",
         ),
         RuntimeExample(
-            files={
-                "test_example.py": (
-                    "import asyncio\n"
-                    "import unittest\n\n"
-                    "async def fetch():\n"
-                    "    return 1\n\n"
-                    "class T(unittest.TestCase):\n"
-                    "    def setUp(self):\n"
-                    "        self.loop = asyncio.get_event_loop()\n\n"
-                    "    def test_x(self):\n"
-                    "        __SENTINEL__\n"
-                    "        self.assertEqual(self.loop.run_until_complete(fetch()), 1)\n"
-                ),
-            },
+            files=_ALONE,
             runner="unittest",
             outcome="passed",
             body_ran=True,
@@ -602,20 +606,7 @@ class GetEventLoopInSyncContext(Rule):
             note="e06: alone it passes, with a DeprecationWarning on 3.12 and 3.13",
         ),
         RuntimeExample(
-            files={
-                "test_example.py": (
-                    "import asyncio\n"
-                    "import unittest\n\n"
-                    "async def fetch():\n"
-                    "    return 1\n\n"
-                    "class T(unittest.TestCase):\n"
-                    "    def setUp(self):\n"
-                    "        self.loop = asyncio.get_event_loop()\n\n"
-                    "    def test_x(self):\n"
-                    "        __SENTINEL__\n"
-                    "        self.assertEqual(self.loop.run_until_complete(fetch()), 1)\n"
-                ),
-            },
+            files=_ALONE,
             runner="unittest",
             outcome="error",
             body_ran=False,

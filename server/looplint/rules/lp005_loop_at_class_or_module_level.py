@@ -14,6 +14,22 @@ from ._loops import RUN_LOOP_ATTRS, assigned_target, at_import_time, is_test_cod
 _FACTORY_NAMES = frozenset(name.rpartition(".")[2] for name in knowledge.LOOP_FACTORY_KINDS)
 
 
+# Its get_event_loop() at import passes on 3.12-3.13 with a warning and fails on 3.14+.
+_IMPORT_TIME = {
+    "test_example.py": (
+        "import asyncio\n"
+        "import unittest\n\n"
+        "LOOP = asyncio.get_event_loop()\n\n"
+        "async def fetch():\n"
+        "    return 1\n\n"
+        "class T(unittest.TestCase):\n"
+        "    def test_x(self):\n"
+        "        __SENTINEL__\n"
+        "        self.assertEqual(LOOP.run_until_complete(fetch()), 1)\n"
+    ),
+}
+
+
 class LoopAtClassOrModuleLevel(Rule):
     code = "LP005"
     name = "loop-at-class-or-module-level"
@@ -256,19 +272,7 @@ class LoopAtClassOrModuleLevel(Rule):
             note="e18 (LP002 also reports the run_until_complete call)",
         ),
         RuntimeExample(
-            files={
-                "test_example.py": (
-                    "import asyncio\n"
-                    "import unittest\n\n"
-                    "LOOP = asyncio.get_event_loop()\n\n"
-                    "async def fetch():\n"
-                    "    return 1\n\n"
-                    "class T(unittest.TestCase):\n"
-                    "    def test_x(self):\n"
-                    "        __SENTINEL__\n"
-                    "        self.assertEqual(LOOP.run_until_complete(fetch()), 1)\n"
-                ),
-            },
+            files=_IMPORT_TIME,
             runner="unittest",
             outcome="passed",
             body_ran=True,
@@ -276,19 +280,7 @@ class LoopAtClassOrModuleLevel(Rule):
             envs=("py312", "py313"),
         ),
         RuntimeExample(
-            files={
-                "test_example.py": (
-                    "import asyncio\n"
-                    "import unittest\n\n"
-                    "LOOP = asyncio.get_event_loop()\n\n"
-                    "async def fetch():\n"
-                    "    return 1\n\n"
-                    "class T(unittest.TestCase):\n"
-                    "    def test_x(self):\n"
-                    "        __SENTINEL__\n"
-                    "        self.assertEqual(LOOP.run_until_complete(fetch()), 1)\n"
-                ),
-            },
+            files=_IMPORT_TIME,
             runner="unittest",
             outcome="error",
             body_ran=False,
