@@ -83,7 +83,7 @@ def markdown(verdicts: list[RuleVerdict], rules: dict, env_states: dict[str, obj
         "",
         "Each symptom line shown in a rule's explanation (hover, `looplint explain`) must have been printed in every",
         "environment it names. The same checks run as `tests/runtime/test_runtime_truth.py` in `make test`, on",
-        "the environments of `TRUTH_TEST_ENVS` in `mk/truth.mk` (py311, py314, py315); `make truth` runs every",
+        "the environments of `TEST_ENVS` in `tests/runtime/envs.py` (py311, py314, py315); `make truth` runs every",
         "environment. `tests/runtime/test_triage_truth.py` feeds each run's log to `looplint triage`, which must",
         "name the rule and the line looplint reports.",
         "",
