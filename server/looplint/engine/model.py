@@ -55,6 +55,12 @@ class Applicability(str, Enum):
     SAFE = "safe"
     UNSAFE = "unsafe"
 
+    def __str__(self) -> str:  # "safe" in messages and f-strings, on every Python
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
 
 def fix_applies(applicability: "Applicability | str | None", unsafe: bool) -> bool:
     """Is a fix of this applicability applied, with or without `--unsafe-fixes`?"""
