@@ -21,7 +21,7 @@ from ._unittest import (
     runner_kind,
     walk_body,
 )
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from .helpers import PRESERVES, method_decorators_verdict
 
 _RENAMES = {"setUp": "asyncSetUp", "tearDown": "asyncTearDown"}
@@ -35,6 +35,7 @@ class AsyncDefSyncHook(Rule):
     message = "`async def {method}` never runs: unittest calls `{method}()` synchronously and drops the coroutine"
     fix_safety = "safe"
     fix_title = "Rename to asyncSetUp/asyncTearDown"
+    fix_edits_elsewhere = True  # its fix reads or edits other methods or statements
     tokens = ("async def setUp", "async def tearDown")
     symptoms = (
         Symptom(
@@ -53,9 +54,14 @@ class AsyncDefSyncHook(Rule):
             envs=("py313",),
         ),
         Symptom(
+            when="IsolatedAsyncioTestCase, Python 3.14 and 3.15",
+            output=".../unittest/async_case.py:98: RuntimeWarning: coroutine '...setUp' was never awaited",
+            envs=("py314", "py315"),
+        ),
+        Symptom(
             when="then, on every version, the first use of what setUp should have set",
             output="AttributeError: '...' object has no attribute '...'",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
     explanation = """
@@ -132,6 +138,7 @@ class AsyncDefSyncHook(Rule):
             fix_title=f"Rename to {new}" + (" and derive from IsolatedAsyncioTestCase" if kind == SYNC else ""),
             fix_applicability="unsafe" if unsafe_because or kind == SYNC else "safe",
             fixable=not has_new,
+            never_runs=node,
         )
 
     def fix(self, fixer: FixContext, diagnostic: Diagnostic) -> None:
@@ -381,7 +388,7 @@ class AsyncDefSyncHook(Rule):
             outcome="error",
             body_ran=True,
             symptoms=symptoms,
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         RuntimeExample(
             files={
@@ -402,15 +409,15 @@ class AsyncDefSyncHook(Rule):
                 Symptom(
                     when="plain TestCase, every version",
                     output=".../unittest/case.py:...: RuntimeWarning: coroutine 'T.setUp' was never awaited",
-                    envs=("py310", "py311", "py312", "py313"),
+                    envs=("py310", "py311", "py312", "py313", "py314", "py315"),
                 ),
                 Symptom(
                     when="plain TestCase, every version",
                     output="AttributeError: 'T' object has no attribute 'value'",
-                    envs=("py310", "py311", "py312", "py313"),
+                    envs=("py310", "py311", "py312", "py313", "py314", "py315"),
                 ),
             ),
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
             note="the unsafe fix renames the hook and changes the base to IsolatedAsyncioTestCase",
         ),
     )

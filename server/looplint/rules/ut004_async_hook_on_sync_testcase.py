@@ -19,7 +19,7 @@ from ._unittest import (
     runner_kind,
     top_level_class,
 )
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from .helpers import PRESERVES, RUNS, is_test_method_name, method_decorators_verdict
 
 _HOOKS = ("asyncSetUp", "asyncTearDown")
@@ -43,7 +43,7 @@ class AsyncHookOnSyncTestCase(Rule):
             when="asyncSetUp on a plain TestCase, every version: no warning, the hook silently never runs; the test "
             "then fails on what it should have set",
             output="AttributeError: 'T' object has no attribute 'value'",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
     explanation = """
@@ -103,6 +103,7 @@ class AsyncHookOnSyncTestCase(Rule):
                     reason=reason,
                     data=data,
                     related=ctx.related_class(model),
+                    never_runs=method,
                 )
             elif not _reported_at_owner(ctx, path, owner):
                 ctx.report(
@@ -352,7 +353,7 @@ class AsyncHookOnSyncTestCase(Rule):
             outcome="error",
             body_ran=True,
             symptoms=symptoms,
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         RuntimeExample(
             files={
@@ -374,10 +375,10 @@ class AsyncHookOnSyncTestCase(Rule):
                 Symptom(
                     when="addAsyncCleanup on a plain TestCase, every version (3.12+ adds a suggestion)",
                     output="AttributeError: 'T' object has no attribute 'addAsyncCleanup'",
-                    envs=("py310", "py311", "py312", "py313"),
+                    envs=("py310", "py311", "py312", "py313", "py314", "py315"),
                 ),
             ),
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
 
