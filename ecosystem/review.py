@@ -6,6 +6,8 @@
     python ecosystem/review.py judge NAME (--true | --false) --reason TEXT
             [--code CODE] [--file GLOB] [--line N] [--message-contains TEXT] [--all]
         sets the verdict of the matching unreviewed findings (of every matching one with --all)
+    python ecosystem/review.py carry NAME [filters]
+        keeps the previous verdict of findings whose message changed (after reading them with show)
     python ecosystem/review.py summary [NAME ...]
         counts per project, code and verdict
 
@@ -106,6 +108,22 @@ def judge(args) -> int:
     return 0 if changed else 1
 
 
+def carry(args) -> int:
+    """Keep the previous verdict of findings whose message changed (shown by `show` as `previously`)."""
+    project = select(load_projects(), [args.name])[0]
+    findings = load_baseline(project)
+    changed = 0
+    for finding in findings:
+        if finding.previous and _matches(finding, args):
+            finding.verdict, finding.reason = finding.previous["verdict"], finding.previous["reason"]
+            finding.previous = None
+            changed += 1
+    if changed:
+        write_baseline(project, findings)
+    print(f"{project.name}: {changed} previous verdicts kept")
+    return 0 if changed else 1
+
+
 def summary(args) -> int:
     for project in select(load_projects(), args.names):
         counts = Counter((f.code, f.verdict if isinstance(f.verdict, bool) else UNREVIEWED)
@@ -120,7 +138,7 @@ def summary(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("show", "judge"):
+    for name in ("show", "judge", "carry"):
         p = sub.add_parser(name)
         p.add_argument("name")
         p.add_argument("--code")
@@ -130,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--all", action="store_true", help="also findings already judged")
         if name == "show":
             p.add_argument("--context", type=int, default=6)
-        else:
+        elif name == "judge":
             group = p.add_mutually_exclusive_group(required=True)
             group.add_argument("--true", action="store_true")
             group.add_argument("--false", action="store_true")
@@ -138,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("summary")
     p.add_argument("names", nargs="*")
     args = parser.parse_args(argv)
-    return {"show": show, "judge": judge, "summary": summary}[args.command](args)
+    return {"show": show, "judge": judge, "carry": carry, "summary": summary}[args.command](args)
 
 
 if __name__ == "__main__":
