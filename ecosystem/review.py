@@ -10,6 +10,8 @@
         keeps the previous verdict of findings whose message changed (after reading them with show)
     python ecosystem/review.py summary [NAME ...]
         counts per project, code and verdict
+    python ecosystem/review.py reasons [NAME ...] [--true]
+        the distinct reasons of false (or true) verdicts with their counts and first places
 
 A verdict is written only after reading the code: ``judge`` takes the same
 filters as ``show``, so what was read is what gets judged.
@@ -124,6 +126,25 @@ def carry(args) -> int:
     return 0 if changed else 1
 
 
+def reasons(args) -> int:
+    """Distinct reasons of the findings judged false (or true), with counts: the mechanisms' tallies."""
+    tally: Counter[tuple[str, str]] = Counter()
+    places: dict[tuple[str, str], list[str]] = {}
+    wanted = bool(args.true)
+    for project in select(load_projects(), args.names):
+        for finding in load_baseline(project):
+            if finding.verdict is not wanted:
+                continue
+            key = (finding.code, finding.reason)
+            tally[key] += 1
+            places.setdefault(key, []).append(f"{project.name} {finding.file}:{finding.line}")
+    for (code, reason), count in tally.most_common():
+        print(f"{count:5} {code} {reason}")
+        for place in places[(code, reason)][:3]:
+            print(f"        {place}")
+    return 0
+
+
 def summary(args) -> int:
     for project in select(load_projects(), args.names):
         counts = Counter((f.code, f.verdict if isinstance(f.verdict, bool) else UNREVIEWED)
@@ -155,8 +176,12 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument("--reason", required=True)
     p = sub.add_parser("summary")
     p.add_argument("names", nargs="*")
+    p = sub.add_parser("reasons")
+    p.add_argument("names", nargs="*")
+    p.add_argument("--true", action="store_true", help="reasons of true verdicts instead of false ones")
     args = parser.parse_args(argv)
-    return {"show": show, "judge": judge, "carry": carry, "summary": summary}[args.command](args)
+    return {"show": show, "judge": judge, "carry": carry, "summary": summary,
+            "reasons": reasons}[args.command](args)
 
 
 if __name__ == "__main__":
