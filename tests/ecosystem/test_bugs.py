@@ -2,6 +2,7 @@
 its fixed one; the full report, with the bugs looplint still misses, is `make ecosystem-bugs`."""
 
 import sys
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,6 +25,9 @@ PINNED = [
     "nemotron-sleep-in-async-test",
     "aiohttp-socks-event-loop",
     "vdirsyncer-event-loop-fixtures",
+    # silent when checked inside this repository (looplint's own pyproject.toml sets asyncio_mode): the
+    # harness must check each tree on a copy outside it
+    "open-ace-unmarked-ui-tests",
 ]
 
 CORPUS = {bug.id: bug for bug in bugs.load_bugs()}
@@ -92,3 +96,24 @@ def test_bad_entries_are_refused(tmp_path):
                     'check = "sdist"\nfile = "f.py"\nlines = [1]\n')
     with pytest.raises(bugs.CorpusError, match="an sdist check needs"):
         bugs.load_bugs(path)
+
+
+def test_trees_are_checked_on_a_copy_outside_the_repository():
+    bug = CORPUS["open-ace-unmarked-ui-tests"]
+    buggy, _ = bugs.project_roots(bug)
+    copy = bugs.staged(buggy)
+    assert not copy.resolve().is_relative_to(bugs.REPO)
+    assert bugs.staged(buggy) == copy, "one copy per tree and run"
+    original = {p.relative_to(buggy): p.read_bytes() for p in buggy.rglob("*") if p.is_file()}
+    assert {p.relative_to(copy): p.read_bytes() for p in copy.rglob("*") if p.is_file()} == original
+
+
+def test_staging_refuses_a_temporary_directory_below_a_pytest_config(tmp_path, monkeypatch):
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n")
+    below = tmp_path / "tmp"
+    below.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(below))
+    project = tmp_path / "elsewhere" / "project"
+    project.mkdir(parents=True)
+    with pytest.raises(RuntimeError, match="holds pytest.ini"):
+        bugs.staged(project)
