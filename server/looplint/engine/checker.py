@@ -10,23 +10,25 @@ rule whose `tokens` do not occur in the file is not run at all.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from . import knowledge
 from .model import Diagnostic, FileProblem, Range, Related, Severity
-from .parse import NewerSyntaxError, newer_syntax, parse_module
+from .parse import NewerSyntaxError, parse_module
 from .project import ClassModel, Project
 from .source import Source
 from .reach import reachable_names
 from .reuse import StatementReuse
+from .semantic import types
 from .summary import ModuleSummary, build_summary, contains_yield, dotted_name
 from .suppression import Suppressions
 from .symbols import External, Instance, ProjectClass, ProjectFunction, ProjectModule, ProjectNamespace, Symbol, options_of
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..rules.base import Rule
+    from .rule import Rule
 
 _FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 _UNKNOWN = object()
@@ -85,6 +87,13 @@ class FileContext:
         # resolve()/qualify() answers by (node, scope): (node, answer)
         self._resolved: dict[tuple[int, int], tuple[ast.AST | None, Symbol]] = {}
         self._qualified: dict[tuple[int, int], tuple[ast.AST | None, str | None]] = {}
+        self._function_scopes: dict[tuple[int, int], tuple[ast.AST, Scope]] = {}
+        self._parameter_types: dict[tuple[int, str], Symbol] = {}
+        # What the semantic model found about values here (engine.semantic.types).
+        self.type_cache: dict[tuple, Any] = {}
+        self._module_values: dict[str, ast.expr | None] | None = None
+        # The semantic model's answers about this module's functions (engine.semantic.effects).
+        self.effects_cache: dict[tuple, Any] = {}
 
     # -- where are we --------------------------------------------------------
     @property
@@ -126,6 +135,29 @@ class FileContext:
                 return scope.node  # type: ignore[return-value]
             scope = scope.parent
         return None
+
+    @contextmanager
+    def at_function(self, function: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.ClassDef | None = None):
+        """Answer as if the walk were inside `function` (a top-level def, or a method of top-level `cls`).
+
+        The semantic model asks about bodies the walk is not in (a helper a test calls, a base
+        class's hook) with the same resolution the rules use where they are."""
+        key = (id(function), id(cls))
+        cached = self._function_scopes.get(key)
+        if cached is None or cached[0] is not function:
+            scope = Scope("module", self.tree)
+            if cls is not None:
+                scope = Scope("class", cls, False, scope)
+            scope = Scope("function", function, isinstance(function, ast.AsyncFunctionDef), scope)
+            cached = self._function_scopes[key] = (function, scope)
+        saved = self.scope, self.parents, self._chain
+        self.scope = cached[1]
+        self.parents = [self.tree, cls, function] if cls is not None else [self.tree, function]
+        self._chain = None
+        try:
+            yield self
+        finally:
+            self.scope, self.parents, self._chain = saved
 
     def function_chain(self) -> list[Scope]:
         """Function scopes from innermost outward (a fresh list; computed once per scope)."""
@@ -181,6 +213,13 @@ class FileContext:
         cached = self._resolved.get(key)
         if cached is not None and cached[0] is expr:
             return cached[1]
+        if expr.__class__ is ast.Attribute or expr.__class__ is ast.Call:
+            # `a.b().c...` thousands deep: answer the inner links first (innermost outward),
+            # so that resolving each link finds the one below it answered, without recursion.
+            for inner in reversed(_deep_chain_below(expr)):
+                inner_key = (id(inner), id(self.scope))
+                if inner_key not in self._resolved:
+                    self._resolved[inner_key] = (inner, self._resolve(inner))
         symbol = self._resolve(expr)
         self._resolved[key] = (expr, symbol)
         return symbol
@@ -203,10 +242,23 @@ class FileContext:
                 return self._super_member(expr.attr)
             return self.member(self.resolve(value), expr.attr)
         if isinstance(expr, ast.Call):
-            return _instance_of(expr, self.resolve(expr.func))
+            return self._call_value(expr)
         if isinstance(expr, ast.Await):
-            return None
+            return types.awaited_value(self, expr.value)
         return None
+
+    def _call_value(self, call: ast.Call) -> Symbol:
+        """What a call gives: an instance of the class called, or what the project function called
+        returns (its annotation or its `return` values); `Instance(f)` for what is not known further."""
+        callee = self.resolve(call.func)
+        options = options_of(callee)
+        if len(options) == 1 and isinstance(options[0], ProjectFunction):
+            value = types.call_result(self, call, callee)
+            if value is not None:
+                return value
+        elif isinstance(callee, External) and callee.qualname in knowledge.CALL_RESULTS:
+            return Instance(External(knowledge.CALL_RESULTS[callee.qualname]))
+        return _instance_of(call, callee)
 
     def member(self, symbol: Symbol, name: str) -> Symbol:
         if isinstance(symbol, Instance):
@@ -281,7 +333,7 @@ class FileContext:
         for scope in self.function_chain():
             node = scope.node
             if name in self.params_of(node):
-                return None  # a parameter: its value is not known statically
+                return self.parameter_type(scope, name)
             values = self.locals_of(node).get(name)
             if values is None:
                 continue
@@ -289,11 +341,81 @@ class FileContext:
                 return None
             value = values[0]
             if isinstance(value, ast.Call):
-                return _instance_of(value, self.resolve(value.func))
-            if isinstance(value, (ast.Name, ast.Attribute)):
+                return self._call_value(value)
+            if isinstance(value, (ast.Name, ast.Attribute, ast.Await)):
                 return self.resolve(value)
+            if isinstance(value, ast.withitem):
+                return types.entered_value(self, value.context_expr, self._with_is_async(node, value))
+            if isinstance(value, (ast.Import, ast.ImportFrom)):
+                return self._imported_here(value, name)
             return None
         return _UNKNOWN
+
+    def _imported_here(self, statement: ast.Import | ast.ImportFrom, name: str) -> Symbol:
+        """What an `import` inside a function binds `name` to (as the same import at module level would)."""
+        project = self.project
+        for alias in statement.names:
+            bound = alias.asname or alias.name.split(".")[0]
+            if bound != name:
+                continue
+            if isinstance(statement, ast.Import):
+                module = alias.name if alias.asname else alias.name.split(".")[0]
+                return project.resolve_module(self.path, module)
+            module = project.resolve_module(self.path, statement.module or "", statement.level)
+            return project.lookup(module, alias.name) if module is not None else None
+        return None
+
+    def parameter_type(self, scope: Scope, name: str) -> Symbol:
+        """A parameter's type: its annotation, else — in a pytest test or fixture — the value of the
+        fixture of that name pytest would give it. Unknown (None) otherwise."""
+        key = (id(scope.node), name)
+        cached = self._parameter_types.get(key, _UNKNOWN)
+        if cached is not _UNKNOWN:
+            return cached  # type: ignore[return-value]
+        found = self._parameter_type(scope, name)
+        self._parameter_types[key] = found
+        return found
+
+    def _parameter_type(self, scope: Scope, name: str) -> Symbol:
+        function = scope.node
+        if scope.kind != "function":
+            return None
+        args = function.args  # type: ignore[attr-defined]
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            if arg.arg == name and arg.annotation is not None:
+                return types.annotation_type(self, arg.annotation)
+        owner = scope.parent
+        if owner is None or (owner.kind not in ("module", "class")) or name in ("self", "cls"):
+            return None
+        cls = owner.node.name if owner.kind == "class" else None  # type: ignore[attr-defined]
+        if cls is not None and self.summary.classes.get(cls) is None:
+            return None
+        if not self._receives_fixtures(function, cls):
+            return None
+        from .pytest_model import PytestModel  # the pytest model imports this module's neighbours
+
+        definition = PytestModel.of(self).resolve(name, cls)
+        return types.fixture_value(self, definition) if definition is not None else None
+
+    def _receives_fixtures(self, function: ast.AST, cls: str | None) -> bool:
+        """Does pytest call this def with fixtures: a fixture, or a test outside unittest classes?"""
+        if any(f.func_name == function.name and f.class_name == cls and f.line == function.lineno  # type: ignore[attr-defined]
+               for f in self.summary.fixtures):
+            return True
+        if not function.name.startswith("test"):  # type: ignore[attr-defined]
+            return False
+        if cls is None:
+            return True
+        model = self.project.class_model(ProjectClass(self.path, cls))
+        return model is not None and model.is_testcase is False and not model.unknown_bases
+
+    def _with_is_async(self, function: ast.AST, item: ast.withitem) -> bool:
+        for node in ast.walk(function):
+            if isinstance(node, ast.AsyncWith) and item in node.items:
+                return True
+            if isinstance(node, ast.With) and item in node.items:
+                return False
+        return False
 
     def params_of(self, function: ast.AST) -> frozenset[str]:
         key = id(function)
@@ -521,6 +643,24 @@ class FileContext:
             return isinstance(of, External) and of.qualname in knowledge.ASYNC_MOCK_CLASSES
         return False
 
+    def module_value(self, name: str) -> ast.expr | None:
+        """The value of a module-level name assigned exactly once at the top of this module (else None)."""
+        values = self._module_values
+        if values is None:
+            values = {}
+            counts: dict[str, int] = {}
+            for statement in self.tree.body:
+                targets = statement.targets if isinstance(statement, ast.Assign) else (
+                    [statement.target] if isinstance(statement, (ast.AnnAssign, ast.AugAssign)) else []
+                )
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        counts[target.id] = counts.get(target.id, 0) + 1
+                        values[target.id] = getattr(statement, "value", None)
+            values = {name: value for name, value in values.items() if counts[name] == 1}
+            self._module_values = values
+        return values.get(name)
+
     def module_definition(self, name: str, kind: type) -> ast.stmt | None:
         """The first top-level `kind` (ast.FunctionDef, ast.ClassDef, ...) of this module named `name`.
 
@@ -567,7 +707,10 @@ class FileContext:
         fix_applicability: str | None = None,
         fixable: bool = True,
         path: Path | None = None,
+        never_runs: ast.AST | None = None,
     ) -> Diagnostic:
+        """Record a finding. `never_runs`: the code it says never runs (a test that is never
+        awaited); other findings inside that code are folded into this one (see `one_story`)."""
         if range is None:
             if node is None:
                 raise ValueError("report() needs a node or a range")
@@ -588,6 +731,7 @@ class FileContext:
             data=dict(data or {}),
             reason=reason,
             related=tuple(related),
+            never_runs=self.node_range(never_runs) if never_runs is not None else None,
         )
         self.diagnostics.append(diagnostic)
         return diagnostic
@@ -598,6 +742,26 @@ class FileContext:
         for name, path, line, col in model.chain_locations[1:]:
             related.append(Related(path, Range(line, col, line, col + len(name)), message or f"base class {name}"))
         return related
+
+
+# Chains of attributes and calls shorter than this are resolved by plain recursion.
+_SHALLOW_CHAIN = 40
+
+
+def _deep_chain_below(expr: ast.AST) -> list[ast.AST]:
+    """The values and callees under an attribute/call chain, outermost first; [] for a short chain."""
+    chain: list[ast.AST] = []
+    node = expr
+    while True:
+        cls = node.__class__
+        if cls is ast.Attribute:
+            node = node.value  # type: ignore[attr-defined]
+        elif cls is ast.Call:
+            node = node.func  # type: ignore[attr-defined]
+        else:
+            break
+        chain.append(node)
+    return chain if len(chain) >= _SHALLOW_CHAIN else []
 
 
 def _is_bare_super(node: ast.AST) -> bool:
@@ -827,10 +991,18 @@ class Checker:
             col = max((exc.offset or 1) - 1, 0)
             result.problem = FileProblem(path, f"syntax error: {exc.msg}", line, col, "syntax-error")
             return result
-        except (ValueError, RecursionError, MemoryError) as exc:
+        except RecursionError:
+            result.problem = FileProblem(
+                path, "cannot parse: nested too deeply for Python's parser (recursion limit)", 1, 0, "syntax-error"
+            )
+            return result
+        except MemoryError:
+            result.problem = FileProblem(path, "cannot parse: out of memory while parsing", 1, 0, "syntax-error")
+            return result
+        except ValueError as exc:  # e.g. "source code string cannot contain null bytes"
             result.problem = FileProblem(path, f"cannot parse: {exc}", 1, 0, "syntax-error")
             return result
-        epoch = self.project.epoch  # before this file's own summary is replaced
+        epoch = self.project.state_seen_from(path)  # before this file's own summary is replaced
         summary = build_summary(tree, path, source)
         self.project.put_summary(path, summary)
         result.summary = summary
@@ -861,7 +1033,11 @@ class Checker:
             _Walker(ctx, dispatch, call_named).walk_module(tree)
         for end in ends:
             end(ctx)
-        result.diagnostics = [d for d in ctx.diagnostics if not suppressions.suppresses(d)]
+        by_code = self.rules_by_code
+        result.diagnostics = one_story([
+            d for d in ctx.diagnostics
+            if not suppressions.suppresses(d, getattr(by_code.get(d.code), "same_as", ()))
+        ])
         result.diagnostics.sort(key=Diagnostic.sort_key)
         return result
 
@@ -896,7 +1072,7 @@ class Checker:
         dispatch: dict[type, list[Callable]],
         call_named: dict[str, list[Callable]],
         reuse: StatementReuse,
-        epoch: int,
+        epoch: tuple[int, int],
     ) -> None:
         """The walk of an editor re-check: local rules only on the statements the edit touched.
 
@@ -956,8 +1132,42 @@ class Checker:
         ctx.statement = None
         ctx.parents.pop()
         reuse.remember(
-            key, self.project.epoch, summary, ctx.source, results, reused=reused_count, facts=ctx.module_facts()
+            key, self.project.state_seen_from(ctx.path), summary, ctx.source, results, reused=reused_count,
+            facts=ctx.module_facts(),
         )
+
+
+def one_story(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One story per test: a finding inside code that another finding says never runs is not
+    reported on its own; it becomes related information of that finding ("if it ran, ...")."""
+    primaries = [d for d in diagnostics if d.never_runs is not None]
+    if not primaries:
+        return diagnostics
+    kept: list[Diagnostic] = []
+    folded: dict[int, list[Related]] = {}
+    for diagnostic in diagnostics:
+        owner = next(
+            (p for p in primaries if p is not diagnostic and p.path == diagnostic.path
+             and _within(diagnostic.range, p.never_runs)),  # type: ignore[arg-type]
+            None,
+        )
+        if owner is None:
+            kept.append(diagnostic)
+            continue
+        note = f"if it ran: {diagnostic.code} {diagnostic.message}"
+        folded.setdefault(id(owner), []).append(Related(diagnostic.path, diagnostic.range, note))
+    if not folded:
+        return diagnostics
+    def told(notes: list[Related]) -> tuple[Related, ...]:
+        return tuple(sorted(notes, key=lambda r: (r.range.line, r.range.col, r.message)))
+
+    return [replace(d, related=d.related + told(folded[id(d)])) if id(d) in folded else d for d in kept]
+
+
+def _within(inner: Range, outer: Range) -> bool:
+    return (outer.line, outer.col) <= (inner.line, inner.col) and (inner.end_line, inner.end_col) <= (
+        outer.end_line, outer.end_col
+    )
 
 
 def _same_definitions(tree: ast.Module, read) -> bool:
@@ -1039,11 +1249,17 @@ def _scan(root: ast.AST, *, include_self: bool) -> tuple[set[type], set[str], li
     return types, calls, definitions
 
 
+# The walker's stack holds nodes to visit and two kinds of markers: None (leave the node on
+# top of ctx.parents) and a Scope (make it the current scope: entering or leaving one).
 class _Walker:
-    """The single recursive walk; scopes follow Python's evaluation rules.
+    """The single walk; scopes follow Python's evaluation rules.
 
     Decorators, default values and bases are evaluated in the enclosing scope,
-    so they are walked before the new scope is entered.
+    so they are walked before the new scope is entered. The walk is iterative
+    (an explicit stack, children in source order): a tree as deep as `ast.parse`
+    builds (thousands of levels for `a+a+...` or an `elif` chain) needs no
+    recursion. Rules see the same thing as in a recursive walk: each handler is
+    called on entering its node, with `ctx.parents` and `ctx.scope` as they are there.
     """
 
     # Nodes that never contain anything a rule handles; a large share of every
@@ -1062,101 +1278,127 @@ class _Walker:
 
     def walk_module(self, tree: ast.Module) -> None:
         self.ctx.parents.append(tree)
-        for statement in tree.body:
-            self.visit(statement)
+        self._walk(list(reversed(tree.body)))
         self.ctx.parents.pop()
 
     def visit(self, node: ast.AST) -> None:
+        """Walk `node` and everything under it."""
+        self._walk([node])
+
+    def _walk(self, stack: list) -> None:
         ctx = self.ctx
-        cls = node.__class__
-        handlers = self.dispatch.get(cls)
-        if handlers:
-            for handler in handlers:
-                handler(node, ctx)
-        if cls is ast.Call and self.call_named:
-            func = node.func  # type: ignore[attr-defined]
-            last = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else None
-            named = self.call_named.get(last) if last is not None else None
-            if named:
-                for handler in named:
+        parents = ctx.parents
+        dispatch = self.dispatch
+        call_named = self.call_named
+        special = self._SPECIAL
+        expand = self._expand
+        skip = self.skip
+        fields_of = _REVERSED_CHILD_FIELDS
+        pop = stack.pop
+        push = stack.append
+        node_type = ast.AST
+        while stack:
+            node = pop()
+            if node is None:
+                parents.pop()
+                continue
+            cls = node.__class__
+            if cls is Scope:
+                ctx.scope = node
+                continue
+            handlers = dispatch.get(cls)
+            if handlers:
+                for handler in handlers:
                     handler(node, ctx)
+            if cls is ast.Call and call_named:
+                func = node.func  # type: ignore[attr-defined]
+                last = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else None
+                named = call_named.get(last) if last is not None else None
+                if named:
+                    for handler in named:
+                        handler(node, ctx)
+            if cls in special:
+                expand(node, cls, stack)
+                continue
+            # Any other node: its children, in source order (pushed last-first), above a
+            # marker that leaves it; a node with no child to visit needs neither.
+            push(None)
+            names = fields_of.get(cls)
+            if names is None:
+                names = _reversed_child_fields(cls)
+            for name in names:
+                child = getattr(node, name, None)
+                if child is None:
+                    continue
+                child_cls = child.__class__
+                if child_cls is list:
+                    for item in reversed(child):
+                        if item.__class__ not in skip and isinstance(item, node_type):
+                            push(item)
+                elif child_cls not in skip and isinstance(child, node_type):
+                    push(child)
+            if stack[-1] is None:
+                pop()
+            else:
+                parents.append(node)
+
+    # Nodes `_expand` pushes the children of (the others: all their child fields, in order).
+    _SPECIAL = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.If})
+
+    def _expand(self, node: ast.AST, cls: type, stack: list) -> None:
+        """Push what walking a `_SPECIAL` node means (markers, then children last-first) onto the stack."""
+        ctx = self.ctx
         if cls is ast.FunctionDef or cls is ast.AsyncFunctionDef:
-            self._visit_function(node, cls is ast.AsyncFunctionDef)  # type: ignore[arg-type]
+            args = node.args  # type: ignore[attr-defined]
+            self._enter(node, stack, Scope("function", node, cls is ast.AsyncFunctionDef, ctx.scope),
+                        node.body, (node.decorator_list, args.defaults, args.kw_defaults))  # type: ignore[attr-defined]
             return
         if cls is ast.ClassDef:
-            self._visit_class(node)  # type: ignore[arg-type]
+            self._enter(node, stack, Scope("class", node, False, ctx.scope),
+                        node.body, (node.decorator_list, node.bases, node.keywords))  # type: ignore[attr-defined]
             return
         if cls is ast.Lambda:
-            self._visit_lambda(node)  # type: ignore[arg-type]
+            args = node.args  # type: ignore[attr-defined]
+            self._enter(node, stack, Scope("lambda", node, False, ctx.scope), [node.body],  # type: ignore[attr-defined]
+                        (args.defaults, args.kw_defaults))
             return
-        if cls is ast.If:
-            live = _static_truth(node.test)  # type: ignore[attr-defined]
-            if live is not None:
-                # `if True: ... else:`, `if False:`, `if TYPE_CHECKING:`: the dead
-                # branch never runs, nothing in it can misbehave at runtime.
-                ctx.parents.append(node)
-                self._visit_all(node.body if live else node.orelse)  # type: ignore[attr-defined]
-                ctx.parents.pop()
-                return
-        fields = _CHILD_FIELDS.get(cls) or _child_fields(cls)
-        parents = ctx.parents
-        parents.append(node)
-        skip = self.skip
-        visit = self.visit
-        for name in fields:
-            child = getattr(node, name, None)
-            if child is None:
-                continue
-            child_cls = child.__class__
-            if child_cls is list:
-                for item in child:
-                    if item.__class__ not in skip and isinstance(item, ast.AST):
-                        visit(item)
-            elif child_cls not in skip and isinstance(child, ast.AST):
-                visit(child)
-        parents.pop()
-
-    def _visit_all(self, nodes) -> None:
-        for node in nodes:
-            if node is not None:
-                self.visit(node)
-
-    def _visit_arguments(self, args: ast.arguments) -> None:
-        self._visit_all(args.defaults)
-        self._visit_all(args.kw_defaults)
-
-    def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, is_async: bool) -> None:
-        ctx = self.ctx
+        # ast.If
         ctx.parents.append(node)
-        self._visit_all(node.decorator_list)
-        self._visit_arguments(node.args)
-        outer = ctx.scope
-        ctx.scope = Scope("function", node, is_async, outer)
-        self._visit_all(node.body)
-        ctx.scope = outer
-        ctx.parents.pop()
+        stack.append(None)
+        live = _static_truth(node.test)  # type: ignore[attr-defined]
+        if live is not None:
+            # `if True: ... else:`, `if False:`, `if TYPE_CHECKING:`: the dead
+            # branch never runs, nothing in it can misbehave at runtime.
+            stack.extend(reversed(node.body if live else node.orelse))  # type: ignore[attr-defined]
+            return
+        stack.extend(reversed(node.orelse))  # type: ignore[attr-defined]
+        stack.extend(reversed(node.body))  # type: ignore[attr-defined]
+        if node.test.__class__ not in self.skip:  # type: ignore[attr-defined]
+            stack.append(node.test)  # type: ignore[attr-defined]
 
-    def _visit_class(self, node: ast.ClassDef) -> None:
-        ctx = self.ctx
-        ctx.parents.append(node)
-        self._visit_all(node.decorator_list)
-        self._visit_all(node.bases)
-        self._visit_all(node.keywords)
-        outer = ctx.scope
-        ctx.scope = Scope("class", node, False, outer)
-        self._visit_all(node.body)
-        ctx.scope = outer
-        ctx.parents.pop()
+    def _enter(self, node: ast.AST, stack: list, scope: Scope, body: list, outside: tuple[list, ...]) -> None:
+        """A def, class or lambda: `outside` (decorators, defaults, bases) in the enclosing scope, then
+        `body` in its own scope."""
+        self.ctx.parents.append(node)
+        push = stack.append
+        push(None)
+        push(scope.parent)  # leaving: back to the enclosing scope
+        stack.extend(reversed(body))
+        push(scope)
+        for nodes in reversed(outside):
+            for item in reversed(nodes):
+                if item is not None:
+                    push(item)
 
-    def _visit_lambda(self, node: ast.Lambda) -> None:
-        ctx = self.ctx
-        ctx.parents.append(node)
-        self._visit_arguments(node.args)
-        outer = ctx.scope
-        ctx.scope = Scope("lambda", node, False, outer)
-        self.visit(node.body)
-        ctx.scope = outer
-        ctx.parents.pop()
+
+_REVERSED_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _reversed_child_fields(cls: type) -> tuple[str, ...]:
+    fields = _REVERSED_CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = _REVERSED_CHILD_FIELDS[cls] = tuple(reversed(_child_fields(cls)))
+    return fields
 
 
 class _PrunedWalker(_Walker):
@@ -1169,17 +1411,19 @@ class _PrunedWalker(_Walker):
         self.wanted_types = frozenset(dispatch)
         self.wanted_calls = frozenset(call_named)
 
-    def visit(self, node: ast.AST) -> None:
-        cls = node.__class__
+    def _expand(self, node: ast.AST, cls: type, stack: list) -> None:
         if cls is ast.FunctionDef or cls is ast.AsyncFunctionDef or cls is ast.ClassDef:
             inside = self.census.get(id(node))
             if inside is not None and not (inside[0] & self.wanted_types or inside[1] & self.wanted_calls):
-                handlers = self.dispatch.get(cls)
-                if handlers:
-                    for handler in handlers:
-                        handler(node, self.ctx)
                 return
-        super().visit(node)
+        super()._expand(node, cls, stack)
+
+
+class _Everything:
+    """A set that holds every node type (`_StatementWalker` expands every node itself)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
 
 
 class _StatementWalker(_Walker):
@@ -1187,38 +1431,28 @@ class _StatementWalker(_Walker):
     handle no expression node in what it walks."""
 
     _LISTS = ("body", "handlers", "orelse", "finalbody", "cases")
+    _SPECIAL = _Everything()
 
     def __init__(self, ctx: FileContext, dispatch: dict[type, list[Callable]]):
         super().__init__(ctx, dispatch, None)
 
-    def visit(self, node: ast.AST) -> None:
-        ctx = self.ctx
-        cls = node.__class__
-        handlers = self.dispatch.get(cls)
-        if handlers:
-            for handler in handlers:
-                handler(node, ctx)
+    def _expand(self, node: ast.AST, cls: type, stack: list) -> None:
         if cls is ast.FunctionDef or cls is ast.AsyncFunctionDef or cls is ast.ClassDef:
-            ctx.parents.append(node)
-            outer = ctx.scope
             kind = "class" if cls is ast.ClassDef else "function"
-            ctx.scope = Scope(kind, node, cls is ast.AsyncFunctionDef, outer)
-            self._visit_all(node.body)  # type: ignore[attr-defined]
-            ctx.scope = outer
-            ctx.parents.pop()
+            scope = Scope(kind, node, cls is ast.AsyncFunctionDef, self.ctx.scope)
+            self._enter(node, stack, scope, node.body, ())  # type: ignore[attr-defined]
             return
-        ctx.parents.append(node)
+        self.ctx.parents.append(node)
+        stack.append(None)
         if cls is ast.If:
             live = _static_truth(node.test)  # type: ignore[attr-defined]
             if live is not None:
-                self._visit_all(node.body if live else node.orelse)  # type: ignore[attr-defined]
-                ctx.parents.pop()
+                stack.extend(reversed(node.body if live else node.orelse))  # type: ignore[attr-defined]
                 return
-        for name in self._LISTS:
+        for name in reversed(self._LISTS):
             children = getattr(node, name, None)
             if children:
-                self._visit_all(children)
-        ctx.parents.pop()
+                stack.extend(reversed(children))
 
 
 def decorator_names(ctx: FileContext, node: ast.AST) -> list[str]:

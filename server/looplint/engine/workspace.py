@@ -7,13 +7,13 @@ project a file belongs to, loads that project's `[tool.looplint]` settings
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from ..rules import all_rules
-from ..rules.base import Rule
+from .rule import Rule
 from .checker import Checker, CheckResult
 from .edits import FixOutcome
 from .fixer import attach_fixes, fix_text
@@ -55,13 +55,13 @@ class Overrides:
 class Engine:
     def __init__(
         self,
-        rules: Iterable[Rule] | None = None,
+        rules: Iterable[Rule],
         *,
         overrides: Overrides | None = None,
         config_file: Path | None = None,
         lenient_config: bool = False,
     ):
-        self.rules = list(rules) if rules is not None else all_rules()
+        self.rules = list(rules)  # the fronts pass looplint.rules.all_rules(): the engine knows no rule
         self.rules_by_code = {rule.code: rule for rule in self.rules}
         self.overrides = overrides or Overrides()
         self.config_file = config_file.resolve() if config_file else None
@@ -98,7 +98,8 @@ class Engine:
         codes = self.rules_by_code.keys()
         config = self.config_file or root / "pyproject.toml"
         try:
-            settings = load_settings(config, codes) if config.is_file() else Settings()
+            # A pyproject.toml that is there but not a regular file (a FIFO...) is an error, not "no config".
+            settings = load_settings(config, codes) if os.path.lexists(config) else Settings()
         except ConfigError as exc:
             if not self.lenient_config:
                 raise

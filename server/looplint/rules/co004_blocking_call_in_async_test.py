@@ -11,13 +11,16 @@ from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Severity
 from . import _coroutines as co
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from .helpers import expected_failure_about, runs_on_another_thread
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _ENVS = ("py310", "py311", "py312", "py313")
 
 
 
 _BLOCKING = frozenset(knowledge.BLOCKING_CALLS)
+# Words of an xfail reason that says the test blocks the loop on purpose.
+_BLOCKING_WORDS = ("block", "busy", "slow callback", "slow_callback")
 
 class BlockingCallInAsyncTest(Rule):
     code = "CO004"
@@ -25,10 +28,14 @@ class BlockingCallInAsyncTest(Rule):
     severity = Severity.WARNING
     summary = "A blocking call inside an async test, fixture or hook stops the event loop while it runs."
     message = "Blocking call `{callee}()` in async test code stops the event loop"
-    fix_safety = "safe"
+    # Unsafe: the wait stays, but the loop now runs other work meanwhile, and a test may block
+    # on purpose (CPython's "loop busy" timeout tests do): only a reviewer knows.
+    fix_safety = "unsafe"
     fix_title = "Replace with `await asyncio.sleep()`"
     call_names = frozenset(name.rpartition(".")[2] for name in knowledge.BLOCKING_CALLS)
     local = True
+    # flake8-async / ruff: blocking HTTP calls, subprocesses, open() and time.sleep in async functions.
+    same_as = ("ASYNC210", "ASYNC211", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC230", "ASYNC251")
     symptoms = (
         Symptom(
             when="IsolatedAsyncioTestCase always runs in debug mode (3.10–3.13); pytest-asyncio ≥ 1.2 with "
@@ -61,15 +68,22 @@ class BlockingCallInAsyncTest(Rule):
     resp = await asyncio.to_thread(requests.get, url)
     ```
 
-    `time.sleep(x)` → `await asyncio.sleep(x)` is fixed automatically (safe:
-    same wait, the loop keeps running). Other calls have no automatic fix.
+    `time.sleep(x)` → `await asyncio.sleep(x)` is offered as an unsafe fix
+    (`--unsafe-fixes`, or the editor's quick fix): the wait is the same, but
+    the loop keeps running meanwhile, which is what a test that blocks on
+    purpose (one about slow callbacks or timeouts) must not get. Other calls
+    have no automatic fix.
 
     Not reported: synchronous tests, sync defs and lambdas nested in async
     tests (they may run in a thread), blocking functions passed to
     `asyncio.to_thread`/`run_in_executor` (not called), `time.sleep(0)`,
     reading files with `open()` (short local I/O is harmless in tests),
     plain socket calls (tests connect to a local listener, which the kernel
-    answers without the loop), and async code in non-test modules.
+    answers without the loop), async code in non-test modules, functions that
+    run on a worker thread by design (decorated with `thread=True`, as
+    textual's `@work(thread=True)`), tests marked `xfail` for blocking the loop,
+    and lines carrying ruff's or flake8-async's code for the same problem
+    (`# noqa: ASYNC251`).
     """
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -81,6 +95,8 @@ class BlockingCallInAsyncTest(Rule):
             return
         if _zero_sleep(qualified, node):
             return
+        if runs_on_another_thread(ctx) or expected_failure_about(ctx, _BLOCKING_WORDS):
+            return  # a worker thread by design; a test that shows the loop blocking on purpose
         where = self._where(ctx)
         if where is None:
             return
@@ -120,6 +136,23 @@ class BlockingCallInAsyncTest(Rule):
         co.wrap_call(fixer, call, lambda updated: updated.with_changes(func=func))
 
     examples = (
+        Valid(
+            source=(
+                "import time\nimport pytest\nfrom textual import work\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_noqa():\n"
+                "    time.sleep(0.1)  # noqa: ASYNC251\n\n"
+                "@pytest.mark.xfail(reason='blocks the event loop on purpose')\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_loop_busy():\n"
+                "    time.sleep(0.2)\n\n"
+                "class Screen:\n"
+                "    @work(thread=True)\n"
+                "    async def load(self):\n"
+                "        time.sleep(1)\n"
+            ),
+            why="suppressed with flake8-async's code; a test about blocking; a worker on its own thread",
+        ),
         Invalid(
             source=(
                 "import time\nimport unittest\n\n"
@@ -129,6 +162,7 @@ class BlockingCallInAsyncTest(Rule):
             ),
             at=(6, 9),
             end=(6, 24),
+            unsafe=True,
             fixed=(
                 "import time\nimport unittest\nimport asyncio\n\n"
                 "class T(unittest.IsolatedAsyncioTestCase):\n"
@@ -150,6 +184,7 @@ class BlockingCallInAsyncTest(Rule):
                 "        sleep(0.1)\n"
             ),
             at=((9, 5), (14, 9)),
+            unsafe=True,
             fixed=(
                 "import asyncio\nimport unittest\nfrom time import sleep\n\n"
                 "import pytest_asyncio\n\n"
