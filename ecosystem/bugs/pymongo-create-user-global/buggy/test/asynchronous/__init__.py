@@ -1,19 +1,7 @@
-import asyncio
-import inspect
 import unittest
 from typing import Any
 
 from pymongo.asynchronous.mongo_client import AsyncMongoClient
-
-LOOP = None
-
-
-def get_loop() -> asyncio.AbstractEventLoop:
-    global LOOP
-    if LOOP is None:
-        LOOP = asyncio.new_event_loop()
-        asyncio.set_event_loop(LOOP)
-    return LOOP
 
 
 async def _create_user(authdb, user, pwd=None, roles=None, **kwargs):
@@ -33,7 +21,6 @@ class AsyncClientContext:
 
 
 async_client_context = AsyncClientContext()
-
 
 
 class AsyncPyMongoTestCase(unittest.IsolatedAsyncioTestCase):
