@@ -313,12 +313,31 @@ class FileContext:
         return None
 
     def _attr_instance(self, model: ClassModel, name: str) -> Symbol:
+        """The type of `self.<name>` from its assignments in the class chain (`self.x = C()`,
+        `self.x = make()`, `self.x = self.build()`, `x: C`)."""
         for class_name, path, _, _ in model.chain_locations:
             summary = self.project.summary(path)
             cls = summary.classes.get(class_name) if summary else None
-            if cls is not None and name in cls.attr_types:
-                target = self.project.resolve_dotted(path, cls.attr_types[name])
-                return Instance(target) if target is not None else None
+            if cls is None or name not in cls.attr_types:
+                continue
+            made_by = cls.attr_types[name]
+            head, _, method = made_by.partition(".")
+            if head in ("self", "cls") and method and "." not in method:
+                entry = model.methods.get(method)
+                target: Symbol = ProjectFunction(entry[0], method, entry[1]) if entry is not None else None
+            else:
+                target = self.project.resolve_dotted(path, made_by)
+            if target is None:
+                return None
+            if isinstance(target, ProjectFunction):
+                function = self.project.function_summary(target)
+                if function is not None and not function.is_async:
+                    value = types.returned_value(self, target)
+                    if value is not None:
+                        return value
+            if isinstance(target, External) and target.qualname in knowledge.CALL_RESULTS:
+                return Instance(External(knowledge.CALL_RESULTS[target.qualname]))
+            return Instance(target)
         return None
 
     def _resolve_local(self, name: str):
@@ -330,19 +349,26 @@ class FileContext:
             values = self.locals_of(node).get(name)
             if values is None:
                 continue
-            if len(values) != 1:
+            if len(values) == 1:
+                return self._bound_value(node, name, values[0])
+            if len(values) > 4:
                 return None
-            value = values[0]
-            if isinstance(value, ast.Call):
-                return self._call_value(value)
-            if isinstance(value, (ast.Name, ast.Attribute, ast.Await)):
-                return self.resolve(value)
-            if isinstance(value, ast.withitem):
-                return types.entered_value(self, value.context_expr, self._with_is_async(node, value))
-            if isinstance(value, (ast.Import, ast.ImportFrom)):
-                return self._imported_here(value, name)
-            return None
+            # Bound several times (two `async with ... as client:` blocks): known if all agree.
+            found = {self._bound_value(node, name, value) for value in values}
+            return found.pop() if len(found) == 1 else None
         return _UNKNOWN
+
+    def _bound_value(self, function: ast.AST, name: str, value: ast.AST) -> Symbol:
+        """What one binding of a local name gives it (see `locals_of` for what `value` is)."""
+        if isinstance(value, ast.Call):
+            return self._call_value(value)
+        if isinstance(value, (ast.Name, ast.Attribute, ast.Await)):
+            return self.resolve(value)
+        if isinstance(value, ast.withitem):
+            return types.entered_value(self, value.context_expr, self._with_is_async(function, value))
+        if isinstance(value, (ast.Import, ast.ImportFrom)):
+            return self._imported_here(value, name)
+        return None
 
     def _imported_here(self, statement: ast.Import | ast.ImportFrom, name: str) -> Symbol:
         """What an `import` inside a function binds `name` to (as the same import at module level would)."""
@@ -614,7 +640,9 @@ class FileContext:
     def _is_coroutine_function(self, symbol: Symbol) -> bool:
         if isinstance(symbol, ProjectFunction):
             function = self.project.function_summary(symbol)
-            if function is None or not function.is_async or function.is_async_generator:
+            if function is not None and not function.is_async:
+                return types.returns_coroutine(self, symbol)  # a sync wrapper handing back a coroutine
+            if function is None or function.is_async_generator:
                 return False
             module = self.project.summary(symbol.path)
             for decorator in function.decorators:
@@ -840,7 +868,9 @@ _KNOWN_COROUTINE_NAMES = frozenset(
 
 
 def _is_plain_coroutine_function(function) -> bool:
-    return function.is_async and not function.is_async_generator
+    """Could calling it give a coroutine: an `async def` (not a generator), or a sync function that
+    ends returning a call (see types.returns_coroutine)?"""
+    return (function.is_async and not function.is_async_generator) or function.returns_call
 
 
 def _last_name(func: ast.AST) -> str | None:

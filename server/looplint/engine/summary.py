@@ -98,6 +98,9 @@ class FunctionSummary:
     # "sync" when the body provably only wraps the run synchronously, "custom" when it may run,
     # rewrite or wrap test methods its own way (None for every other method).
     dispatch: str | None = None
+    # A sync function whose last statement returns a call (`return self.client.get(url)`): it may
+    # hand back a coroutine (engine.semantic.types.returns_coroutine tells).
+    returns_call: bool = False
 
 
 @dataclass(slots=True)
@@ -411,7 +414,10 @@ def _function_summary(node: ast.FunctionDef | ast.AsyncFunctionDef, source: "Sou
     if summary.is_async:
         # No `yield` anywhere in the file: no async def of it is a generator (skip the walk).
         summary.is_async_generator = (source is None or source.mentions_any(("yield",))) and contains_yield(node)
-    elif source is None or (source.mentions_any(_RUNNER_WORDS) and _segment_mentions(source, node, _RUNNER_WORDS)):
+        return summary
+    last = node.body[-1] if node.body else None
+    summary.returns_call = last.__class__ is ast.Return and last.value.__class__ is ast.Call  # type: ignore[union-attr]
+    if source is None or (source.mentions_any(_RUNNER_WORDS) and _segment_mentions(source, node, _RUNNER_WORDS)):
         # Most functions never drive a loop: only walk the bodies whose text could.
         _analyse_sync_body(node, summary)
     return summary
@@ -610,10 +616,20 @@ def _class_summary(node: ast.ClassDef, module: ModuleSummary, source: "Source | 
 def _collect_attr_types(method: ast.FunctionDef | ast.AsyncFunctionDef, summary: ClassSummary, conflicting: set[str]) -> None:
     """`self.x = C(...)` (or `self.x: C = ...`) in any method: x holds a C, unless x is given another type elsewhere."""
     receivers = {"self", "cls"}
+    annotated: dict[str, str] | None = None  # the method's parameters with a class annotation
     for sub in _statements_within(method):
         cls = sub.__class__
-        if cls is ast.Assign and sub.value.__class__ is ast.Call:
-            callee = dotted_name(sub.value.func)
+        if cls is ast.Assign and sub.value.__class__ in (ast.Call, ast.Name):
+            if sub.value.__class__ is ast.Call:
+                callee = dotted_name(sub.value.func)
+            else:  # `self.store = store`, with `store: Store` a parameter
+                if annotated is None:
+                    arguments = method.args
+                    annotated = {
+                        a.arg: name for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+                        if a.annotation is not None and (name := annotation_name(a.annotation))
+                    }
+                callee = annotated.get(sub.value.id)
             if not callee:
                 continue
             for target in sub.targets:

@@ -199,6 +199,34 @@ def entered_value(ctx: "FileContext", manager: ast.expr, is_async: bool) -> Symb
     return None
 
 
+def returns_coroutine(ctx: "FileContext", symbol: ProjectFunction) -> bool:
+    """A sync project function that hands back a coroutine on every path: each `return` returns a
+    coroutine call (`def get(self, url): return self.client.get(url)`), and the body ends with one."""
+    key = ("returns-coroutine", symbol)
+    cache = ctx.type_cache
+    if key in cache:
+        return cache[key]
+    cache[key] = False  # recursion: not known to
+    cache[key] = found = _returns_coroutine(ctx, symbol)
+    return found
+
+
+def _returns_coroutine(ctx: "FileContext", symbol: ProjectFunction) -> bool:
+    summary = ctx.project.function_summary(symbol)
+    if summary is None or summary.is_async or not summary.returns_call or summary.decorators:
+        return False
+    module = ctx if symbol.path == ctx.path else module_context(ctx.project, symbol.path)
+    if module is None:
+        return False
+    function = function_node(module, symbol)
+    if function is None or _is_generator(function):
+        return False
+    cls = class_node(module, ProjectClass(symbol.path, symbol.class_name)) if symbol.class_name else None
+    with module.at_function(function, cls):
+        values = [node.value for node in _returns(function)]
+        return bool(values) and all(isinstance(v, ast.Call) and module.is_coroutine_call(v) for v in values)
+
+
 # -- fixtures ----------------------------------------------------------------------------------------------
 
 
