@@ -26,7 +26,9 @@ _APP = {
 def _unawaited(tmp_path, files: dict[str, str], path: str = "tests/test_x.py") -> list[int]:
     root = write_project(tmp_path / "p", {**_APP, **{k: dedent(v) for k, v in files.items()}})
     engine = Engine([rule for rule in all_rules() if rule.code == "CO001"])
-    return sorted(d.range.line for d in engine.check_file(root / path).diagnostics)
+    result = engine.check_file(root / path)
+    assert result.problem is None, result.problem
+    return sorted(d.range.line for d in result.diagnostics)
 
 
 def test_a_fixture_value_whose_class_the_test_module_never_imports(tmp_path):
@@ -160,3 +162,17 @@ def test_a_sync_wrapper_that_returns_a_coroutine(tmp_path):
     }
     # `maybe` returns None on a path: not certainly a coroutine.
     assert _unawaited(tmp_path, files) == [14]
+
+
+def test_a_name_whose_value_depends_on_itself(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            async def test_walk(start):
+                node = start
+                while node is not None:
+                    node = node.parent
+                node = node.parent.parent
+                node.get("/")
+        """,
+    }
+    assert _unawaited(tmp_path, files) == []

@@ -22,7 +22,7 @@ from .project import ClassModel, Project
 from .source import Source
 from .reach import reachable_names
 from .reuse import StatementReuse
-from .semantic import types
+from .semantic import modules, types
 from .summary import ModuleSummary, build_summary, contains_yield, dotted_name
 from .suppression import Suppressions
 from .symbols import External, Instance, ProjectClass, ProjectFunction, ProjectModule, ProjectNamespace, Symbol, options_of
@@ -89,6 +89,7 @@ class FileContext:
         self._qualified: dict[tuple[int, int], tuple[ast.AST | None, str | None]] = {}
         self._function_scopes: dict[tuple[int, int], tuple[ast.AST, Scope]] = {}
         self._parameter_types: dict[tuple[int, str], Symbol] = {}
+        self._binding_in_progress: set[tuple[int, str]] = set()
         # What the semantic model found about values here (engine.semantic.types).
         self.type_cache: dict[tuple, Any] = {}
         self._module_values: dict[str, ast.expr | None] | None = None
@@ -349,13 +350,18 @@ class FileContext:
             values = self.locals_of(node).get(name)
             if values is None:
                 continue
-            if len(values) == 1:
-                return self._bound_value(node, name, values[0])
-            if len(values) > 4:
-                return None
-            # Bound several times (two `async with ... as client:` blocks): known if all agree.
-            found = {self._bound_value(node, name, value) for value in values}
-            return found.pop() if len(found) == 1 else None
+            key = (id(node), name)
+            if key in self._binding_in_progress or len(values) > 4:
+                return None  # `node = node.parent`: the name's value depends on itself
+            self._binding_in_progress.add(key)
+            try:
+                if len(values) == 1:
+                    return self._bound_value(node, name, values[0])
+                # Bound several times (two `async with ... as client:` blocks): known if all agree.
+                found = {self._bound_value(node, name, value) for value in values}
+                return found.pop() if len(found) == 1 else None
+            finally:
+                self._binding_in_progress.discard(key)
         return _UNKNOWN
 
     def _bound_value(self, function: ast.AST, name: str, value: ast.AST) -> Symbol:
@@ -1020,14 +1026,23 @@ class Checker:
                 reuse.reset()
             return result
         ctx = FileContext(path, source, tree, summary, self.project)
+        modules.remember_context(ctx)  # facts about this module's functions need no second parse
         dispatch, ends = self._handlers(rules)
         call_named = self._call_handlers(rules, summary)
-        if reuse is not None:
-            self._walk_reusing(ctx, rules, dispatch, call_named, reuse, epoch)
-        elif dispatch or call_named:
-            _Walker(ctx, dispatch, call_named).walk_module(tree)
-        for end in ends:
-            end(ctx)
+        try:
+            if reuse is not None:
+                self._walk_reusing(ctx, rules, dispatch, call_named, reuse, epoch)
+            elif dispatch or call_named:
+                _Walker(ctx, dispatch, call_named).walk_module(tree)
+            for end in ends:
+                end(ctx)
+        except RecursionError:
+            # Code nested deeper than looplint's own analysis can follow: this file is reported,
+            # the others are still checked.
+            if reuse is not None:
+                reuse.reset()
+            result.problem = FileProblem(path, "too deeply nested for looplint to analyse", 1, 0, "skipped")
+            return result
         by_code = self.rules_by_code
         result.diagnostics = one_story([
             d for d in ctx.diagnostics
