@@ -22,7 +22,7 @@ from .project import ClassModel, Project
 from .source import Source
 from .reach import reachable_names
 from .reuse import StatementReuse
-from .semantic import modules, types
+from .semantic import types
 from .summary import ModuleSummary, build_summary, contains_yield, dotted_name
 from .suppression import Suppressions
 from .symbols import External, Instance, ProjectClass, ProjectFunction, ProjectModule, ProjectNamespace, Symbol, options_of
@@ -90,6 +90,7 @@ class FileContext:
         self._function_scopes: dict[tuple[int, int], tuple[ast.AST, Scope]] = {}
         self._parameter_types: dict[tuple[int, str], Symbol] = {}
         self._binding_in_progress: set[tuple[int, str]] = set()
+        self._async_with_items: dict[int, tuple[ast.AST, set[int]]] = {}
         # What the semantic model found about values here (engine.semantic.types).
         self.type_cache: dict[tuple, Any] = {}
         self._module_values: dict[str, ast.expr | None] | None = None
@@ -242,19 +243,25 @@ class FileContext:
         return None
 
     def _call_value(self, call: ast.Call) -> Symbol:
-        """What a call gives: an instance of the class called, or what the project function called
-        returns (its annotation or its `return` values); `Instance(f)` for what is not known further."""
+        """What a call gives: `Instance(callee)` — an instance of the class called, or the result of
+        the function called, which `returned_by` works out when a member of it is used."""
         callee = self.resolve(call.func)
-        options = options_of(callee)
-        if len(options) == 1 and isinstance(options[0], ProjectFunction):
-            value = types.call_result(self, call, callee)
-            if value is not None:
-                return value
-        elif isinstance(callee, External) and callee.qualname in knowledge.CALL_RESULTS:
+        if isinstance(callee, External) and callee.qualname in knowledge.CALL_RESULTS:
             return Instance(External(knowledge.CALL_RESULTS[callee.qualname]))
         return _instance_of(call, callee)
 
+    def returned_by(self, function: ProjectFunction) -> Symbol:
+        """The type of what a sync project function returns (its annotation or its `return` values)."""
+        summary = self.project.function_summary(function)
+        if summary is None or summary.is_async:
+            return None  # a coroutine: its result comes with `await`
+        return types.returned_value(self, function)
+
     def member(self, symbol: Symbol, name: str) -> Symbol:
+        if isinstance(symbol, Instance) and isinstance(symbol.of, ProjectFunction):
+            # What a project function returned: worked out only now that a member of it is used.
+            returned = self.returned_by(symbol.of)
+            return self.member(returned, name) if returned is not None else None
         if isinstance(symbol, Instance):
             of = symbol.of
             if isinstance(of, External):
@@ -435,12 +442,13 @@ class FileContext:
         return model is not None and model.is_testcase is False and not model.unknown_bases
 
     def _with_is_async(self, function: ast.AST, item: ast.withitem) -> bool:
-        for node in ast.walk(function):
-            if isinstance(node, ast.AsyncWith) and item in node.items:
-                return True
-            if isinstance(node, ast.With) and item in node.items:
-                return False
-        return False
+        """Is this `with` item part of an `async with` (the items of a function's async withs, once)?"""
+        key = id(function)
+        found = self._async_with_items.get(key)
+        if found is None or found[0] is not function:
+            items = {id(i) for node in ast.walk(function) if isinstance(node, ast.AsyncWith) for i in node.items}
+            found = self._async_with_items[key] = (function, items)
+        return id(item) in found[1]
 
     def params_of(self, function: ast.AST) -> frozenset[str]:
         key = id(function)
@@ -1026,7 +1034,6 @@ class Checker:
                 reuse.reset()
             return result
         ctx = FileContext(path, source, tree, summary, self.project)
-        modules.remember_context(ctx)  # facts about this module's functions need no second parse
         dispatch, ends = self._handlers(rules)
         call_named = self._call_handlers(rules, summary)
         try:

@@ -592,7 +592,7 @@ def _class_summary(node: ast.ClassDef, module: ModuleSummary, source: "Source | 
             method = summary.methods[item.name] = _function_summary(item, source)
             if item.name in TEST_MACHINERY:
                 method.dispatch = _dispatch_verdict(item)
-            _collect_attr_types(item, summary, conflicting)
+            _collect_attr_types(item, summary, conflicting, deep=item.name in _SETUP_METHODS)
         elif isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
             target = item.targets[0].id
             if target == "pytestmark":
@@ -613,11 +613,18 @@ def _class_summary(node: ast.ClassDef, module: ModuleSummary, source: "Source | 
     return summary
 
 
-def _collect_attr_types(method: ast.FunctionDef | ast.AsyncFunctionDef, summary: ClassSummary, conflicting: set[str]) -> None:
+# Methods whose nested blocks are searched for attribute assignments too (in other methods, only
+# the statements directly in the body are: cheaper, and where attributes are usually set).
+_SETUP_METHODS = frozenset({"setUp", "asyncSetUp", "__init__", "setUpClass", "setup_method", "setup_class"})
+
+
+def _collect_attr_types(
+    method: ast.FunctionDef | ast.AsyncFunctionDef, summary: ClassSummary, conflicting: set[str], *, deep: bool
+) -> None:
     """`self.x = C(...)` (or `self.x: C = ...`) in any method: x holds a C, unless x is given another type elsewhere."""
     receivers = {"self", "cls"}
     annotated: dict[str, str] | None = None  # the method's parameters with a class annotation
-    for sub in _statements_within(method):
+    for sub in (_statements_within(method) if deep else method.body):
         cls = sub.__class__
         if cls is ast.Assign and sub.value.__class__ in (ast.Call, ast.Name):
             if sub.value.__class__ is ast.Call:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import threading
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -296,7 +297,10 @@ def direct_sniff(ctx: FileContext, test: ast.AST) -> tuple[ast.AST, str] | None:
 
 def sniff(ctx: FileContext, test: ast.AST, *, depth: int = 0) -> tuple[ast.AST, str] | None:
     """A test-runner check in an expression: direct, through a name bound to one, or through a call
-    to a function whose result is one (in this module or another, any number of calls away)."""
+    to a function whose result is one (in this module or another, up to `SNIFF_DEPTH` calls away).
+
+    Calls are followed where their result is the condition (`if f():`, `if not f()`, `if f() and
+    x:`), not inside arguments: that is where a helper's answer decides the branch."""
     found = direct_sniff(ctx, test)
     if found is not None:
         return found
@@ -305,12 +309,31 @@ def sniff(ctx: FileContext, test: ast.AST, *, depth: int = 0) -> tuple[ast.AST, 
             bound = _single_value(ctx, node.id)
             if bound is not None and direct_sniff(ctx, bound) is not None:
                 return node, f"`{node.id}` holds such a check"
-        elif isinstance(node, ast.Call) and depth < MAX_DEPTH:
+    if depth >= SNIFF_DEPTH:
+        return None
+    for node in _conditions(test):
+        if isinstance(node, ast.Call):
             for callee in _project_callees(ctx, node, awaited=False):
-                evidence = _effects_of(ctx, callee, depth + 1).get(SNIFFS)
+                evidence = _effects_of(ctx, callee, MAX_DEPTH - SNIFF_DEPTH + depth + 1).get(SNIFFS)
                 if evidence is not None:
                     return node, f"`{_text(node.func)}()` returns such a check: {evidence.detail}"
     return None
+
+
+SNIFF_DEPTH = 3  # how many calls away a test-runner check is looked for
+
+
+def _conditions(test: ast.AST) -> Iterator[ast.AST]:
+    """The operands whose truth is the condition: `not x`, `x and y`, `x or y` taken apart."""
+    stack = [test]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            stack.append(node.operand)
+        elif isinstance(node, ast.BoolOp):
+            stack.extend(node.values)
+        else:
+            yield node
 
 
 def returns_sniff(ctx: FileContext, function: ast.AST, *, depth: int = 0) -> Evidence | None:
@@ -560,8 +583,8 @@ def _returned_values(function: ast.AST) -> Iterator[ast.AST]:
 
 def _walk_expr(node: ast.AST) -> Iterator[ast.AST]:
     """Breadth-first over an expression, outermost first (lambdas are not entered)."""
-    queue = [node]
+    queue = deque([node])
     while queue:
-        current = queue.pop(0)
+        current = queue.popleft()
         yield current
         queue.extend(child for child in ast.iter_child_nodes(current) if not isinstance(child, ast.Lambda))

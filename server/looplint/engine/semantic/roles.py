@@ -22,7 +22,11 @@ from ..source import SourceError
 from ..symbols import ProjectClass
 
 # Modules whose import makes a module test code (`unittest.mock` alone does not: production code mocks too).
-_TEST_FRAMEWORKS = frozenset({"pytest", "pytest_asyncio", "_pytest", "unittest", "asynctest", "aiounittest"})
+_TEST_FRAMEWORKS = frozenset(
+    {"pytest", "pytest_asyncio", "_pytest", "unittest", "asynctest", "aiounittest", "hypothesis", "pytest_mock"}
+)
+# Test support modules of frameworks (importing them makes a module test support).
+_TEST_FRAMEWORK_MODULES = ("django.test", "tornado.testing", "aiohttp.test_utils", "twisted.trial", "anyio.pytest_plugin")
 
 
 def is_test_module_name(path: Path) -> bool:
@@ -52,7 +56,11 @@ def module_is_test_support(project: Project, path: Path, summary: ModuleSummary)
 def imports_test_framework(summary: ModuleSummary) -> bool:
     for bindings in summary.imports.values():
         for binding in bindings:
-            if binding.level or binding.module.split(".")[0] not in _TEST_FRAMEWORKS:
+            if binding.level:
+                continue
+            if binding.module.startswith(_TEST_FRAMEWORK_MODULES):
+                return True
+            if binding.module.split(".")[0] not in _TEST_FRAMEWORKS:
                 continue
             if binding.module.startswith("unittest.mock") or (binding.module == "unittest" and binding.name == "mock"):
                 continue
@@ -62,7 +70,7 @@ def imports_test_framework(summary: ModuleSummary) -> bool:
 
 # How many files the reverse scan (which modules do test modules import?) reads at most. A
 # project bigger than that is not scanned: its helpers count as test support only by content.
-SCAN_LIMIT = 3000
+SCAN_LIMIT = 1000
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([\w., \t]+)|import[ \t]+([\w., \t]+))", re.M)
 
 
