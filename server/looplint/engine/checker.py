@@ -23,7 +23,7 @@ from .source import Source
 from .reach import reachable_names
 from .reuse import StatementReuse
 from .semantic import types
-from .summary import ModuleSummary, build_summary, contains_yield, dotted_name
+from .summary import ModuleSummary, build_summary, contains_yield, dotted_name, static_truth
 from .suppression import Suppressions
 from .symbols import External, Instance, ProjectClass, ProjectFunction, ProjectModule, ProjectNamespace, Symbol, options_of
 
@@ -927,16 +927,6 @@ def _last_name(func: ast.AST) -> str | None:
 _COROUTINE_WORDS = ("async", "await", "Mock", "mock", "patch", "asyncio", "anyio", "trio")
 
 
-def _static_truth(test: ast.expr) -> bool | None:
-    """The value of an `if` condition known without running anything (None: not known)."""
-    if isinstance(test, ast.Constant) and isinstance(test.value, (bool, int)):
-        return bool(test.value)
-    name = test.id if isinstance(test, ast.Name) else test.attr if isinstance(test, ast.Attribute) else None
-    if name == "TYPE_CHECKING":
-        return False
-    return None
-
-
 def _bind_target(bindings: dict[str, list[ast.AST]], target: ast.AST, value: ast.AST) -> None:
     if isinstance(target, ast.Name):
         bindings.setdefault(target.id, []).append(value)
@@ -1417,9 +1407,9 @@ class _Walker:
         # ast.If
         ctx.parents.append(node)
         stack.append(None)
-        live = _static_truth(node.test)  # type: ignore[attr-defined]
+        live = static_truth(node.test, ctx.summary.constants)  # type: ignore[attr-defined]
         if live is not None:
-            # `if True: ... else:`, `if False:`, `if TYPE_CHECKING:`: the dead
+            # `if True: ... else:`, `if False:`, `if TYPE_CHECKING:`, `if not _IS_SYNC:`: the dead
             # branch never runs, nothing in it can misbehave at runtime.
             stack.extend(reversed(node.body if live else node.orelse))  # type: ignore[attr-defined]
             return
@@ -1497,7 +1487,7 @@ class _StatementWalker(_Walker):
         self.ctx.parents.append(node)
         stack.append(None)
         if cls is ast.If:
-            live = _static_truth(node.test)  # type: ignore[attr-defined]
+            live = static_truth(node.test, self.ctx.summary.constants)  # type: ignore[attr-defined]
             if live is not None:
                 stack.extend(reversed(node.body if live else node.orelse))  # type: ignore[attr-defined]
                 return

@@ -157,6 +157,9 @@ class ModuleSummary:
     module_marks: tuple[str, ...] = ()  # marks in module-level pytestmark
     pytest_plugins: tuple[str, ...] = ()  # module names in a literal `pytest_plugins = ...`
     dependencies: frozenset[str] = frozenset()  # imported module names (for reverse deps)
+    # Module-level names bound once to True/False and never rebound (`_IS_SYNC = False`): `if`
+    # tests on them are decided like `if False:` (generated sync/async twins).
+    constants: dict[str, bool] = field(default_factory=dict)
 
     def qualify(self, dotted: str | None) -> str | None:
         """Expand the first segment through this module's imports (no cross-file work).
@@ -246,9 +249,10 @@ def same_shape(old: object, new: object, map_line: Callable[[int], int | None]) 
 def build_summary(tree: ast.Module, path: Path, source: "Source | None" = None) -> ModuleSummary:
     """Summarise a parsed module; `source` makes name columns exact (code points)."""
     summary = ModuleSummary(path=path, is_package=path.name == "__init__.py")
+    summary.constants = _module_constants(tree, source)
     deps: set[str] = set()
     hooks: set[str] = set()
-    for node in top_level_statements(tree.body):
+    for node in top_level_statements(tree.body, summary.constants):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -288,7 +292,7 @@ def build_summary(tree: ast.Module, path: Path, source: "Source | None" = None) 
     # Class-level fixtures need the module's imports, so they come after.
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
-            for item in node.body:
+            for item in class_statements(node.body, summary.constants):
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     fixture = _fixture_summary(item, summary, node.name, source)
                     if fixture:
@@ -296,20 +300,100 @@ def build_summary(tree: ast.Module, path: Path, source: "Source | None" = None) 
     return summary
 
 
-def top_level_statements(body: list[ast.stmt]):
-    """Module-level statements, including those inside if/try/with blocks."""
+def class_statements(body: list[ast.stmt], constants: dict[str, bool]):
+    """The statements of a class body, including those in `if`/`try` blocks (only the live branch of
+    an `if` whose test is known: `if not _IS_SYNC:` with `_IS_SYNC = False`)."""
     for node in body:
         if isinstance(node, ast.If):
-            yield from top_level_statements(node.body)
-            yield from top_level_statements(node.orelse)
+            live = static_truth(node.test, constants)
+            if live is not False:
+                yield from class_statements(node.body, constants)
+            if live is not True:
+                yield from class_statements(node.orelse, constants)
         elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-            yield from top_level_statements(node.body)
+            yield from class_statements(node.body, constants)
             for handler in node.handlers:
-                yield from top_level_statements(handler.body)
-            yield from top_level_statements(node.orelse)
-            yield from top_level_statements(node.finalbody)
+                yield from class_statements(handler.body, constants)
+            yield from class_statements(node.orelse, constants)
+            yield from class_statements(node.finalbody, constants)
+        else:
+            yield node
+
+
+def static_truth(test: ast.expr, constants: dict[str, bool] | None = None) -> bool | None:
+    """The value of an `if` condition known without running anything (None: not known): literals,
+    `TYPE_CHECKING`, module constants (see `ModuleSummary.constants`), and `not`/`and`/`or` of those."""
+    cls = test.__class__
+    if cls is ast.Constant and isinstance(test.value, (bool, int)):  # type: ignore[attr-defined]
+        return bool(test.value)  # type: ignore[attr-defined]
+    if cls is ast.Name or cls is ast.Attribute:
+        name = test.id if cls is ast.Name else test.attr  # type: ignore[attr-defined]
+        if name == "TYPE_CHECKING":
+            return False
+        if cls is ast.Name and constants:
+            return constants.get(name)
+        return None
+    if cls is ast.UnaryOp and isinstance(test.op, ast.Not):  # type: ignore[attr-defined]
+        inner = static_truth(test.operand, constants)  # type: ignore[attr-defined]
+        return None if inner is None else not inner
+    if cls is ast.BoolOp and constants:
+        values = [static_truth(value, constants) for value in test.values]  # type: ignore[attr-defined]
+        if isinstance(test.op, ast.And):  # type: ignore[attr-defined]
+            return False if False in values else True if all(v is True for v in values) else None
+        return True if True in values else False if all(v is False for v in values) else None
+    return None
+
+
+def _module_constants(tree: ast.Module, source: "Source | None") -> dict[str, bool]:
+    """Names bound exactly once at module level, to True or False, and never declared `global`."""
+    if source is not None and not source.mentions_any(("= True", "= False", "=True", "=False")):
+        return {}
+    values: dict[str, bool] = {}
+    bound: dict[str, int] = {}
+    for node in top_level_statements(tree.body):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            targets = [node.target]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound[node.name] = bound.get(node.name, 0) + 1
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                name = (alias.asname or alias.name).split(".")[0]
+                bound[name] = bound.get(name, 0) + 1
+        for target in targets:
+            if isinstance(target, ast.Name):
+                bound[target.id] = bound.get(target.id, 0) + 1
+                value = getattr(node, "value", None)
+                if isinstance(node, ast.Assign) and len(targets) == 1 and isinstance(value, ast.Constant) \
+                        and isinstance(value.value, bool):
+                    values[target.id] = value.value
+    text = source.text if source is not None else ""
+    return {
+        name: value for name, value in values.items()
+        if bound.get(name) == 1 and not re.search(rf"\bglobal\b[^\n]*\b{re.escape(name)}\b", text)
+    }
+
+
+def top_level_statements(body: list[ast.stmt], constants: dict[str, bool] | None = None):
+    """Module-level statements, including those inside if/try/with blocks (only the live branch of an
+    `if` decided by `constants`, see `static_truth`)."""
+    for node in body:
+        if isinstance(node, ast.If):
+            live = static_truth(node.test, constants) if constants else None
+            if live is not False:
+                yield from top_level_statements(node.body, constants)
+            if live is not True:
+                yield from top_level_statements(node.orelse, constants)
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            yield from top_level_statements(node.body, constants)
+            for handler in node.handlers:
+                yield from top_level_statements(handler.body, constants)
+            yield from top_level_statements(node.orelse, constants)
+            yield from top_level_statements(node.finalbody, constants)
         elif isinstance(node, ast.With):
-            yield from top_level_statements(node.body)
+            yield from top_level_statements(node.body, constants)
         else:
             yield node
 
@@ -587,7 +671,7 @@ def _class_summary(node: ast.ClassDef, module: ModuleSummary, source: "Source | 
         if keyword.arg == "metaclass":
             summary.metaclass = dotted_name(keyword.value) or "<dynamic>"
     conflicting: set[str] = set()  # attributes assigned different types in different places
-    for item in node.body:
+    for item in class_statements(node.body, module.constants):
         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
             method = summary.methods[item.name] = _function_summary(item, source)
             if item.name in TEST_MACHINERY:

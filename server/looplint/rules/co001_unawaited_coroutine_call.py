@@ -152,6 +152,18 @@ class UnawaitedCoroutineCall(Rule):
             raise FixUnavailable("no fix for this occurrence")
 
     examples = (
+        Valid(
+            source=(
+                "import asyncio\n\n"
+                "_IS_SYNC = True\n\n"
+                "async def test_wait(event):\n"
+                "    if _IS_SYNC:\n"
+                "        event.wait(2)\n"
+                "    else:\n"
+                "        asyncio.wait_for(event.wait(), 2)\n"
+            ),
+            why="a dead branch on a module constant (the generated sync twin keeps the async code)",
+        ),
         Invalid(
             # Types: a fixture's value, an attribute built by a method, a sync wrapper returning a coroutine.
             files={
