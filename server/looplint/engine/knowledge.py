@@ -461,6 +461,10 @@ CUSTOM_ASYNC_FIXTURE_HOOKS = frozenset({"pytest_fixture_setup"})
 # marks they add cannot be seen statically (PA001, PA009 lower their confidence).
 MARK_ADDING_HOOKS = frozenset({"pytest_collection_modifyitems", "pytest_itemcollected"})
 
-# Plugins loaded by name whose fixtures are known not to include an `event_loop` of their own
-# (pytest-asyncio's was removed in 1.0; PA004 knows it by itself).
-PLUGINS_WITHOUT_EVENT_LOOP = frozenset({"pytest_asyncio", "anyio", "pytest_mock", "pytest_cov", "xdist", "pytester"})
+# Plugins (loaded by name: `pytest_plugins`, `-p`) known to run no async tests and to define no
+# `event_loop` fixture of their own: any other plugin from outside the project may do either
+# (pytest-asyncio and anyio are modelled by themselves).
+PASSIVE_PLUGINS = frozenset(
+    {"pytest_asyncio", "anyio", "pytest_mock", "pytest_cov", "xdist", "pytester", "pytest_timeout",
+     "pytest_randomly", "hypothesis", "pytest_benchmark", "pytest_django", "_pytest", "pytest"}
+)

@@ -438,7 +438,8 @@ class PytestModel:
             if token == "-p" and i + 1 < len(addopts):
                 value = addopts[i + 1]
             elif token.startswith("-p") and len(token) > 2 and token[2] != "-":
-                value = token[2:]
+                value = token[2:]  # `-pNAME`, or `-p NAME` written as one item of a TOML list
+            value = value.strip() if value else value
             if value and not value.startswith("no:"):
                 names.append((self.config.rootdir / "conftest.py", value))
         found: list[Path] = []
@@ -458,9 +459,9 @@ class PytestModel:
                 self.foreign_plugins.append(name)
         return found
 
-    def foreign_plugin_may_define(self) -> str | None:
+    def foreign_plugin(self) -> str | None:
         """A plugin from outside the project, loaded by name, that may define any fixture (None: none is)."""
-        return next((name for name in self.foreign_plugins if name.split(".")[0] not in knowledge.PLUGINS_WITHOUT_EVENT_LOOP), None)
+        return next((name for name in self.foreign_plugins if name.split(".")[0] not in knowledge.PASSIVE_PLUGINS), None)
 
     def hooks(self, names: frozenset[str] | set[str]) -> list[tuple[Path, str]]:
         """(file, hook) for the given hooks defined in a conftest on the path or a plugin module."""
@@ -902,6 +903,9 @@ class PytestModel:
         custom = self.hooks(knowledge.CUSTOM_ASYNC_TEST_RUNNER_HOOKS)
         if custom:
             return Runner("custom", f"`{custom[0][1]}` in {self.project.relpath(custom[0][0])} may run it")
+        foreign = self.foreign_plugin()
+        if foreign is not None:
+            return Runner("unknown", f"the plugin `{foreign}`, loaded from outside the project, may run it")
         anyio = self.anyio_reason(item, closure)
         if anyio:
             return Runner("anyio", anyio)
