@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from . import knowledge
+from .collection_marks import CollectionMark, collection_mark
 from .model import Range, Related
 from .pytest_config import ConfigEntry, PytestConfig, find_pytest_config
 from .summary import FixtureSummary, FunctionSummary, ModuleSummary, dotted_name
@@ -51,6 +52,7 @@ _DEFAULT_FILES = ("test_*.py", "*_test.py")
 _DEFAULT_CLASSES = ("Test",)
 _DEFAULT_FUNCTIONS = ("test",)
 # How far a reverse scan (who requests this conftest fixture?) may go.
+_UNSET = object()
 USER_SCAN_LIMIT = 2000
 
 
@@ -286,6 +288,7 @@ class PytestModel:
         self._tests: list[TestItem] | None = None
         self._hooks_cache: dict[frozenset[str], list[tuple[Path, str]]] = {}
         self._closures: dict[int, Closure] = {}
+        self._collection_mark: object = _UNSET
 
     @classmethod
     def of(cls, ctx) -> "PytestModel":
@@ -462,6 +465,16 @@ class PytestModel:
     def foreign_plugin(self) -> str | None:
         """A plugin from outside the project, loaded by name, that may define any fixture (None: none is)."""
         return next((name for name in self.foreign_plugins if name.split(".")[0] not in knowledge.PASSIVE_PLUGINS), None)
+
+    def collection_mark(self) -> CollectionMark | None:
+        """The asyncio mark a `pytest_collection_modifyitems` on the path adds to every async test."""
+        if self._collection_mark is _UNSET:
+            self._collection_mark = next(
+                (found for path, _ in self.hooks(frozenset({"pytest_collection_modifyitems"}))
+                 if (found := collection_mark(self.project, path)) is not None),
+                None,
+            )
+        return self._collection_mark  # type: ignore[return-value]
 
     def hooks(self, names: frozenset[str] | set[str]) -> list[tuple[Path, str]]:
         """(file, hook) for the given hooks defined in a conftest on the path or a plugin module."""
@@ -920,6 +933,9 @@ class PytestModel:
         mark = item.closest("asyncio")
         if mark is not None:
             return Runner("asyncio", f"it is marked {mark.describe()}", mark)
+        added = self.collection_mark()
+        if added is not None:
+            return Runner("asyncio", f"{added.where(self.project)} marks every async test")
         if self.asyncio_mode == "auto":
             return Runner("asyncio", "pytest-asyncio is in auto mode")
         if self.asyncio_mode == "invalid":
@@ -941,6 +957,9 @@ class PytestModel:
     def test_loop_scope(self, item: TestItem) -> tuple[str | None, str, Mark | ConfigEntry | None]:
         """The loop scope an asyncio test runs in: (scope or None if unknown, why, where)."""
         mark = item.closest("asyncio")
+        added = self.collection_mark()
+        if added is not None and added.loop_scope and (mark is None or added.first):
+            return added.loop_scope, f"`loop_scope={added.loop_scope!r}` of the mark {added.where(self.project)} adds", None
         if mark is not None:
             value = mark.kwarg("loop_scope")
             if value is None:
