@@ -176,3 +176,22 @@ def test_a_name_whose_value_depends_on_itself(tmp_path):
         """,
     }
     assert _unawaited(tmp_path, files) == []
+
+
+def test_a_global_the_function_rebinds_is_unknown(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            from app.store import Store
+
+            store = Store()
+
+            def test_swap():
+                global store
+                original = store
+                try:
+                    store.get("/")
+                finally:
+                    store = original
+        """,
+    }
+    assert _unawaited(tmp_path, files) == []

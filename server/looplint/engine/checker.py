@@ -91,6 +91,7 @@ class FileContext:
         self._parameter_types: dict[tuple[int, str], Symbol] = {}
         self._binding_in_progress: set[tuple[int, str]] = set()
         self._async_with_items: dict[int, tuple[ast.AST, set[int]]] = {}
+        self._outer_checked: set[int] = set()  # functions whose `global`/`nonlocal` names were dropped
         # What the semantic model found about values here (engine.semantic.types).
         self.type_cache: dict[tuple, Any] = {}
         self._module_values: dict[str, ast.expr | None] | None = None
@@ -365,7 +366,7 @@ class FileContext:
             if values is None:
                 continue
             key = (id(node), name)
-            if key in self._binding_in_progress or len(values) > 4:
+            if not values or key in self._binding_in_progress or len(values) > 4:
                 return None  # `node = node.parent`: the name's value depends on itself
             self._binding_in_progress.add(key)
             try:
@@ -489,6 +490,11 @@ class FileContext:
             cached = {}
             _all_bindings(cached, function)
             self._locals[key] = cached
+            if self.source.mentions_any(("global", "nonlocal")):
+                _drop_declared_outer(cached, function)
+        elif key not in self._outer_checked and self.source.mentions_any(("global", "nonlocal")):
+            _drop_declared_outer(cached, function)
+        self._outer_checked.add(key)
         return cached
 
     def class_model(self, node: ast.ClassDef) -> ClassModel | None:
@@ -826,6 +832,20 @@ def _instance_of(call: ast.Call, callee: Symbol) -> Symbol:
         return None
     bare = not call.args and not any(k.arg in _MOCK_SPEC_KEYWORDS or k.arg is None for k in call.keywords)
     return Instance(callee, bare=bare)
+
+
+def _drop_declared_outer(bindings: dict[str, list[ast.AST]], function: ast.AST) -> None:
+    """Names a function declares `global` or `nonlocal` are not its locals. One it also assigns is
+    rebound for everyone at run time: unknown (an empty list of values), not the outer binding."""
+    stack = list(getattr(function, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                if name in bindings:
+                    bindings[name] = []
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            stack.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, ast.stmt))
 
 
 def _all_bindings(bindings: dict[str, list[ast.AST]], function: ast.AST) -> None:

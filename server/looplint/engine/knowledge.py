@@ -44,6 +44,7 @@ _MODULE_ALIASES = {
     "aiounittest.case": "aiounittest",
     "aiounittest.helpers": "aiounittest",
     "asgiref.sync": "asgiref.sync",
+    "twisted.trial._asynctest": "twisted.trial.unittest",
 }
 
 
@@ -86,6 +87,8 @@ TESTCASE_BASES: dict[str, str] = {
     "tornado.testing.AsyncHTTPSTestCase": ASYNC_AWARE,
     # aiohttp's AioHTTPTestCase derives from IsolatedAsyncioTestCase (3.8+).
     "aiohttp.test_utils.AioHTTPTestCase": ISOLATED,
+    # trial runs each test method through maybeDeferred, which turns a coroutine into a Deferred.
+    "twisted.trial.unittest.TestCase": ASYNC_AWARE,
     "asynctest.TestCase": BROKEN,
     "asynctest.ClockedTestCase": BROKEN,
 }
