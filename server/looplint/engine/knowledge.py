@@ -277,6 +277,9 @@ def is_mock_api_attribute(name: str) -> bool:
 # Functions/constructors returning event loops (a name bound to one is a loop).
 LOOP_FACTORIES = frozenset({"asyncio.new_event_loop", "asyncio.get_event_loop", "asyncio.get_running_loop"})
 
+# Calls that make a loop current when there is none (besides asyncio.set_event_loop).
+LOOP_INSTALLING_CALLS = frozenset({"tornado.ioloop.IOLoop.current", "tornado.ioloop.IOLoop.make_current"})
+
 # Loop-bound asyncio primitives (LP006 / PA009).
 LOOP_BOUND_CLASSES = frozenset(
     {

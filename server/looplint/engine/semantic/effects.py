@@ -162,6 +162,8 @@ def primitive_effects(ctx: FileContext, call: ast.Call) -> list[tuple[str, str]]
         last in knowledge.LOOP_TASK_METHODS and isinstance(func, ast.Attribute) and loop_kind(ctx, func.value)
     ):
         found.append((CREATES_TASK, _text(func)))
+    if qualified in knowledge.LOOP_INSTALLING_CALLS:
+        found.append((SETS_LOOP, qualified))
     if last == "set_event_loop" and qualified in ("asyncio.set_event_loop", "asyncio.get_event_loop_policy.set_event_loop"):
         unsets = bool(call.args) and _is_none(call.args[0])
         found.append((UNSETS_LOOP if unsets else SETS_LOOP, _text(func)))
