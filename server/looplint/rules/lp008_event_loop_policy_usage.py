@@ -8,6 +8,7 @@ from ..engine import knowledge
 from ..engine.checker import FileContext
 from ..engine.model import Severity
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.semantic.roles import is_own_plugin_module
 from .helpers import deprecation_acknowledged, runs_only_below
 from ._loops import fixture_of, is_test_code, pytest_asyncio_at_least, target_python
 
@@ -113,6 +114,8 @@ class EventLoopPolicyUsage(Rule):
         scope = ctx.scope
         class_name = scope.node.name if scope.kind == "class" else None  # type: ignore[attr-defined]
         fixture = fixture_of(ctx, node, class_name)
+        if fixture is not None and is_own_plugin_module(ctx):
+            return  # the plugin's own definition of the fixture, not an override of it
         if fixture is None or fixture.name != _POLICY_FIXTURE or not is_test_code(ctx):
             return
         known_old = pytest_asyncio_at_least(ctx, "1.4") is False

@@ -18,6 +18,7 @@ from ..checker import FileContext
 from ..project import ClassModel, Project
 from ..summary import FixtureSummary, ModuleSummary
 from .dispatch import RUNS_ISOLATED, runner_kind
+from ..files import read_text_or_none
 from ..source import SourceError
 from ..symbols import ProjectClass
 
@@ -238,3 +239,35 @@ def _role(ctx: FileContext, function, cls: ast.ClassDef | None) -> Role | None:
     if name in UNITTEST_CLASS_HOOKS:
         return Role("class-hook", style, function, cls, model)
     return Role("helper", style, function, cls, model)
+
+
+# -- the project's own pytest plugin ------------------------------------------------------------------
+
+def own_plugin_modules(project: Project) -> frozenset[str]:
+    """Modules the project declares as its pytest plugins (`[project.entry-points.pytest11]`):
+    fixtures defined there are the plugin's own, not overrides of it."""
+
+    def build() -> frozenset[str]:
+        try:
+            import tomllib
+        except ImportError:  # Python 3.10
+            import tomli as tomllib  # type: ignore[no-redef]
+        text = read_text_or_none(project.root / "pyproject.toml")
+        if not text or "pytest11" not in text:
+            return frozenset()
+        try:
+            data = tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, ValueError):
+            return frozenset()
+        project_table = data.get("project")
+        points = project_table.get("entry-points") if isinstance(project_table, dict) else None
+        plugins = points.get("pytest11") if isinstance(points, dict) else None
+        if not isinstance(plugins, dict):
+            return frozenset()
+        return frozenset(str(target).split(":")[0].strip() for target in plugins.values())
+
+    return project.memo("own-pytest-plugins", build)  # type: ignore[return-value]
+
+
+def is_own_plugin_module(ctx: FileContext) -> bool:
+    return ctx.project.module_name(ctx.path) in own_plugin_modules(ctx.project)
