@@ -285,6 +285,8 @@ def direct_sniff(ctx: FileContext, test: ast.AST) -> tuple[ast.AST, str] | None:
     """The outermost comparison/call/subscript in `test` naming a test runner in an environment
     source (`"pytest" in sys.modules`, `os.environ.get("PYTEST_CURRENT_TEST")`, a frame from
     `inspect.stack()`), with how it reads."""
+    if _mentions_runner(test) is None:
+        return None  # one walk decides most tests (deeply nested ones too)
     for node in _walk_expr(test):
         if not isinstance(node, _SNIFF_NODES):
             continue
