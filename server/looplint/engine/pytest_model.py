@@ -314,6 +314,17 @@ class PytestModel:
         return not self.config.asyncio_plugin_disabled
 
     @property
+    def asyncio_installed(self) -> bool:
+        """False only when pytest-asyncio is certainly not used: the project's test dependencies are
+        known and lack it, and nothing here loads or imports it."""
+        if not self.versions.lacks("pytest-asyncio"):
+            return True
+        if any(name.split(".")[0] == "pytest_asyncio" for name in self.foreign_plugins):
+            return True
+        return any(b.module.split(".")[0] == "pytest_asyncio" for bindings in self.summary.imports.values()
+                   for b in bindings if not b.level)
+
+    @property
     def asyncio_mode(self) -> str:
         """"strict", "auto", or "invalid" (CF002: pytest refuses the value)."""
         mode = self.config.asyncio_mode

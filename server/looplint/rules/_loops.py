@@ -359,6 +359,8 @@ def uses_pytest_asyncio(ctx: FileContext) -> bool:
 
 def _uses_pytest_asyncio(ctx: FileContext) -> bool:
     summary = ctx.summary
+    if not pytest_model_of(ctx).asyncio_installed:
+        return False  # the project's test dependencies are known and lack pytest-asyncio
     for bindings in summary.imports.values():
         if any(b.module.split(".")[0] == "pytest_asyncio" and not b.level for b in bindings):
             return True
