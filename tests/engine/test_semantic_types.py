@@ -195,3 +195,26 @@ def test_a_global_the_function_rebinds_is_unknown(tmp_path):
         """,
     }
     assert _unawaited(tmp_path, files) == []
+
+
+def test_names_called_inside_a_lambda_resolve_without_a_crash(tmp_path):
+    # A lambda's body is one expression, not statements: nothing in it declares `global`. A call of
+    # a name inside one (resolved by AP002 and CO001) used to crash the whole file.
+    root = write_project(tmp_path / "p", {"tests/test_lambda.py": dedent("""
+        import asyncio
+        calls = 0
+
+        async def work():
+            global calls  # a `global` anywhere in the file makes every scope's declarations read
+            calls += 1
+
+        async def test_x():
+            loop = asyncio.get_running_loop()
+            go = lambda: asyncio.run(work())
+            await loop.run_in_executor(None, lambda: go())
+            check = lambda coro: coro
+            check(work())
+        """)})
+    result = Engine(all_rules()).check_file(root / "tests/test_lambda.py")
+    assert result.problem is None, result.problem
+    assert [d.code for d in result.diagnostics] == ["PA001"]  # no plugin runs it; nothing else is wrong

@@ -837,7 +837,10 @@ def _instance_of(call: ast.Call, callee: Symbol) -> Symbol:
 def _drop_declared_outer(bindings: dict[str, list[ast.AST]], function: ast.AST) -> None:
     """Names a function declares `global` or `nonlocal` are not its locals. One it also assigns is
     rebound for everyone at run time: unknown (an empty list of values), not the outer binding."""
-    stack = list(getattr(function, "body", []))
+    body = getattr(function, "body", [])
+    if not isinstance(body, list):  # a lambda: its body is one expression, it declares nothing
+        return
+    stack = list(body)
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.Global, ast.Nonlocal)):
