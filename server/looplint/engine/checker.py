@@ -1019,6 +1019,23 @@ class Checker:
             merged[local].extend(h for h in handlers if h not in merged[local])
         return merged
 
+    def explain_definition(self, path: Path, source: Source, line: int) -> str | None:
+        """What the semantic model knows of the class or def named on `line` (1-based), in markdown:
+        how a class runs its tests, a function's role and its effects on event loops. None when the
+        file does not parse or nothing is known (unknown stays unknown)."""
+        from .semantic.explain import explain_definition
+
+        try:
+            tree = parse_module(source.text, filename=str(path))
+        except (SyntaxError, RecursionError, MemoryError, ValueError):
+            return None
+        summary = build_summary(tree, path, source)
+        self.project.put_summary(path, summary)
+        try:
+            return explain_definition(FileContext(path, source, tree, summary, self.project), line)
+        except RecursionError:
+            return None
+
     def check_source(
         self,
         path: Path,
