@@ -1,0 +1,127 @@
+"""The editor settings (`looplint.*`): reading them, and layering them over `[tool.looplint]`."""
+
+from __future__ import annotations
+
+import logging
+
+from helpers import dedent, write_project
+from looplint.engine.settings import Settings
+from looplint.engine.workspace import Engine
+from looplint.lsp.logs import FileLog
+from looplint.lsp.settings import ServerSettings, extract_section
+
+TWO_RULES = dedent(
+    """
+    import asyncio
+    import unittest
+
+    class T(unittest.TestCase):
+        async def test_x(self):
+            pass
+
+    async def helper():
+        asyncio.run(helper())
+    """
+)
+
+
+def codes(engine: Engine, path) -> list[str]:
+    return sorted({d.code for d in engine.check_file(path).diagnostics})
+
+
+def test_nested_and_dotted_keys_and_bad_values():
+    nested = ServerSettings.from_dict(
+        {
+            "lint": {"run": "onSave"},
+            "codeAction": {"fixViolation": {"enable": False}, "disableRuleComment": {"enable": False}},
+            "diagnostics": {"scope": "workspace"},
+            "codeLens": {"enable": False},
+            "extendSelect": ["lp001"],
+            "exclude": ["tests/legacy"],
+            "configuration": " ~/looplint.toml ",
+            "configurationPreference": "filesystemFirst",
+            "logFile": "/tmp/x.log",
+        }
+    )
+    assert (nested.lint_run, nested.fix_actions, nested.suppress_actions) == ("onSave", False, False)
+    assert (nested.diagnostics_scope, nested.code_lens) == ("workspace", False)
+    assert nested.extend_select == ("LP001",) and nested.exclude == ("tests/legacy",)
+    assert nested.configuration == "~/looplint.toml" and nested.configuration_preference == "filesystemFirst"
+    assert nested.log_file == "/tmp/x.log"
+    dotted = ServerSettings.from_dict({"lint.run": "onSave", "codeAction.fixViolation.enable": False})
+    assert (dotted.lint_run, dotted.fix_actions) == ("onSave", False)
+    # Wrong types and unknown choices keep the previous value; a typo never takes the server down.
+    bad = ServerSettings.from_dict(
+        {"lint": {"run": "always"}, "configurationPreference": "mine", "extendSelect": "UT", "logFile": 3},
+        base=nested,
+    )
+    assert bad == nested
+    assert extract_section({"lint": {"run": "onSave"}}) == {"lint": {"run": "onSave"}}
+
+
+def test_extend_select_adds_to_the_project_selection(tmp_path):
+    root = write_project(tmp_path, {"tests/test_x.py": TWO_RULES}, settings={"select": ["UT001"]})
+    test = root / "tests/test_x.py"
+    assert codes(Engine(overrides=ServerSettings().overrides()), test) == ["UT001"]
+    extended = ServerSettings.from_dict({"extendSelect": ["LP"]}).overrides()
+    assert codes(Engine(overrides=extended), test) == ["LP001", "UT001"]
+
+
+def test_exclude_replaces_the_project_exclude(tmp_path):
+    root = write_project(tmp_path, {"tests/legacy/test_x.py": TWO_RULES, "tests/test_y.py": TWO_RULES})
+    engine = Engine(overrides=ServerSettings.from_dict({"exclude": ["tests/legacy"]}).overrides())
+    project = engine.project_for(root / "tests/test_y.py")
+    assert project.is_excluded(root / "tests/legacy/test_x.py")
+    assert not project.is_excluded(root / "tests/test_y.py")
+
+
+def test_configuration_file_and_preference(tmp_path):
+    root = write_project(tmp_path, {"tests/test_x.py": TWO_RULES}, settings={"select": ["UT001"]})
+    test = root / "tests/test_x.py"
+    shared = tmp_path / "team-looplint.toml"
+    shared.write_text('select = ["LP001"]\nseverity = { LP001 = "error" }\n')
+
+    def engine(**raw) -> Engine:
+        return Engine(overrides=ServerSettings.from_dict({"configuration": str(shared), **raw}).overrides())
+
+    # editorFirst (default): the configuration file over the project's [tool.looplint], the
+    # specific settings over both.
+    assert codes(engine(), test) == ["LP001"]
+    assert codes(engine(select=["UT"]), test) == ["UT001"]
+    # filesystemFirst: the project's own keys win; what it leaves out comes from the editor.
+    assert codes(engine(configurationPreference="filesystemFirst"), test) == ["UT001"]
+    first = engine(configurationPreference="filesystemFirst").project_for(test).settings
+    assert first.severity == {"LP001": "error"}
+    # editorOnly: the project's file is not read at all.
+    (root / "pyproject.toml").write_text('[tool.looplint]\nselect = ["UT001"]\nignore = ["LP"]\n')
+    assert codes(Engine(overrides=ServerSettings.from_dict({"configurationPreference": "editorOnly"}).overrides()), test) == [
+        "LP001", "UT001",
+    ]
+    # A configuration file that is missing or broken is ignored (with a warning): the project's settings hold.
+    assert codes(Engine(overrides=ServerSettings.from_dict({"configuration": str(tmp_path / "nope.toml")}).overrides()), test) == ["UT001"]
+
+
+def test_preference_without_a_project_config_uses_the_editor(tmp_path):
+    root = write_project(tmp_path, {"tests/test_x.py": TWO_RULES})
+    test = root / "tests/test_x.py"
+    overrides = ServerSettings.from_dict({"select": ["LP"], "configurationPreference": "filesystemFirst"}).overrides()
+    assert codes(Engine(overrides=overrides), test) == ["LP001"]
+    assert overrides.apply(Settings()).select == ("LP",)
+
+
+def test_log_file_follows_the_setting(tmp_path):
+    logger = logging.getLogger("looplint.test-file-log")
+    logger.setLevel(logging.DEBUG)
+    files = FileLog("looplint.test-file-log")
+    first, second = tmp_path / "first.log", tmp_path / "second.log"
+    files.use(str(first), "info")
+    logger.info("one")
+    logger.debug("hidden at info")
+    files.use(str(second), "debug")
+    logger.debug("two")
+    files.use(None, "info")
+    logger.info("three")
+    assert "one" in first.read_text() and "hidden" not in first.read_text() and "two" not in first.read_text()
+    assert "two" in second.read_text() and "three" not in second.read_text()
+    files.use(str(tmp_path / "no-such-dir" / "x.log"), "info")  # cannot be written: a warning, no error
+    assert files.handler is None
