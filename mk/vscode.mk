@@ -4,9 +4,11 @@
 #   make vscode-build    type-check, lint and bundle the client (client/out/extension.js)
 #   make vscode-unit     vscode-build, then the unit tests of the client logic (node --test,
 #                        stubbed vscode module)
-#   make vscode-package  bundle the Python server for CPython 3.10-3.13 and build
-#                        dist/looplint-<version>.vsix (both only when their inputs changed), print
-#                        its size, check what it holds and start its server with each Python
+#   make vscode-package  bundle the Python server for CPython 3.10-3.15 on this machine's platform
+#                        and build dist/looplint-<target>-<version>.vsix (both only when their
+#                        inputs changed), print its size, check what it holds and start its server
+#                        with each Python found here
+#   make vscode-packages every platform's .vsix and the universal one (make dist runs it)
 #   make vscode-e2e      vscode-package, then install the .vsix into a real VS Code (code-server,
 #                        cached in .cache/) and drive it with Debian's Chromium; screenshots and
 #                        logs in .e2e/vscode/
@@ -15,14 +17,20 @@
 # ripgrep and libkrb5-dev when they are missing.
 
 VSCODE_NPM_STAMP := node_modules/.looplint-npm-ci
-VSCODE_BUNDLE_STAMP := bundled/.built
-VSCODE_VSIX := dist/looplint-$(shell node -p "require('./package.json').version" 2>/dev/null).vsix
+# One version for the Python package and the extension: looplint's own.
+LOOPLINT_VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"$$/\1/p' server/looplint/__init__.py)
+VSCODE_HOST_TARGET := $(shell python3 scripts/bundle_python.py --print-host-target 2>/dev/null)
+VSCODE_TARGETS := linux-x64 linux-arm64 alpine-x64 darwin-x64 darwin-arm64 win32-x64 win32-arm64 universal
+vsix_for = dist/looplint-$(1)-$(LOOPLINT_VERSION).vsix
+VSCODE_VSIX := $(call vsix_for,$(VSCODE_HOST_TARGET))
+VSCODE_ALL_VSIX := $(foreach t,$(VSCODE_TARGETS),$(call vsix_for,$(t)))
 VSCODE_PY_INPUTS := pyproject.toml scripts/bundle_python.py scripts/bundle_python_launcher.py \
 	$(shell find server -name '*.py' -not -path '*/__pycache__/*' 2>/dev/null)
 VSCODE_CLIENT_INPUTS := package.json package-lock.json tsconfig.json esbuild.js .vscodeignore LICENSE \
-	client/README-section.md client/scripts/package-vsix.mjs $(wildcard client/src/*.ts)
+	CHANGELOG.md client/README-section.md client/images/icon.png client/scripts/package-vsix.mjs \
+	$(wildcard client/src/*.ts)
 
-.PHONY: vscode-deps vscode-build vscode-unit vscode-package vscode-e2e
+.PHONY: vscode-deps vscode-build vscode-unit vscode-package vscode-packages vscode-e2e
 
 $(VSCODE_NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -38,17 +46,25 @@ vscode-build: vscode-deps
 vscode-unit: vscode-build
 	npm run -s test:unit
 
-$(VSCODE_BUNDLE_STAMP): $(VSCODE_PY_INPUTS)
-	python3 scripts/bundle_python.py
+# One bundle per target (pip caches the wheels it downloads; a bundle is rebuilt only when the
+# server or its requirements change).
+.cache/bundles/%/.built: $(VSCODE_PY_INPUTS)
+	python3 scripts/bundle_python.py --target $* --out .cache/bundles/$*
 	@touch $@
 
-$(VSCODE_VSIX): $(VSCODE_NPM_STAMP) $(VSCODE_BUNDLE_STAMP) $(VSCODE_CLIENT_INPUTS)
+.PRECIOUS: .cache/bundles/%/.built
+
+# `make vscode-build` leaves a development build in client/out: each package gets a production one.
+dist/looplint-%-$(LOOPLINT_VERSION).vsix: $(VSCODE_NPM_STAMP) .cache/bundles/%/.built $(VSCODE_CLIENT_INPUTS)
 	node esbuild.js --production
-	node client/scripts/package-vsix.mjs
+	node client/scripts/package-vsix.mjs --target $* --bundle .cache/bundles/$*
 
 vscode-package: $(VSCODE_VSIX)
 	@ls -l $(VSCODE_VSIX)
-	node --test tests/vscode/vsix-contents.test.mjs
+	LOOPLINT_VSIX=$(VSCODE_VSIX) node --test tests/vscode/vsix-contents.test.mjs
+
+vscode-packages: $(VSCODE_ALL_VSIX)
+	@ls -l $(VSCODE_ALL_VSIX)
 
 vscode-e2e: vscode-package
-	bash tests/vscode/run-e2e.sh
+	LOOPLINT_VSIX=$(VSCODE_VSIX) bash tests/vscode/run-e2e.sh

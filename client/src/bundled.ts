@@ -29,6 +29,19 @@ export function findBundledServer(extensionRoot: string): BundledServer | undefi
   return { launcher, versions };
 }
 
+/**
+ * The looplint wheel shipped in the universal package (bundled/wheel/), which its install suggestion
+ * names: it works whether or not that version is on PyPI.
+ */
+export function findBundledWheel(extensionRoot: string): string | undefined {
+  const dir = path.join(extensionRoot, 'bundled', 'wheel');
+  if (!fs.existsSync(dir)) {
+    return undefined;
+  }
+  const wheel = fs.readdirSync(dir).find((name) => /^looplint-.+-py3-none-any\.whl$/.test(name));
+  return wheel && path.join(dir, wheel);
+}
+
 export function supports(bundle: BundledServer, version: readonly number[]): boolean {
   return bundle.versions.some(([major, minor]) => major === version[0] && minor === version[1]);
 }

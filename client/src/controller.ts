@@ -5,11 +5,11 @@ import * as os from 'node:os';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { LanguageClient, State } from 'vscode-languageclient/node';
-import { findBundledServer } from './bundled';
+import { findBundledServer, findBundledWheel } from './bundled';
 import { createLanguageClient } from './languageClient';
 import { probePython } from './probe';
 import { selectedInterpreter } from './pythonExtension';
-import { resolveServer } from './resolve';
+import { resolveServer, versionedPythonNames } from './resolve';
 import { SECTION, expandPath, readLaunchSettings, readServerSettings } from './settings';
 import { StatusItem } from './status';
 
@@ -71,7 +71,9 @@ export class ServerController implements vscode.Disposable {
       trusted,
       launch,
       bundle,
+      wheel: findBundledWheel(this.extensionPath),
       defaultPython: process.platform === 'win32' ? 'python' : 'python3',
+      versionedPythons: versionedPythonNames(process.platform),
       probe: (python) => probePython(python, { cwd: os.tmpdir() }),
       pythonExtensionInterpreter: () => selectedInterpreter(folder?.uri, (m) => { this.log.warn(m); }),
       fileExists: (file) => fs.existsSync(file),

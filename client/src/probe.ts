@@ -8,13 +8,20 @@ export interface PythonInfo {
   version: [number, number, number];
   /** Whether `import looplint` would find a package in that environment (for fromEnvironment). */
   hasLooplint: boolean;
+  /** What decides how looplint can be installed there (see installSuggestion). */
+  inVenv?: boolean;
+  externallyManaged?: boolean;
+  hasPip?: boolean;
 }
 
 // One line of JSON; find_spec does not import looplint, so a broken install cannot hang the probe.
 const PROBE = [
-  'import importlib.util, json, sys',
+  'import importlib.util, json, os, sys, sysconfig',
+  'venv = sys.prefix != sys.base_prefix',
+  'managed = not venv and os.path.isfile(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED"))',
   'print(json.dumps({"executable": sys.executable, "version": list(sys.version_info[:3]),',
-  ' "hasLooplint": importlib.util.find_spec("looplint") is not None}))',
+  ' "hasLooplint": importlib.util.find_spec("looplint") is not None, "inVenv": venv,',
+  ' "externallyManaged": managed, "hasPip": importlib.util.find_spec("pip") is not None}))',
 ].join('\n');
 
 export type ProbeResult = { ok: true; info: PythonInfo } | { ok: false; error: string };
@@ -43,7 +50,9 @@ export function probePython(python: string, opts: ProbeOptions = {}): Promise<Pr
 export function parseProbeOutput(python: string, stdout: string): ProbeResult {
   const line = stdout.trim().split('\n').pop() ?? '';
   try {
-    const data = JSON.parse(line) as Partial<{ executable: unknown; version: unknown; hasLooplint: unknown }>;
+    const data = JSON.parse(line) as Partial<{
+      executable: unknown; version: unknown; hasLooplint: unknown; inVenv: unknown; externallyManaged: unknown; hasPip: unknown;
+    }>;
     const v = data.version;
     if (Array.isArray(v) && v.length === 3 && v.every((n) => Number.isInteger(n))) {
       return {
@@ -52,6 +61,9 @@ export function parseProbeOutput(python: string, stdout: string): ProbeResult {
           executable: typeof data.executable === 'string' && data.executable ? data.executable : python,
           version: v as [number, number, number],
           hasLooplint: data.hasLooplint === true,
+          inVenv: data.inVenv === true,
+          externallyManaged: data.externallyManaged === true,
+          hasPip: data.hasPip !== false,
         },
       };
     }

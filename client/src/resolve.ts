@@ -22,8 +22,12 @@ export interface ResolveDeps {
   /** Already read with trust taken into account (see readLaunchSettings) and paths expanded. */
   launch: LaunchSettings;
   bundle: BundledServer | undefined;
+  /** The looplint wheel the universal package ships, for the install suggestion. */
+  wheel?: string;
   /** Interpreter to try last: `python3` (`python` on Windows). */
   defaultPython: string;
+  /** Versioned interpreters to try before it, newest first (`python3.15` ... `python3.10`; none on Windows). */
+  versionedPythons?: string[];
   probe(python: string): Promise<ProbeResult>;
   /** The interpreter selected in the Python extension; undefined if it is not installed or has none. */
   pythonExtensionInterpreter(): Promise<string | undefined>;
@@ -37,15 +41,25 @@ interface Candidate {
   source: string;
   /** An explicit setting: if it is unusable we say so instead of quietly trying something else. */
   strict: boolean;
+  /** A guess (python3.X may well not exist): not worth a line in the failure message when absent. */
+  quiet?: boolean;
 }
 
 const versionText = (v: readonly number[]): string => v.join('.');
 const atLeast = (v: readonly number[], min: readonly number[]): boolean =>
   v[0] > min[0] || (v[0] === min[0] && v[1] >= min[1]);
 
+export const SUPPORTED_MINORS: readonly number[] = [15, 14, 13, 12, 11, 10];
+
+/** `python3.15` ... `python3.10`: the supported versions, newest first (POSIX names). */
+export function versionedPythonNames(platform: string): string[] {
+  return platform === 'win32' ? [] : SUPPORTED_MINORS.map((minor) => `python3.${minor}`);
+}
+
 /**
  * Order: `looplint.path` (trusted workspaces only); `looplint.interpreter`; the Python extension's
- * interpreter (trusted workspaces only: a workspace can choose it); `python3` on the PATH.
+ * interpreter (trusted workspaces only: a workspace can choose it); the newest supported
+ * `python3.X` on the PATH; `python3` on the PATH.
  */
 export async function resolveServer(deps: ResolveDeps): Promise<Resolution> {
   const { launch } = deps;
@@ -65,6 +79,9 @@ export async function resolveServer(deps: ResolveDeps): Promise<Resolution> {
       if (fromExtension) {
         candidates.push({ python: fromExtension, source: 'the Python extension', strict: false });
       }
+    }
+    for (const python of deps.versionedPythons ?? []) {
+      candidates.push({ python, source: `${python} on the PATH`, strict: false, quiet: true });
     }
     candidates.push({ python: deps.defaultPython, source: `${deps.defaultPython} on the PATH`, strict: false });
   }
@@ -89,6 +106,9 @@ export async function resolveServer(deps: ResolveDeps): Promise<Resolution> {
           `Set looplint.interpreter to a Python ${versionText(MIN_PYTHON)} or newer.`,
       };
     }
+    if (candidate.quiet && !result.ok) {
+      continue;
+    }
     deps.log(`Not using ${candidate.python} from ${candidate.source}: ${problem}`);
     rejected.push(`${candidate.source}: ${problem}`);
   }
@@ -103,27 +123,31 @@ export async function resolveServer(deps: ResolveDeps): Promise<Resolution> {
 
 function commandFor(info: PythonInfo, candidate: Candidate, deps: ResolveDeps): Resolution {
   const who = `Python ${versionText(info.version)} (${info.executable}, from ${candidate.source})`;
-  if (deps.launch.importStrategy === 'fromEnvironment') {
-    if (!info.hasLooplint) {
+  const bundle = deps.bundle;
+  // The universal package has no bundled server: it always runs the looplint of the environment.
+  if (deps.launch.importStrategy === 'fromEnvironment' || !bundle) {
+    if (!bundle && !deps.trusted) {
       return {
         ok: false,
         message:
-          `looplint is not installed for ${who}, and looplint.importStrategy is "fromEnvironment". ` +
-          `Install it there ("${info.executable} -m pip install looplint") or set looplint.importStrategy to "useBundled".`,
+          'This workspace is not trusted, and this copy of the looplint extension has no bundled server: it would have to run ' +
+          'code from your environment. Trust the workspace, or install the looplint extension built for your platform.',
+      };
+    }
+    if (!info.hasLooplint) {
+      const why = bundle
+        ? 'and looplint.importStrategy is "fromEnvironment"'
+        : 'and this copy of the extension has no bundled server (the universal package, or a checkout without bundled/)';
+      return {
+        ok: false,
+        message:
+          `looplint is not installed for ${who}, ${why}. ${installSuggestion(info, deps.wheel)}` +
+          (bundle ? ' Or set looplint.importStrategy to "useBundled".' : ' Or install the looplint extension built for your platform, which bundles the server.'),
       };
     }
     return {
       ok: true,
       server: { command: info.executable, args: ['-m', 'looplint', 'server'], description: `${who}, looplint from its environment`, python: info },
-    };
-  }
-  const bundle = deps.bundle;
-  if (!bundle) {
-    return {
-      ok: false,
-      message:
-        'This copy of the looplint extension has no bundled server (no bundled/ folder; "npm run bundle-python" builds it). ' +
-        'Set looplint.importStrategy to "fromEnvironment" to use a looplint installed with your interpreter.',
     };
   }
   if (!supports(bundle, info.version)) {
@@ -140,4 +164,25 @@ function commandFor(info: PythonInfo, candidate: Candidate, deps: ResolveDeps): 
     ok: true,
     server: { command: info.executable, args: ['-I', bundle.launcher], description: `${who}, bundled looplint`, python: info },
   };
+}
+
+const quote = (s: string): string => (/^[\w./:@=+-]+$/.test(s) ? s : `"${s}"`);
+
+/**
+ * A command that installs looplint for that interpreter and works there: pip into a virtualenv or a
+ * Python that allows it; for a system Python that forbids it (PEP 668) or has no pip, a virtualenv
+ * (or pipx with looplint.path). `wheel`: the universal package's own wheel (else PyPI's looplint).
+ */
+export function installSuggestion(info: PythonInfo, wheel?: string): string {
+  const what = wheel ? quote(wheel) : 'looplint';
+  const exe = quote(info.executable);
+  if (info.inVenv || (!info.externallyManaged && info.hasPip !== false)) {
+    return `Install it there: ${exe} -m pip install ${what}`;
+  }
+  const why = info.externallyManaged ? 'its packages are managed by the system (PEP 668)' : 'it has no pip';
+  return (
+    `That interpreter cannot install it (${why}): create a virtual environment, ` +
+    `${exe} -m venv .venv && .venv/bin/python -m pip install ${what}, and select .venv/bin/python ` +
+    `(looplint.interpreter or the Python extension); or run pipx install ${what} and set looplint.path to the looplint it installs.`
+  );
 }

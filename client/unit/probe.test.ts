@@ -65,10 +65,10 @@ describe('probePython', () => {
 
 describe('parseProbeOutput', () => {
   it('takes the last line (site customisations may print before it)', () => {
-    const out = 'some banner\n{"executable": "/usr/bin/python3.9", "version": [3, 9, 2], "hasLooplint": false}\n';
+    const out = 'some banner\n{"executable": "/usr/bin/python3.9", "version": [3, 9, 2], "hasLooplint": false, "externallyManaged": true}\n';
     assert.deepEqual(parseProbeOutput('python3', out), {
       ok: true,
-      info: { executable: '/usr/bin/python3.9', version: [3, 9, 2], hasLooplint: false },
+      info: { executable: '/usr/bin/python3.9', version: [3, 9, 2], hasLooplint: false, inVenv: false, externallyManaged: true, hasPip: true },
     });
   });
   it('rejects JSON without a proper version', () => {

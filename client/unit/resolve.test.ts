@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { BundledServer } from '../src/bundled';
-import { ProbeResult } from '../src/probe';
-import { ResolveDeps, Resolution, resolveServer } from '../src/resolve';
+import { ProbeResult, PythonInfo } from '../src/probe';
+import { ResolveDeps, Resolution, installSuggestion, resolveServer, versionedPythonNames } from '../src/resolve';
 import { LaunchSettings } from '../src/settings';
 
 const BUNDLE: BundledServer = {
@@ -25,6 +25,9 @@ function deps(opts: {
   pythonExtension?: string;
   bundle?: BundledServer | undefined;
   files?: string[];
+  versioned?: string[];
+  wheel?: string;
+  extra?: Partial<PythonInfo>;
 }): ResolveDeps & { probed: string[]; logs: string[]; askedExtension: boolean } {
   const probed: string[] = [];
   const logs: string[] = [];
@@ -33,6 +36,8 @@ function deps(opts: {
     launch: { path: '', interpreter: '', importStrategy: 'useBundled' as const, ...opts.launch },
     bundle: 'bundle' in opts ? opts.bundle : BUNDLE,
     defaultPython: 'python3',
+    versionedPythons: opts.versioned,
+    wheel: opts.wheel,
     probed,
     logs,
     askedExtension: false,
@@ -44,7 +49,7 @@ function deps(opts: {
       }
       const hasLooplint = !Array.isArray(found);
       const version = Array.isArray(found) ? found : found.looplint;
-      return Promise.resolve({ ok: true, info: { executable: `/real/${python}`, version, hasLooplint } });
+      return Promise.resolve({ ok: true, info: { executable: `/real/${python}`, version, hasLooplint, ...opts.extra } });
     },
     pythonExtensionInterpreter(): Promise<string | undefined> {
       result.askedExtension = true;
@@ -163,9 +168,54 @@ describe('resolveServer: import strategy', () => {
     assert.match(message, /Python 3\.14\.0/);
   });
 
-  it('useBundled in a checkout without bundled/ says how to build it', async () => {
-    const message = failure(await resolveServer(deps({ bundle: undefined, interpreters: { python3: [3, 11, 7] } })));
+  it('without a bundled server (the universal package) runs the looplint of the environment', async () => {
+    const d = deps({ bundle: undefined, interpreters: { python3: { looplint: [3, 12, 1] } } });
+    assert.deepEqual(command(await resolveServer(d)), ['/real/python3', '-m', 'looplint', 'server']);
+  });
+
+  it('without a bundled server and without looplint, suggests installing the shipped wheel with that interpreter', async () => {
+    const wheel = '/ext/bundled/wheel/looplint-0.1.0-py3-none-any.whl';
+    const message = failure(await resolveServer(deps({ bundle: undefined, wheel, interpreters: { python3: [3, 11, 7] } })));
     assert.match(message, /no bundled server/);
-    assert.match(message, /fromEnvironment/);
+    assert.ok(message.includes(`Install it there: /real/python3 -m pip install ${wheel}`), message);
+    assert.match(message, /extension built for your platform/);
+  });
+
+  it('an externally managed system Python gets a virtualenv (or pipx) suggestion, not a pip install that fails', async () => {
+    const d = deps({ launch: { importStrategy: 'fromEnvironment' }, interpreters: { python3: [3, 13, 1] }, extra: { externallyManaged: true } });
+    const message = failure(await resolveServer(d));
+    assert.doesNotMatch(message, /Install it there/);
+    assert.match(message, /PEP 668/);
+    assert.ok(message.includes('/real/python3 -m venv .venv && .venv/bin/python -m pip install looplint'), message);
+    assert.match(message, /pipx install looplint/);
+  });
+
+  it('the suggestion quotes paths with spaces and uses pip in a virtualenv', () => {
+    const info: PythonInfo = { executable: '/my env/bin/python', version: [3, 12, 0], hasLooplint: false, inVenv: true };
+    assert.equal(installSuggestion(info, '/ext dir/looplint.whl'), 'Install it there: "/my env/bin/python" -m pip install "/ext dir/looplint.whl"');
+    assert.match(installSuggestion({ ...info, inVenv: false, hasPip: false }), /it has no pip/);
+  });
+
+  it('an untrusted workspace never runs the environment\'s looplint', async () => {
+    const message = failure(await resolveServer(deps({ bundle: undefined, trusted: false, interpreters: { python3: { looplint: [3, 12, 1] } } })));
+    assert.match(message, /not trusted/);
+  });
+});
+
+describe('resolveServer: the newest supported interpreter', () => {
+  it('is tried newest first, before python3, and absent ones are not reported', async () => {
+    const versioned = versionedPythonNames('linux');
+    assert.deepEqual(versioned, ['python3.15', 'python3.14', 'python3.13', 'python3.12', 'python3.11', 'python3.10']);
+    const bundle: BundledServer = { launcher: '/ext/bundled/tool/launch.py', versions: [[3, 10], [3, 11], [3, 12], [3, 13], [3, 14], [3, 15]] };
+    const d = deps({ bundle, versioned, interpreters: { 'python3.14': [3, 14, 2], 'python3.12': [3, 12, 1], python3: [3, 11, 7] } });
+    assert.deepEqual(command(await resolveServer(d)), ['/real/python3.14', '-I', '/ext/bundled/tool/launch.py']);
+    assert.deepEqual(d.probed, ['python3.15', 'python3.14']);
+    assert.deepEqual(d.logs, []);
+    assert.deepEqual(versionedPythonNames('win32'), []);
+  });
+
+  it('comes after the Python extension\'s interpreter', async () => {
+    const d = deps({ versioned: versionedPythonNames('linux'), pythonExtension: '/venv/bin/python', interpreters: { '/venv/bin/python': [3, 12, 1], 'python3.13': [3, 13, 0] } });
+    assert.deepEqual(command(await resolveServer(d)), ['/real//venv/bin/python', '-I', '/ext/bundled/tool/launch.py']);
   });
 });

@@ -16,8 +16,9 @@ start=$(date +%s)
 code_server="$(bash tests/vscode/install-code-server.sh "$root/.cache" | tail -1)"
 echo "code-server ready after $(( $(date +%s) - start )) s: $code_server"
 
-version="$(node -p "require('./package.json').version")"
-vsix="${LOOPLINT_VSIX:-$root/dist/looplint-$version.vsix}"
+version="$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' server/looplint/__init__.py)"
+target="$(python3 scripts/bundle_python.py --print-host-target)"
+vsix="${LOOPLINT_VSIX:-$root/dist/looplint-$target-$version.vsix}"
 if [[ ! -f "$vsix" ]]; then
   echo "$vsix is missing: run 'make vscode-package' (or 'npm run package') first" >&2
   exit 1

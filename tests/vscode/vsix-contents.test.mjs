@@ -1,20 +1,19 @@
-// Checks the packaged extension (dist/looplint-<version>.vsix, from `npm run package`):
-// it holds what runs and nothing else, and its bundled server really works, from the unpacked
-// .vsix, with each CPython minor version it was built for.
+// Checks this machine's packaged extension (dist/looplint-<target>-<version>.vsix, from
+// `make vscode-package`, which passes it as LOOPLINT_VSIX): it holds what runs and nothing else,
+// and its bundled server really works, from the unpacked .vsix, with each CPython minor version it
+// was built for that is installed here. tests/dist/test_vsix_platforms.py checks every platform's.
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { StdioLspClient } from './lib/lsp.mjs';
 import { extractZip, listZip } from './lib/zip.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-const VSIX = process.env.LOOPLINT_VSIX ?? join(ROOT, 'dist', `${manifest.name}-${manifest.version}.vsix`);
-const VERSIONS = ['3.10', '3.11', '3.12', '3.13'];
-const MAX_BYTES = 25e6; // about 12 MB today: a jump means something unintended got in
+const VSIX = process.env.LOOPLINT_VSIX;
+const VERSIONS = ['3.10', '3.11', '3.12', '3.13', '3.14', '3.15'];
+const MAX_BYTES = 25e6; // about 14 MB today: a jump means something unintended got in
 
 /** The allowed shapes of entry names; anything else is a packaging mistake. */
 const ALLOWED = [
@@ -23,6 +22,8 @@ const ALLOWED = [
   /^extension\/package\.json$/,
   /^extension\/LICENSE\.txt$/,
   /^extension\/readme\.md$/,
+  /^extension\/changelog\.md$/,
+  /^extension\/client\/images\/icon\.png$/,
   /^extension\/client\/out\/extension\.js$/,
   /^extension\/bundled\/tool\/launch\.py$/,
   /^extension\/bundled\/libs\/bundle\.json$/,
@@ -49,7 +50,7 @@ describe('the .vsix', () => {
   let unpacked;
 
   before(() => {
-    assert.ok(existsSync(VSIX), `${VSIX} is missing: run "npm run package" first`);
+    assert.ok(VSIX && existsSync(VSIX), `LOOPLINT_VSIX=${VSIX} is missing: run "make vscode-package"`);
     names = listZip(VSIX).entries.map((e) => e.name);
     unpacked = mkdtempSync(join(tmpdir(), 'looplint-vsix-'));
     extractZip(VSIX, unpacked);

@@ -10,9 +10,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..engine.checker import CheckResult
 from ..engine.model import Diagnostic, FileProblem
+from ..engine.pytest_config import CONFIG_FILE_NAMES
 from ..engine.settings import ConfigError
 from ..engine.workspace import Engine, Overrides
+
+# Configuration files that are not pytest's: skipped when named (pre-commit passes them all).
+_OTHER_CONFIG_SUFFIXES = (".toml", ".ini", ".cfg")
 
 # Below this many files a single process is faster than starting workers.
 PARALLEL_THRESHOLD = 64
@@ -25,18 +30,20 @@ class RunResult:
     files: list[Path] = field(default_factory=list)
 
 
-def collect_files(engine: Engine, paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """Python files to check, in a stable order, and messages for paths that do not exist."""
+def collect_files(engine: Engine, paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Python files to check, in a stable order, and (path, why) for paths that do not exist."""
     files: list[Path] = []
-    errors: list[str] = []
+    errors: list[tuple[Path, str]] = []
     seen: set[Path] = set()
     for path in paths:
         if not os.path.lexists(path):
-            errors.append(f"{path}: no such file or directory")
+            errors.append((path, "no such file or directory"))
             continue
         if path.is_symlink() and not path.exists():
-            errors.append(f"{path}: broken symbolic link")
+            errors.append((path, "broken symbolic link"))
             continue
+        if path.is_file() and path.suffix in _OTHER_CONFIG_SUFFIXES and path.name not in CONFIG_FILE_NAMES:
+            continue  # mypy.ini, ruff.toml...: named by a hook that passes every .toml/.ini/.cfg file
         project = engine.project_for(path)
         if path.is_file():
             candidates = [Path(os.path.abspath(path))] if not project.settings.is_excluded(project.relpath(path)) else []
@@ -60,10 +67,28 @@ def _init_worker(overrides: Overrides, config_file: Path | None) -> None:
     relax_gc()
 
 
-def _check_chunk(args: tuple[list[Path], bool]) -> list[tuple[list[Diagnostic], FileProblem | None]]:
-    files, with_fixes = args
+_worker_reported: set[Path] = set()
+
+
+def _check_chunk(args: tuple[list[Path], bool, bool]):
+    """Check a chunk in a worker; with `edges`, also what each file read (for the cache)."""
+    files, with_fixes, edges = args
     assert _worker_engine is not None
-    return [(r.diagnostics, r.problem) for r in _OnDemand(_worker_engine, files, with_fixes).run()]
+    results = [(r.diagnostics, r.problem) for r in _OnDemand(_worker_engine, files, with_fixes).run()]
+    return results, (new_edges(_worker_engine, _worker_reported) if edges else {})
+
+
+def new_edges(engine: Engine, reported: set[Path]) -> dict[Path, dict]:
+    """The edges (see engine.cache) of every file summarised since the last call."""
+    from ..engine.cache import module_edges
+
+    found = {}
+    for project in engine.projects():
+        for path, summary in project.cached_summaries().items():
+            if path not in reported:
+                reported.add(path)
+                found[path] = module_edges(project, path, summary)
+    return found
 
 
 class _OnDemand:
@@ -127,9 +152,41 @@ def check_files(
     jobs: int,
     with_fixes: bool,
     progress: "Progress | None" = None,
+    cache=None,
 ) -> RunResult:
+    """Check `files`; with a `cache` (engine.cache.Cache), only those whose cached result no longer holds."""
     run = RunResult(files=files)
     relax_gc()
+    if cache is not None:
+        todo = []
+        for file in files:
+            hit = cache.for_project(engine.project_for(file)).lookup(file, with_fixes=with_fixes)
+            if hit is None:
+                todo.append(file)
+                continue
+            run.diagnostics.extend(hit.diagnostics)
+            if hit.problem:
+                run.problems.append(hit.problem)
+        if progress:
+            progress.advance(len(files) - len(todo))
+        files = todo
+    checked: dict[Path, CheckResult] = {}
+    edges: dict[Path, dict] = {}
+    _check_uncached(engine, files, jobs, with_fixes, progress, run, checked, edges, want_edges=cache is not None)
+    if cache is not None:
+        for path in checked:
+            # A file that did not parse read nothing else.
+            edges.setdefault(path, {"imports": [], "conftests": [], "scans": []})
+        for path, file_edges in edges.items():
+            cache.for_project(engine.project_for(path)).record(
+                path, checked.get(path), file_edges, with_fixes=with_fixes
+            )
+    return run
+
+
+def _check_uncached(engine, files, jobs, with_fixes, progress, run, checked, edges, *, want_edges: bool) -> None:
+    if not files:
+        return
     if jobs <= 0:
         jobs = (os.cpu_count() or 1) if len(files) >= PARALLEL_THRESHOLD else 1
     if jobs == 1 or len(files) < 2:
@@ -137,9 +194,12 @@ def check_files(
             run.diagnostics.extend(result.diagnostics)
             if result.problem:
                 run.problems.append(result.problem)
+            checked[Path(os.path.abspath(result.path))] = result
             if progress:
                 progress.advance(1)
-        return run
+        if want_edges:
+            edges.update(new_edges(engine, set()))
+        return
     # Chunks keep related files (same folder) together, so a worker reuses the
     # summaries of shared base classes; small chunks keep all workers busy.
     chunk_size = max(4, min(64, len(files) // (jobs * 8) or 4))
@@ -147,14 +207,16 @@ def check_files(
     with ProcessPoolExecutor(
         max_workers=jobs, initializer=_init_worker, initargs=(engine.overrides, engine.config_file)
     ) as pool:
-        for chunk, results in zip(chunks, pool.map(_check_chunk, [(c, with_fixes) for c in chunks])):
-            for diagnostics, problem in results:
+        work = [(c, with_fixes, want_edges) for c in chunks]
+        for chunk, (results, chunk_edges) in zip(chunks, pool.map(_check_chunk, work)):
+            for path, (diagnostics, problem) in zip(chunk, results):
                 run.diagnostics.extend(diagnostics)
                 if problem:
                     run.problems.append(problem)
+                checked[Path(os.path.abspath(path))] = CheckResult(path, diagnostics, problem)
+            edges.update(chunk_edges)
             if progress:
                 progress.advance(len(chunk))
-    return run
 
 
 class Progress:

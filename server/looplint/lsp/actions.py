@@ -25,6 +25,35 @@ QUICKFIX = "quickfix"
 FIX_ALL = "source.fixAll.looplint"
 
 
+_UNCHECKED = object()
+_fix_problem: object = _UNCHECKED
+
+
+def fixes_unavailable() -> str | None:
+    """Why no fix can be built in this process (libcst's native parser does not load), or None.
+
+    Fixes are built with libcst, whose parser is a compiled module: a bundle made for another
+    platform or Python has none that loads. Diagnostics and hovers need only `ast`.
+    """
+    global _fix_problem
+    if _fix_problem is _UNCHECKED:
+        try:
+            import libcst.native  # noqa: F401
+        except Exception as exc:  # ImportError, or an OSError from a foreign binary
+            import platform
+            import sys
+
+            _fix_problem = (
+                f"looplint: quick fixes and Fix All are unavailable: libcst's native module does not load with "
+                f"Python {platform.python_version()} on {sys.platform}-{platform.machine()} ({exc}). Diagnostics and "
+                "hovers keep working. Install the looplint extension built for this platform, or run a looplint "
+                "installed with your interpreter (looplint.importStrategy: fromEnvironment)."
+            )
+        else:
+            _fix_problem = None
+    return _fix_problem  # type: ignore[return-value]
+
+
 def kind_wanted(only: list[str] | None, kind: str) -> bool:
     """Does the client's `context.only` ask for actions of `kind` (or a parent kind of it)?"""
     if not only:

@@ -74,6 +74,7 @@ class LooplintServer(LanguageServer):
         self.file_log = FileLog()
         self.config_published: set[str] = set()  # config files we published a settings error for
         self.config_warned: set[tuple] = set()  # settings errors already shown in a popup
+        self.fix_problem_reported = False  # "fixes are unavailable here" is said once
         self._background: set[asyncio.Task] = set()
 
     # -- plumbing ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+import logging
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -20,6 +21,8 @@ from ..scheduling import DocState
 if TYPE_CHECKING:
     from ..server import LooplintServer
 
+log = logging.getLogger("looplint.lsp")
+
 CONTENT_MODIFIED = -32801  # LSP error: the document changed since the request's data was computed
 
 OPTIONS = types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, act.FIX_ALL], resolve_provider=True)
@@ -34,6 +37,7 @@ class _Request:
     snapshot: Document  # the document as it is now: edits are built for this version
     resolve: bool  # the client resolves edits lazily (codeAction/resolve)
     document_changes: bool  # the client takes versioned edits
+    fixes: bool = True  # fixes can be built here (libcst's native module loads)
 
     def edit(self, edits) -> types.WorkspaceEdit:
         return workspace_edit(self.snapshot, edits, document_changes=self.document_changes)
@@ -52,12 +56,13 @@ async def code_action(ls: LooplintServer, params: types.CodeActionParams) -> lis
         Document(doc.uri, doc.path, doc.language_id, doc.version, doc.text, ls.encoding),
         resolve="edit" in (capability(ls.caps, "text_document.code_action.resolve_support.properties") or []),
         document_changes=ls.supports("workspace.workspace_edit.document_changes"),
+        fixes=fixes_available(ls),
     )
     only = [enum_value(k) for k in params.context.only] if params.context.only else None
     actions: list[types.CodeAction] = []
     if act.kind_wanted(only, act.QUICKFIX):
         actions.extend(await _quick_fixes(request, params.context.diagnostics))
-    if act.kind_wanted(only, act.FIX_ALL):
+    if request.fixes and act.kind_wanted(only, act.FIX_ALL):
         actions.extend(await _fix_all(request, explicit=act.explicitly_wanted(only, act.FIX_ALL)))
     return actions
 
@@ -76,7 +81,7 @@ async def _quick_fixes(request: _Request, lsp_diagnostics: list[types.Diagnostic
         except BadData:
             continue
         fresh = data.get("uri") == snapshot.uri and data.get("version") == snapshot.version and not data.get("stale")
-        if diagnostic.fix_applicability and fresh and settings.fix_actions:
+        if diagnostic.fix_applicability and fresh and settings.fix_actions and request.fixes:
             title = diagnostic.fix_message or f"Fix {diagnostic.code}"
             action = types.CodeAction(
                 title=f"{title} ({diagnostic.code})" if diagnostic.code not in title else title,
@@ -135,6 +140,18 @@ async def _fix_all(request: _Request, *, explicit: bool) -> list[types.CodeActio
         return []
     action.edit = request.edit(edits)
     return [action]
+
+
+def fixes_available(ls: LooplintServer) -> bool:
+    """Can fixes be built here? If not, say why once (a window message and the log) and go on without."""
+    problem = act.fixes_unavailable()
+    if problem is None:
+        return True
+    if not ls.fix_problem_reported:
+        ls.fix_problem_reported = True
+        log.error("%s", problem)
+        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=problem))
+    return False
 
 
 class Stale(Exception):

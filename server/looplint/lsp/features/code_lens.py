@@ -52,8 +52,8 @@ async def code_lens(ls: LooplintServer, params: types.CodeLensParams) -> list[ty
     state = ls.states.get(params.text_document.uri)
     if state is None or state.check_path is None or not is_python(state.check_path, state.doc.language_id):
         return []
-    if not ls.analyzer.folder_for(state.check_path).settings.code_lens:
-        return []
+    if not ls.analyzer.folder_for(state.check_path).settings.code_lens or not code_actions.fixes_available(ls):
+        return []  # off, or no fix can be built here (the lens applies one)
     checked = await ls.scheduler.current(state)
     if checked.version != state.doc.version or checked.analysis.carried:
         return []  # positions of another version; the client asks again after the edit

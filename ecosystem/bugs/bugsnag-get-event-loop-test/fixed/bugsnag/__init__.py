@@ -1,0 +1,5 @@
+import asyncio
+
+
+def notify_later(loop, callback):
+    return loop.call_soon(callback)

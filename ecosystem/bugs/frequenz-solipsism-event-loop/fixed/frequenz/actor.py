@@ -1,0 +1,7 @@
+import asyncio
+
+
+class FcrActor:
+    async def respond(self, deviation):
+        await asyncio.sleep(30)
+        return -deviation

@@ -1,0 +1,2 @@
+async def opea_microservices_call(name, payload):
+    return {"service": name, "echo": payload}

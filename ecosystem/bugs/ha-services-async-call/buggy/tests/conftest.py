@@ -1,0 +1,8 @@
+import pytest
+
+from homeassistant.core import HomeAssistant
+
+
+@pytest.fixture
+def hass():
+    return HomeAssistant()

@@ -1,0 +1,2 @@
+def test_gateway_defaults():
+    assert {"platform": "cli"}["platform"] == "cli"

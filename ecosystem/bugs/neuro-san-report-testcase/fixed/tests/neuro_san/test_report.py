@@ -1,0 +1,11 @@
+from unittest import IsolatedAsyncioTestCase
+
+from neuro_san import TokenReport
+
+
+class TestReport(IsolatedAsyncioTestCase):
+    async def test_report_counts_each_agents_own_calls_exactly_once(self):
+        report = TokenReport()
+        await report.record("a", 3)
+        await report.record("b", 4)
+        self.assertEqual(report.total(), 7)

@@ -1,0 +1,10 @@
+import pytest
+
+from helpers import FakePage
+
+
+@pytest.mark.asyncio
+async def test_fullscreen_modal():
+    page = FakePage()
+    await page.click("#fullscreen")
+    assert await page.is_fullscreen()

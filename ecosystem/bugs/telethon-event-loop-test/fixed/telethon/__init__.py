@@ -1,0 +1,3 @@
+class Connection:
+    def __init__(self, loop):
+        self.loop = loop

@@ -1,0 +1,3 @@
+class Engine:
+    async def generate(self, prompt):
+        return prompt.upper()
