@@ -125,3 +125,12 @@ def test_log_file_follows_the_setting(tmp_path):
     assert "two" in second.read_text() and "three" not in second.read_text()
     files.use(str(tmp_path / "no-such-dir" / "x.log"), "info")  # cannot be written: a warning, no error
     assert files.handler is None
+
+
+def test_configuration_path_is_taken_from_the_workspace_folder(tmp_path):
+    folder = tmp_path / "ws"
+    settings = ServerSettings.from_dict({"configuration": "config/looplint.toml"}).in_folder(folder)
+    assert settings.configuration == str(folder / "config/looplint.toml")
+    settings = ServerSettings.from_dict({"configuration": "${workspaceFolder}/x.toml"}).in_folder(folder)
+    assert settings.configuration == str(folder / "x.toml")
+    assert ServerSettings.from_dict({"configuration": "/abs/x.toml"}).in_folder(folder).configuration == "/abs/x.toml"

@@ -116,6 +116,15 @@ class ServerSettings:
         )
 
 
+    def in_folder(self, folder: Path | None) -> "ServerSettings":
+        """`configuration` for a workspace folder: `${workspaceFolder}` expanded, a relative path
+        taken from the folder."""
+        if not self.configuration or folder is None:
+            return self
+        value = expand_path(self.configuration.replace("${workspaceFolder}", str(folder)))
+        return replace(self, configuration=str(folder / value) if not os.path.isabs(value) else value)
+
+
 def expand_path(value: str) -> str:
     """`~` and environment variables expanded, as ruff does for its path settings."""
     return os.path.expandvars(os.path.expanduser(value))

@@ -51,7 +51,9 @@ async def refresh(ls: LooplintServer, payload: Any = None) -> bool:
     if raw_global is not None:
         ls.settings = ServerSettings.from_dict(raw_global, base=ls.init_settings)
     apply_log_settings(ls, ls.settings)
-    per_folder = [(f, ServerSettings.from_dict(raw, base=ls.settings)) for f, raw in zip(folders, raw_folders)]
+    per_folder = [
+        (f, ServerSettings.from_dict(raw, base=ls.settings).in_folder(f.path)) for f, raw in zip(folders, raw_folders)
+    ]
 
     def apply() -> bool:
         changed = False
