@@ -165,6 +165,7 @@ class Session:
 
         features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = on_publish
         features[types.WORKSPACE_APPLY_EDIT] = on_apply_edit
+        features[types.WORKSPACE_CODE_LENS_REFRESH] = lambda client_, params: None
         features[types.PROGRESS] = on_progress
         features[types.CLIENT_REGISTER_CAPABILITY] = on_register
         register_lsp_features(client, features)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+
+from lsprotocol import types
 
 from helpers import dedent, write_project
 from looplint.engine.settings import Settings
@@ -134,3 +137,105 @@ def test_configuration_path_is_taken_from_the_workspace_folder(tmp_path):
     settings = ServerSettings.from_dict({"configuration": "${workspaceFolder}/x.toml"}).in_folder(folder)
     assert settings.configuration == str(folder / "x.toml")
     assert ServerSettings.from_dict({"configuration": "/abs/x.toml"}).in_folder(folder).configuration == "/abs/x.toml"
+
+
+# -- the settings in a running server: each applies without a restart ------------------------------
+
+
+def _configure(session, settings: dict) -> None:
+    if session.pull:
+        session.client.set_configuration({"looplint": settings})
+    session.client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"looplint": settings}))
+
+
+async def _until(predicate, timeout: float = 20.0):
+    async def poll():
+        while not await predicate():
+            await asyncio.sleep(0.05)
+
+    await asyncio.wait_for(poll(), timeout)
+
+
+async def test_lint_run_on_save_checks_saved_text_only(project, start, mode):
+    session = await start(project, pull=mode == "pull", init_options={"settings": {"lint": {"run": "onSave"}}})
+    uri = session.open("tests/test_agent.py")
+    assert [d.code for d in await session.diagnostics(uri)] == ["UT001"]
+    published = session.publish_count(uri)
+    session.replace(uri, "async def test_reply", "def test_reply")  # would fix it
+    await asyncio.sleep(0.5)
+    if session.pull:  # the client pulls after each edit: it still gets the saved file's result
+        report = await session.client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
+        assert [d.code for d in report.items] == ["UT001"]
+    else:
+        assert session.publish_count(uri) == published, "nothing is published while typing"
+    refreshes = session.client.diagnostic_refresh_count
+    session.client.text_document_did_save(
+        types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    if session.pull:
+        await session.wait_refresh(refreshes)  # the server asks the client to pull
+    assert await session.diagnostics(uri) == []
+    # Back to onType without a restart: edits are checked again.
+    _configure(session, {"lint": {"run": "onType"}})
+    await asyncio.sleep(0.5)
+    session.replace(uri, "def test_reply", "async def test_reply")
+    assert [d.code for d in await session.diagnostics(uri)] == ["UT001"]
+
+
+async def test_code_action_toggles(project, start):
+    session = await start(project, pull=True)
+    uri = session.open("tests/test_agent.py")
+    (diagnostic,) = await session.diagnostics(uri)
+
+    async def titles():
+        return [a.title for a in await session.code_actions(uri, diagnostic.range, [diagnostic], only=["quickfix"])]
+
+    assert len(await titles()) == 2
+    _configure(session, {"codeAction": {"fixViolation": {"enable": False}}})
+    await _until(lambda: _equals(titles, ["Suppress UT001 on this line"]))
+    _configure(session, {"codeAction": {"disableRuleComment": {"enable": False}}})
+    await _until(lambda: _equals(titles, ["Make the class derive from unittest.IsolatedAsyncioTestCase (UT001)"]))
+
+
+async def _equals(fn, expected) -> bool:
+    return await fn() == expected
+
+
+async def test_exclude_extend_select_configuration_and_log_file(project, start, tmp_path):
+    (project / "tests/test_agent.py").write_text(
+        "import asyncio\n" + (project / "tests/test_agent.py").read_text() + "\n\nasync def helper():\n    asyncio.run(helper())\n"
+    )
+    (project / "pyproject.toml").write_text('[project]\nname = "demo"\n\n[tool.looplint]\nselect = ["UT"]\n')
+    session = await start(project, pull=True)
+    uri = session.open("tests/test_agent.py")
+    assert [d.code for d in await session.diagnostics(uri)] == ["UT001"]
+
+    async def codes(expected):
+        await _until(lambda: _equals(lambda: _codes(session, uri), expected))
+
+    _configure(session, {"extendSelect": ["LP001"]})
+    await codes(["UT001", "LP001"])
+    _configure(session, {"exclude": ["tests/test_agent.py"]})
+    await codes([])
+    shared = tmp_path / "shared-looplint.toml"
+    shared.write_text('select = ["LP"]\n')
+    _configure(session, {"configuration": str(shared)})
+    await codes(["LP001"])
+    _configure(session, {"configuration": str(shared), "configurationPreference": "filesystemFirst"})
+    await codes(["UT001"])
+    log_file = tmp_path / "server.log"
+    _configure(session, {"logFile": str(log_file), "logLevel": "debug"})
+    await _until(lambda: _exists_with(log_file, "settings changed"))
+    session.replace(uri, "assert False", "assert 0")
+    await session.diagnostics(uri)
+    await _until(lambda: _exists_with(log_file, "checked "))  # debug: every check, with its time
+
+
+async def _codes(session, uri):
+    return [d.code for d in await session.diagnostics(uri)]
+
+
+async def _exists_with(path, text) -> bool:
+    return path.exists() and text in path.read_text()
