@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING, Callable
 
 from lsprotocol import types
 
+from . import report_pool
 from . import worker as prio
 from .analysis import Analysis, is_config
 from .convert import path_to_uri
@@ -197,6 +199,8 @@ class WorkspaceReport:
         started = time.perf_counter()
         self.progress = Progress(0, len(self.stale))
         with self._providing():
+            if self._worth_workers():
+                await self._run_in_workers()
             while self.stale:
                 work = _Slice(list(itertools.islice(self.stale.items(), _SLICE_FILES)), self._open_paths())
                 results = await self.ls.run(prio.INDEX, self._check_slice, work)
@@ -219,6 +223,68 @@ class WorkspaceReport:
             self.progress.done, time.perf_counter() - started, sum(1 for e in self.entries.values() if e.items),
         )
         self._wake()
+
+    def _worth_workers(self) -> bool:
+        if os.environ.get("LOOPLINT_LSP_REPORT_WORKERS", "1") == "0" or report_pool.workers() < 2:
+            return False
+        return sum(1 for p in self.stale if p.suffix == ".py") >= report_pool.POOL_THRESHOLD
+
+    async def _run_in_workers(self) -> None:
+        """The stale Python files in worker processes (see `report_pool`); what fails stays stale."""
+        open_paths = self._open_paths()
+        overlays = {
+            state.check_path: state.doc.text for state in self.ls.states.values()
+            if state.check_path is not None and state.check_path.suffix == ".py"
+        }
+        serials = {p: s for p, s in self.stale.items() if p.suffix == ".py" and p in self.files and p not in open_paths}
+        by_folder: dict[str, tuple[object, list[Path]]] = {}
+        for path in serials:
+            folder = self.ls.analyzer.folder_for(path)
+            by_folder.setdefault(folder.uri or "", (folder.settings.overrides(), []))[1].append(path)
+        jobs = report_pool.workers()
+        tasks = [
+            report_pool.Task(key, overrides, chunk, overlays, self.ls.encoding)
+            for key, (overrides, paths) in by_folder.items()
+            for chunk in report_pool.chunks(paths, jobs)
+        ]
+        try:
+            pool = report_pool.make_pool()
+        except (OSError, ValueError) as exc:  # no processes here: the analysis thread does it all
+            log.info("workspace report: no worker processes (%s)", exc)
+            return
+        try:
+            futures = [asyncio.wrap_future(pool.submit(report_pool.check_chunk, task)) for task in tasks]
+            for next_done in asyncio.as_completed(futures):
+                try:
+                    results = await next_done
+                except Exception as exc:  # a broken worker: its files are checked on the analysis thread
+                    log.warning("workspace report: a worker failed (%s)", exc)
+                    continue
+                await self.ls.run(prio.INDEX, self._adopt, results)
+                changed = []
+                for result in results:
+                    if self.stale.get(result.path) != serials.get(result.path):
+                        continue  # marked again meanwhile: computed again later
+                    del self.stale[result.path]
+                    force = result.path in self.force
+                    self.force.discard(result.path)
+                    entry = self._replace(self.files.get(result.path) or path_to_uri(result.path), result.items, force=force)
+                    if entry is not None:
+                        changed.append(entry)
+                self._changed(changed)
+                self.progress.done += len(results)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _adopt(self, results) -> None:
+        """Analysis thread: the workers' summaries become the server's (the index, without a parse)."""
+        for result in results:
+            if result.summary is None:
+                continue
+            project = self.ls.analyzer.project_for(result.path)
+            if project.cached_summary(result.path) is None:
+                project.put_summary(result.path, result.summary)
+            self.ls.index.indexed.add(result.path)
 
     def _providing(self):
         """While the run goes on, a file it has yet to check is checked when another needs its summary."""
