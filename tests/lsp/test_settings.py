@@ -51,6 +51,8 @@ def test_nested_and_dotted_keys_and_bad_values():
     assert nested.extend_select == ("LP001",) and nested.exclude == ("tests/legacy",)
     assert nested.configuration == "~/looplint.toml" and nested.configuration_preference == "filesystemFirst"
     assert nested.log_file == "/tmp/x.log"
+    assert ServerSettings().hover_include_message is None  # decided by the client's name
+    assert ServerSettings.from_dict({"hover": {"includeMessage": False}}).hover_include_message is False
     dotted = ServerSettings.from_dict({"lint.run": "onSave", "codeAction.fixViolation.enable": False})
     assert (dotted.lint_run, dotted.fix_actions) == ("onSave", False)
     # Wrong types and unknown choices keep the previous value; a typo never takes the server down.

@@ -22,6 +22,7 @@ come nested (`{"lint": {"run": ...}}`, as VS Code sends them) or dotted.
     codeAction.disableRuleComment.enable bool       offer "suppress on this line"
     diagnostics.scope            openFiles|workspace    which files get diagnostics
     codeLens.enable              bool               "N async tests never run" lenses on test classes
+    hover.includeMessage         bool | null        repeat the message in the hover (null: unless the client shows it)
 
 Values of the wrong type are ignored (with a warning in the log), never fatal:
 a typo in an editor's settings must not take the server down.
@@ -56,7 +57,7 @@ SCOPES = ("openFiles", "workspace")
 KEYS = (
     "enable", "select", "extendSelect", "ignore", "exclude", "severity", "asyncTestBases", "asyncTestDecorators",
     "configuration", "configurationPreference", "logLevel", "logFile", "unsafeFixes", "lint", "codeAction",
-    "diagnostics", "codeLens",
+    "diagnostics", "codeLens", "hover",
 )
 
 
@@ -80,6 +81,7 @@ class ServerSettings:
     suppress_actions: bool = True
     diagnostics_scope: str = "openFiles"
     code_lens: bool = True
+    hover_include_message: bool | None = None
 
     @classmethod
     def from_dict(cls, raw: Any, base: "ServerSettings | None" = None) -> "ServerSettings":
@@ -200,6 +202,7 @@ _SPECS = (
     _Spec("codeAction.disableRuleComment.enable", "suppress_actions", "bool"),
     _Spec("diagnostics.scope", "diagnostics_scope", "choice", choices=SCOPES),
     _Spec("codeLens.enable", "code_lens", "bool"),
+    _Spec("hover.includeMessage", "hover_include_message", "bool", nullable=True),
 )
 
 

@@ -48,7 +48,8 @@ async def hover(ls: LooplintServer, params: types.HoverParams) -> types.Hover | 
     hits = [d for d in analysis.diagnostics if d.range.contains(line1, col)]
     if not hits:
         return None
-    include_message = not client_shows_diagnostics(ls.client_name)
+    setting = ls.analyzer.folder_for(state.check_path).settings.hover_include_message
+    include_message = setting if setting is not None else not client_shows_diagnostics(ls.client_name)
     versions = await ls.run(prio.INTERACTIVE, _project_versions, ls, state.check_path)
     parts = [
         diagnostic_markdown(d, ls.analyzer.rules_by_code.get(d.code), include_message=include_message, versions=versions)
