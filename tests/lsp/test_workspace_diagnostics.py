@@ -94,7 +94,7 @@ async def test_check_workspace_fills_the_panel_with_progress(suite, start):
     await asyncio.sleep(0.5)
     assert not held.done(), "nothing to report for the workspace until asked"
     result = await asyncio.wait_for(
-        session.client.workspace_execute_command_async(types.ExecuteCommandParams(command="looplint.checkWorkspace")),
+        session.client.workspace_execute_command_async(types.ExecuteCommandParams(command="looplint.server.checkWorkspace")),
         TIMEOUT,
     )
     assert result["files"] >= 5 and result["problems"] == 3 and not result["cancelled"]

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("looplint.lsp")
 
-APPLY_FIX = "looplint.applyFix"
+APPLY_FIX = "looplint.server.applyFix"
 LENS_CODE = "UT001"
 
 
@@ -101,7 +101,7 @@ def _fix_arguments(doc: Document, lsp_diag: types.Diagnostic) -> dict:
 
 
 async def apply_fix(ls, *args: Any) -> dict:  # no annotation on ls: pygls reads the hints of commands
-    """`looplint.applyFix {uri, version, diagnostic}`: build a diagnostic's fix and apply it."""
+    """`looplint.server.applyFix {uri, version, diagnostic}`: build a diagnostic's fix and apply it."""
     data = args[0] if args and isinstance(args[0], dict) else None
     if data is None:
         return {"applied": False, "message": "looplint.applyFix needs {uri, version, diagnostic}"}

@@ -7,7 +7,7 @@ goes on, entries are streamed as partial results when the client gave a token;
 the answer comes when the run is over. Push clients get `publishDiagnostics`
 for the entries of files that are not open.
 
-*Check Workspace* (`looplint.checkWorkspace`: a command for any client, and the
+*Check Workspace* (`looplint.server.checkWorkspace`: a command for any client, and the
 request `looplint/checkWorkspace` the VS Code extension sends with its own
 progress token) turns the report on for the session and waits for the run,
 reporting progress; cancelling it stops the run (what was checked stays).
@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("looplint.lsp")
 
-CHECK_WORKSPACE = "looplint.checkWorkspace"
+# Server commands are named apart from the extension's own (`looplint.checkWorkspace`): VS Code's
+# language client registers every server command as a VS Code command, and the same name twice fails.
+CHECK_WORKSPACE = "looplint.server.checkWorkspace"
 CHECK_WORKSPACE_REQUEST = "looplint/checkWorkspace"
 PARTIAL_EVERY_SECONDS = 0.2
 ANSWER_WITHIN_SECONDS = 2.0  # without partial results: the answer waits for the run, at most this long
@@ -124,7 +126,7 @@ async def check_workspace_request(ls: LooplintServer, params: Any) -> dict:
 
 
 async def check_workspace_command(ls, *args: Any) -> dict:  # no annotation on ls: pygls reads the hints of commands
-    """The `looplint.checkWorkspace` command: progress on a token the server creates (cancellable)."""
+    """The `looplint.server.checkWorkspace` command: progress on a token the server creates (cancellable)."""
     return await check_workspace(ls, None, server_token=True)
 
 
