@@ -143,3 +143,42 @@ async def test_scope_back_to_open_files_clears_the_entries(suite, start):
     )
     report = await asyncio.wait_for(held, TIMEOUT)
     assert codes_by_file(report.items, suite) == {"tests/test_agent.py": [], "tests/test_other.py": []}
+
+
+async def test_entries_follow_files_conftest_and_config_on_disk(suite, start):
+    session = await start(suite, pull=True, init_options=WORKSPACE)
+    items = await full_report(session, token="t")
+    known = {item.uri: item.result_id for item in items}
+
+    messages: dict[str, list[str]] = {}
+
+    async def next_report(token: str):
+        report = await asyncio.wait_for(session.workspace_diagnostics(known, token), TIMEOUT)
+        changed = [i for p in session.partials.get(token, []) for i in p.items] + list(report.items)
+        known.update((i.uri, i.result_id) for i in changed)
+        messages.update((i.uri, [d.message for d in i.items]) for i in changed)
+        return codes_by_file(changed, suite)
+
+    def changed_on_disk(rel: str, text: str, kind=types.FileChangeType.Changed) -> None:
+        (suite / rel).write_text(text)
+        session.client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=session.uri(rel), type=kind)])
+        )
+
+    # A closed test file edited on disk: its own entry.
+    changed_on_disk("tests/test_other.py", OTHER_TEST.replace("    async def test_two", "    def test_two"))
+    assert await next_report("a") == {"tests/test_other.py": ["UT001"]}
+    # The project's configuration: every entry again (here UT001 is ignored).
+    changed_on_disk("pyproject.toml", '[project]\nname = "demo"\n\n[tool.looplint]\nignore = ["UT001"]\n')
+    assert await next_report("b") == {"tests/test_agent.py": [], "tests/test_other.py": []}
+    # A conftest.py: the tests below it (a pytest-asyncio strict-mode test without its mark).
+    changed_on_disk("pyproject.toml", '[project]\nname = "demo"\n\n[tool.pytest.ini_options]\nasyncio_mode = "strict"\n')
+    await next_report("c")
+    (suite / "tests/test_strict.py").write_text("import pytest\n\n\nasync def test_unmarked():\n    pass\n")
+    changed_on_disk("tests/test_strict.py", (suite / "tests/test_strict.py").read_text(), types.FileChangeType.Created)
+    first = await next_report("d")
+    assert first.get("tests/test_strict.py") == ["PA001"], first
+    hook = "import pytest\n\n\ndef pytest_collection_modifyitems(items):\n    for item in items:\n        item.add_marker(pytest.mark.asyncio)\n"
+    changed_on_disk("tests/conftest.py", hook, types.FileChangeType.Created)
+    assert await next_report("e") == {"tests/test_strict.py": ["PA001"]}  # resent: the conftest changed it
+    assert "unless `pytest_collection_modifyitems` adds a mark" in messages[session.uri("tests/test_strict.py")][0]

@@ -187,7 +187,10 @@ async def files_changed(ls: LooplintServer, changes: list[tuple[Path, types.File
     if config or everything:
         diagnostics.recheck(ls)
         await diagnostics.report_config_errors(ls)
+        if ls.report.active:
+            await ls.report.activate()  # which files there are, and every entry, again
     else:
+        ls.report.invalidate([p for p, _ in python])  # the changed files' own entries
         diagnostics.refresh_dependents(ls, [p for p, _ in python])
 
 
