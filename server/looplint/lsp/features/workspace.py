@@ -21,7 +21,7 @@ from .. import worker as prio
 from ..analysis import WATCH_GLOBS, is_config, is_requirements
 from ..convert import uri_to_path
 from ..settings import expand_path
-from . import configuration, diagnostics
+from . import configuration, diagnostics, workspace_diagnostics
 
 if TYPE_CHECKING:
     from ..server import LooplintServer
@@ -40,6 +40,7 @@ async def folders_changed(ls: LooplintServer, params: types.DidChangeWorkspaceFo
     new = [f for f in ls.analyzer.folders if f.uri in {u for u, _ in added}]
     ls.spawn(index_workspace(ls, new))
     diagnostics.recheck(ls)
+    await workspace_diagnostics.apply_scope(ls, recompute=False)  # the new folders' files, the removed ones' go
 
 
 async def watched_files_changed(ls: LooplintServer, params: types.DidChangeWatchedFilesParams) -> None:
