@@ -193,7 +193,12 @@ class WorkspaceReport:
     def _start(self) -> None:
         if self.stale and not self.running and not self.closed:
             self._task = asyncio.ensure_future(self._run())
-            self._task.add_done_callback(_log_failure)
+            self._task.add_done_callback(self._run_done)
+
+    def _run_done(self, task: asyncio.Task) -> None:
+        _log_failure(task)
+        # Files marked while a cancelled run was winding down still wait for one.
+        self._start()
 
     async def _run(self) -> None:
         started = time.perf_counter()
