@@ -197,8 +197,10 @@ class WorkspaceReport:
 
     def _run_done(self, task: asyncio.Task) -> None:
         _log_failure(task)
-        # Files marked while a cancelled run was winding down still wait for one.
-        self._start()
+        if task.cancelled() or task.exception() is None:
+            # Files marked while a cancelled run was winding down still wait for one (a run that
+            # failed is not retried in a loop: the next change starts one).
+            self._start()
 
     async def _run(self) -> None:
         started = time.perf_counter()
