@@ -182,3 +182,27 @@ async def test_entries_follow_files_conftest_and_config_on_disk(suite, start):
     changed_on_disk("tests/conftest.py", hook, types.FileChangeType.Created)
     assert await next_report("e") == {"tests/test_strict.py": ["PA001"]}  # resent: the conftest changed it
     assert "unless `pytest_collection_modifyitems` adds a mark" in messages[session.uri("tests/test_strict.py")][0]
+
+
+async def test_check_workspace_can_be_cancelled(suite, start):
+    for i in range(300):  # long enough to cancel midway
+        (suite / f"tests/test_many_{i}.py").write_text(OTHER_TEST.replace("TestOther", f"TestMany{i}"))
+    session = await start(suite, pull=True)
+    command = asyncio.ensure_future(
+        session.client.workspace_execute_command_async(types.ExecuteCommandParams(command="looplint.server.checkWorkspace"))
+    )
+
+    async def begun():
+        while True:
+            for token, values in session.client.progress_reports.items():
+                if any(getattr(v, "title", "") == "looplint: checking the workspace" for v in values):
+                    return token
+            await asyncio.sleep(0.05)
+
+    token = await asyncio.wait_for(begun(), TIMEOUT)
+    session.client.protocol.notify(types.WINDOW_WORK_DONE_PROGRESS_CANCEL, types.WorkDoneProgressCancelParams(token=token))
+    result = await asyncio.wait_for(command, TIMEOUT)
+    assert result["cancelled"] is True and result["files"] < 303, result
+    assert result["message"].startswith("stopped after")
+    end = session.client.progress_reports[token][-1]
+    assert isinstance(end, types.WorkDoneProgressEnd) and end.message.startswith("stopped after")
