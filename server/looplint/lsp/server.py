@@ -34,6 +34,7 @@ from .index import WorkspaceIndex
 from .logs import AnsweredErrors, ClientLogHandler, FileLog
 from .memory import GarbagePolicy
 from .protocol import LooplintProtocol
+from . import transport
 from .scheduling import DocState, Scheduler
 from .settings import ServerSettings
 from .worker import Worker
@@ -180,4 +181,4 @@ def run_stdio() -> None:
     logging.getLogger("pygls").setLevel(logging.ERROR)
     for handler in logging.getLogger().handlers:  # filters on handlers see the records of child loggers
         handler.addFilter(AnsweredErrors())
-    server.start_io(stdin, protocol_out)
+    transport.serve(server, stdin, protocol_out)  # not pygls' reader: see transport
