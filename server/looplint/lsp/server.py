@@ -27,6 +27,7 @@ from pygls.lsp.server import LanguageServer
 
 from .. import __version__
 from ..engine.source import SourceError, read_source
+from . import transport
 from .analysis import Analyzer
 from .capabilities import capability
 from .documents import UTF16
@@ -34,7 +35,6 @@ from .index import WorkspaceIndex
 from .logs import AnsweredErrors, ClientLogHandler, FileLog
 from .memory import GarbagePolicy
 from .protocol import LooplintProtocol
-from . import transport
 from .scheduling import DocState, Scheduler
 from .settings import ServerSettings
 from .worker import Worker
