@@ -241,3 +241,21 @@ async def _codes(session, uri):
 
 async def _exists_with(path, text) -> bool:
     return path.exists() and text in path.read_text()
+
+
+def test_every_setting_is_documented_and_offered_by_the_extension():
+    import json
+    from pathlib import Path
+
+    from looplint.lsp.settings import _SPECS
+
+    repo = Path(__file__).resolve().parents[2]
+    docs = (repo / "docs" / "editors.md").read_text(encoding="utf-8")
+    keys = {spec.key for spec in _SPECS}
+    for key in keys:
+        assert f"| `{key}` |" in docs or f"`{key}`" in docs.split("## VS Code")[0], f"{key} is not in docs/editors.md"
+    manifest = json.loads((repo / "package.json").read_text(encoding="utf-8"))
+    offered = {k.removeprefix("looplint.") for k in manifest["contributes"]["configuration"]["properties"]}
+    client_only = {"path", "interpreter", "importStrategy", "trace.server"}
+    server_only = {"hover.includeMessage"}  # VS Code is known by its name: nothing to set there
+    assert offered - client_only == keys - server_only
