@@ -12,6 +12,7 @@ from looplint.engine.settings import Settings
 from looplint.engine.workspace import Engine
 from looplint.lsp.logs import FileLog
 from looplint.lsp.settings import ServerSettings, extract_section
+from looplint.rules import all_rules
 
 TWO_RULES = dedent(
     """
@@ -67,14 +68,14 @@ def test_nested_and_dotted_keys_and_bad_values():
 def test_extend_select_adds_to_the_project_selection(tmp_path):
     root = write_project(tmp_path, {"tests/test_x.py": TWO_RULES}, settings={"select": ["UT001"]})
     test = root / "tests/test_x.py"
-    assert codes(Engine(overrides=ServerSettings().overrides()), test) == ["UT001"]
+    assert codes(Engine(all_rules(), overrides=ServerSettings().overrides()), test) == ["UT001"]
     extended = ServerSettings.from_dict({"extendSelect": ["LP"]}).overrides()
-    assert codes(Engine(overrides=extended), test) == ["LP001", "UT001"]
+    assert codes(Engine(all_rules(), overrides=extended), test) == ["LP001", "UT001"]
 
 
 def test_exclude_replaces_the_project_exclude(tmp_path):
     root = write_project(tmp_path, {"tests/legacy/test_x.py": TWO_RULES, "tests/test_y.py": TWO_RULES})
-    engine = Engine(overrides=ServerSettings.from_dict({"exclude": ["tests/legacy"]}).overrides())
+    engine = Engine(all_rules(), overrides=ServerSettings.from_dict({"exclude": ["tests/legacy"]}).overrides())
     project = engine.project_for(root / "tests/test_y.py")
     assert project.is_excluded(root / "tests/legacy/test_x.py")
     assert not project.is_excluded(root / "tests/test_y.py")
@@ -87,7 +88,7 @@ def test_configuration_file_and_preference(tmp_path):
     shared.write_text('select = ["LP001"]\nseverity = { LP001 = "error" }\n')
 
     def engine(**raw) -> Engine:
-        return Engine(overrides=ServerSettings.from_dict({"configuration": str(shared), **raw}).overrides())
+        return Engine(all_rules(), overrides=ServerSettings.from_dict({"configuration": str(shared), **raw}).overrides())
 
     # editorFirst (default): the configuration file over the project's [tool.looplint], the
     # specific settings over both.
@@ -99,18 +100,18 @@ def test_configuration_file_and_preference(tmp_path):
     assert first.severity == {"LP001": "error"}
     # editorOnly: the project's file is not read at all.
     (root / "pyproject.toml").write_text('[tool.looplint]\nselect = ["UT001"]\nignore = ["LP"]\n')
-    assert codes(Engine(overrides=ServerSettings.from_dict({"configurationPreference": "editorOnly"}).overrides()), test) == [
+    assert codes(Engine(all_rules(), overrides=ServerSettings.from_dict({"configurationPreference": "editorOnly"}).overrides()), test) == [
         "LP001", "UT001",
     ]
     # A configuration file that is missing or broken is ignored (with a warning): the project's settings hold.
-    assert codes(Engine(overrides=ServerSettings.from_dict({"configuration": str(tmp_path / "nope.toml")}).overrides()), test) == ["UT001"]
+    assert codes(Engine(all_rules(), overrides=ServerSettings.from_dict({"configuration": str(tmp_path / "nope.toml")}).overrides()), test) == ["UT001"]
 
 
 def test_preference_without_a_project_config_uses_the_editor(tmp_path):
     root = write_project(tmp_path, {"tests/test_x.py": TWO_RULES})
     test = root / "tests/test_x.py"
     overrides = ServerSettings.from_dict({"select": ["LP"], "configurationPreference": "filesystemFirst"}).overrides()
-    assert codes(Engine(overrides=overrides), test) == ["LP001"]
+    assert codes(Engine(all_rules(), overrides=overrides), test) == ["LP001"]
     assert overrides.apply(Settings()).select == ("LP",)
 
 

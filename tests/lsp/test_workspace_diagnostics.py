@@ -13,6 +13,8 @@ from lsprotocol import types
 from lsp_fixtures import BASE, TEST_AGENT
 from lsp_session import TIMEOUT, Session
 
+from looplint.lsp import report_pool
+
 WORKSPACE = {"settings": {"diagnostics": {"scope": "workspace"}}}
 
 OTHER_TEST = textwrap.dedent(
@@ -69,6 +71,9 @@ async def test_pull_client_gets_the_suite_before_opening_a_file(suite, start):
     assert all(item.kind == "full" and item.result_id for item in items)
     assert session.partials.get("first"), "entries were streamed while the workspace was checked"
     await session.wait_for_log("indexed 156 files")  # the report's run built the index
+    if report_pool.workers() >= 2:  # the run went to worker processes, and none of them failed
+        await session.wait_for_log("worker processes")
+        assert not [m.message for m in session.client.log_messages if "worker failed" in m.message]
 
     # Asked again with the result ids it has, the server has nothing new: it holds the request.
     known = {item.uri: item.result_id for item in items}

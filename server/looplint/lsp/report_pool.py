@@ -92,7 +92,7 @@ def check_chunk(task: Task) -> list[FileResult]:
     key = (task.key, repr(task.overrides))  # overrides are not hashable; their repr says it all
     engine = _engines.get(key)
     if engine is None:
-        engine = _engines[key] = Engine(overrides=task.overrides, lenient_config=True)
+        engine = _engines[key] = Engine(all_rules(), overrides=task.overrides, lenient_config=True)
     overlaid = []
     for path, text in task.overlays.items():
         engine.project_for(path).set_overlay(path, text)

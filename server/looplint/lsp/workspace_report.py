@@ -259,6 +259,7 @@ class WorkspaceReport:
         except (OSError, ValueError) as exc:  # no processes here: the analysis thread does it all
             log.info("workspace report: no worker processes (%s)", exc)
             return
+        log.info("workspace report: %d files in %d worker processes", len(serials), jobs)
         try:
             futures = [asyncio.wrap_future(pool.submit(report_pool.check_chunk, task)) for task in tasks]
             for next_done in asyncio.as_completed(futures):
