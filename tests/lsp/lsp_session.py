@@ -165,7 +165,7 @@ class Session:
 
         features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = on_publish
         features[types.WORKSPACE_APPLY_EDIT] = on_apply_edit
-        features[types.WORKSPACE_CODE_LENS_REFRESH] = lambda client_, params: None
+        features[types.WORKSPACE_CODE_LENS_REFRESH] = lambda client_, params=None: None  # a request without params
         features[types.PROGRESS] = on_progress
         features[types.CLIENT_REGISTER_CAPABILITY] = on_register
         register_lsp_features(client, features)
@@ -306,9 +306,17 @@ class Session:
         return len(self.published.get(uri, []))
 
     async def wait_for_log(self, text: str) -> types.LogMessageParams:
+        return await self._wait_for_text(self.client.log_messages, text)
+
+    async def wait_for_message(self, text: str) -> types.ShowMessageParams:
+        """A window/showMessage: sent on its own, it may arrive after the diagnostics that follow it."""
+        return await self._wait_for_text(self.client.messages, text)
+
+    @staticmethod
+    async def _wait_for_text(messages: list, text: str):
         async def wait():
             while True:
-                for message in self.client.log_messages:
+                for message in messages:
                     if text in message.message:
                         return message
                 await asyncio.sleep(0.02)
