@@ -92,20 +92,30 @@ def show(args) -> int:
     return 0
 
 
+def _rewrite(project, wanted, change) -> int:
+    """Apply ``change`` to the baseline's findings for which ``wanted`` holds; write it if any changed."""
+    findings = load_baseline(project)
+    changed = 0
+    for finding in findings:
+        if wanted(finding):
+            change(finding)
+            changed += 1
+    if changed:
+        write_baseline(project, findings)
+    return changed
+
+
 def judge(args) -> int:
     project = select(load_projects(), [args.name])[0]
     if not baseline_path(project).is_file():
         print(f"{project.name}: no baseline yet (make ecosystem-update)", file=sys.stderr)
         return 2
-    findings = load_baseline(project)
     verdict = True if args.true else False
-    changed = 0
-    for finding in findings:
-        if _matches(finding, args):
-            finding.verdict, finding.reason, finding.previous = verdict, args.reason, None
-            changed += 1
-    if changed:
-        write_baseline(project, findings)
+
+    def record(finding) -> None:
+        finding.verdict, finding.reason, finding.previous = verdict, args.reason, None
+
+    changed = _rewrite(project, lambda finding: _matches(finding, args), record)
     print(f"{project.name}: {changed} findings judged {str(verdict).lower()}")
     return 0 if changed else 1
 
@@ -113,15 +123,12 @@ def judge(args) -> int:
 def carry(args) -> int:
     """Keep the previous verdict of findings whose message changed (shown by `show` as `previously`)."""
     project = select(load_projects(), [args.name])[0]
-    findings = load_baseline(project)
-    changed = 0
-    for finding in findings:
-        if finding.previous and _matches(finding, args):
-            finding.verdict, finding.reason = finding.previous["verdict"], finding.previous["reason"]
-            finding.previous = None
-            changed += 1
-    if changed:
-        write_baseline(project, findings)
+
+    def keep(finding) -> None:
+        finding.verdict, finding.reason = finding.previous["verdict"], finding.previous["reason"]
+        finding.previous = None
+
+    changed = _rewrite(project, lambda finding: bool(finding.previous) and _matches(finding, args), keep)
     print(f"{project.name}: {changed} previous verdicts kept")
     return 0 if changed else 1
 
