@@ -64,6 +64,8 @@ def test_example(tmp_path, rule, example):
         assert (first.range.end_line, first.range.end_col + 1) == tuple(example.end)
     if example.message_contains:
         assert example.message_contains in first.message
+    if example.severity is not None:
+        assert first.severity.value == example.severity, f"{rule.code}: {first.severity.value}: {first.message}"
     assert first.name == rule.name
 
     if example.fixed is None:

@@ -41,6 +41,9 @@ def add_arguments(check) -> None:
     check.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: all cores for large trees)")
     check.add_argument("--config", type=Path, help="use this pyproject.toml (or looplint.toml) instead of discovery")
     check.add_argument("--python-version", help="assume this Python version (e.g. 3.12)")
+    check.add_argument("--target", action="append", default=[], metavar="NAME=VERSION",
+                       help="check as if this version were installed (python, pytest, pytest-asyncio, anyio; "
+                            "repeatable): e.g. --target python=3.14 --target pytest-asyncio=1.3")
     check.add_argument("--no-progress", action="store_true", help="never show the progress indicator")
 
 
@@ -53,7 +56,7 @@ def _error(message: str) -> None:
 
 
 def run(args) -> int:
-    from ..engine.settings import ConfigError
+    from ..engine.settings import ConfigError, parse_target
     from ..engine.workspace import Engine, Overrides
     from ..rules import all_rules
 
@@ -74,8 +77,14 @@ def run(args) -> int:
     if stdin and args.stdin_filename is None:
         _error("reading stdin needs --stdin-filename (the file it stands for: it locates the project and its configuration)")
         return EXIT_ERROR
+    try:
+        target = parse_target(args.target)
+    except ValueError as exc:
+        _error(f"--target: {exc}")
+        return EXIT_ERROR
     overrides = Overrides(
-        select=args.select, extend_select=args.extend_select, ignore=args.ignore, python_version=args.python_version
+        select=args.select, extend_select=args.extend_select, ignore=args.ignore, python_version=args.python_version,
+        target=target,
     )
     engine = Engine(rules, overrides=overrides, config_file=args.config)
     try:

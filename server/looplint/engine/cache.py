@@ -37,16 +37,16 @@ from typing import Iterable
 
 from .. import __version__
 from .checker import CheckResult
-from .model import Diagnostic, Edit, FileProblem, Fix, Range, Related, Severity
+from .model import Diagnostic, Edit, FileEdits, FileProblem, Fix, Range, Related, Severity
 from .project import Project
 from .pytest_config import CONFIG_FILE_NAMES
 from .pytest_model import USER_SCAN_LIMIT
 from .settings import DEFAULT_EXCLUDES
 from .symbols import ProjectModule
-from .versions import detect_versions
+from .versions import project_versions
 
 CACHE_DIR_NAME = ".looplint_cache"
-FORMAT = 1
+FORMAT = 2  # 2: fixes with edits in other files, deprecated findings
 # Files that configure pytest or looplint: any change to one discards the project's cache.
 _CONFIG_NAMES = frozenset(CONFIG_FILE_NAMES) | {"pyproject.toml"}
 
@@ -175,7 +175,7 @@ def _tree(project: Project) -> tuple[list[str], dict[str, str]]:
 
 
 def project_key(project: Project) -> dict:
-    versions = detect_versions(project.root, python_version_override=project.settings.python_version)
+    versions = project_versions(project)
     listing, configs = _tree(project)
     return {
         "format": FORMAT,
@@ -206,12 +206,14 @@ def dump_result(result: CheckResult) -> dict:
 def _dump_diagnostic(d: Diagnostic) -> dict:
     fix = None
     if d.fix is not None:
-        fix = [d.fix.message, d.fix.applicability, [[_range(e.range), e.content] for e in d.fix.edits]]
+        fix = [d.fix.message, d.fix.applicability, [[_range(e.range), e.content] for e in d.fix.edits],
+               [[str(f.path), [[_range(e.range), e.content] for e in f.edits], f.create] for f in d.fix.other_files]]
     return {
         "code": d.code, "name": d.name, "message": d.message, "severity": d.severity.value,
         "path": str(d.path), "range": _range(d.range), "fix_message": d.fix_message,
         "fix_applicability": d.fix_applicability, "data": d.data, "reason": d.reason,
         "related": [[str(r.path), _range(r.range), r.message] for r in d.related], "fix": fix,
+        "deprecated": d.deprecated,
     }
 
 
@@ -220,14 +222,17 @@ def load_result(path: Path, data: dict) -> CheckResult:
     for d in data["diagnostics"]:
         fix = None
         if d["fix"] is not None:
-            message, applicability, edits = d["fix"]
-            fix = Fix(message, applicability, tuple(Edit(Range(*r), content) for r, content in edits))
+            message, applicability, edits, others = d["fix"]
+            fix = Fix(message, applicability, tuple(Edit(Range(*r), content) for r, content in edits), tuple(
+                FileEdits(Path(p), tuple(Edit(Range(*r), content) for r, content in file_edits), create)
+                for p, file_edits, create in others))
         result.diagnostics.append(
             Diagnostic(
                 code=d["code"], name=d["name"], message=d["message"], severity=Severity(d["severity"]),
                 path=Path(d["path"]), range=Range(*d["range"]), fix_message=d["fix_message"],
                 fix_applicability=d["fix_applicability"], data=d["data"], reason=d["reason"],
                 related=tuple(Related(Path(p), Range(*r), m) for p, r, m in d["related"]), fix=fix,
+                deprecated=d.get("deprecated", False),
             )
         )
     if "problem" in data:

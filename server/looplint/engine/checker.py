@@ -701,6 +701,7 @@ class FileContext:
         fixable: bool = True,
         path: Path | None = None,
         never_runs: ast.AST | None = None,
+        deprecated: bool = False,
     ) -> Diagnostic:
         """Record a finding. `never_runs`: the code it says never runs (a test that is never
         awaited); other findings inside that code are folded into this one (see `one_story`)."""
@@ -725,6 +726,7 @@ class FileContext:
             reason=reason,
             related=tuple(related),
             never_runs=self.node_range(never_runs) if never_runs is not None else None,
+            deprecated=deprecated,
         )
         self.diagnostics.append(diagnostic)
         return diagnostic

@@ -101,7 +101,7 @@ class ConfigContext:
 
     def describe_version(self, dist: str) -> str | None:
         info = self.versions.get(dist)
-        return describe_version_info(self.project, info) if info is not None else None
+        return describe_version_info(self.project, info, self.versions) if info is not None else None
 
     def versions_reason(self, *dists: str) -> str:
         parts = [self.describe_version(d) or f"{d}: version unknown" for d in dists]

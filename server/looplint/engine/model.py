@@ -48,10 +48,26 @@ class Edit:
 
 
 @dataclass(frozen=True, slots=True)
+class FileEdits:
+    """The edits one fix makes in another file than its diagnostic's (positions in that file's text)."""
+
+    path: Path
+    edits: tuple[Edit, ...]
+    create: bool = False  # the file does not exist yet: it is created with the edits' text
+
+
+@dataclass(frozen=True, slots=True)
 class Fix:
     message: str
     applicability: str  # "safe" | "unsafe"
-    edits: tuple[Edit, ...]
+    edits: tuple[Edit, ...]  # in the diagnostic's file
+    # A migration also edits other files (a base class in its module, a key in the config pytest
+    # reads): applied together with `edits`, all or nothing.
+    other_files: tuple[FileEdits, ...] = ()
+
+    @property
+    def spans_files(self) -> bool:
+        return bool(self.other_files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +98,8 @@ class Diagnostic:
     # The code this finding says never runs (a test body that is never awaited): what other
     # rules find inside it is told in this finding's related information instead (one story).
     never_runs: Range | None = None
+    # The finding is about a deprecated (or removed) API: editors strike it through (DiagnosticTag.Deprecated).
+    deprecated: bool = False
 
     @property
     def noqa_line(self) -> int:

@@ -39,7 +39,7 @@ from .model import Range, Related
 from .pytest_config import ConfigEntry, PytestConfig, find_pytest_config
 from .summary import FixtureSummary, FunctionSummary, ModuleSummary, dotted_name
 from .symbols import External, Instance, ProjectFunction, ProjectModule, options_of
-from .versions import ProjectVersions, VersionInfo, detect_versions
+from .versions import ProjectVersions, VersionInfo, pin_phrase, project_versions
 
 if TYPE_CHECKING:  # pragma: no cover
     from .project import Project
@@ -73,7 +73,7 @@ class ProjectPytest:
     def __init__(self, project: "Project"):
         self.project = project
         try:
-            self.versions = detect_versions(project.root, python_version_override=project.settings.python_version)
+            self.versions = project_versions(project)
         except Exception:  # versions are an aid: never let them break checking
             self.versions = ProjectVersions(None, None, None, None)
         info = self.versions.pytest
@@ -397,7 +397,11 @@ class PytestModel:
         info = self.versions.get(dist)
         if info is None:
             return None
-        return describe_version_info(self.project, info)
+        return describe_version_info(self.project, info, self.versions)
+
+    def pin_phrase(self, dist: str) -> str:
+        """How the project comes to use `dist`'s version ("this project pins <0.22"), for upgrade findings."""
+        return pin_phrase(self.versions.get(dist))
 
     def versions_reason(self, *dists: str) -> str:
         parts = []
@@ -1019,7 +1023,11 @@ class PytestModel:
 # -- helpers ---------------------------------------------------------------------------------------
 
 
-def describe_version_info(project: "Project", info: VersionInfo) -> str:
+def describe_version_info(project: "Project", info: VersionInfo, versions: ProjectVersions | None = None) -> str:
+    if info.kind == "target":
+        own = versions.pinned.get(info.name) if versions is not None else None
+        told = f"; {pin_phrase(own)}" + (f" ({describe_version_info(project, own)})" if own is not None else "")
+        return f"{info.name} {info.spec} (the target{told})"
     version = info.exact or info.spec or "any version"
     if info.exact is None and info.spec and info.spec[0].isdigit():
         version = f"=={version}"

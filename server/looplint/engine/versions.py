@@ -32,7 +32,7 @@ import json
 import os
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from pathlib import Path
 
@@ -54,6 +54,9 @@ __all__ = [
     "convert_poetry_constraint",
     "detect_versions",
     "normalize_name",
+    "pin_phrase",
+    "project_versions",
+    "with_target",
 ]
 
 
@@ -225,7 +228,7 @@ class VersionInfo:
     exact: str | None  # when pinned / locked / installed
     source: Path
     line: int  # 1-based; 0 when unknown
-    kind: str = "declared"  # "installed" | "lock" | "declared" | "python-version-file" | "requires-python" | "override" | "interpreter"
+    kind: str = "declared"  # "installed" | "lock" | "declared" | "python-version-file" | "requires-python" | "override" | "interpreter" | "target"
 
     def intervals(self) -> list[Interval] | None:
         if self.exact is not None:
@@ -289,6 +292,8 @@ class ProjectVersions:
     others: dict[str, VersionInfo] = field(default_factory=dict)
     # where things were looked up (for the language server's file watching)
     site_packages: tuple[Path, ...] = ()
+    # For each name a target replaced: what the project itself uses (None: nothing found).
+    pinned: dict[str, "VersionInfo | None"] = field(default_factory=dict)
 
     def get(self, dist_name: str) -> VersionInfo | None:
         n = normalize_name(dist_name)
@@ -301,6 +306,69 @@ class ProjectVersions:
         if n == "anyio":
             return self.anyio
         return self.others.get(n)
+
+
+# ---------------------------------------------------------------------------
+# targets: checking as if other versions were installed
+# ---------------------------------------------------------------------------
+
+_FIELDS = {"python": "python", "pytest": "pytest", "pytest-asyncio": "pytest_asyncio", "anyio": "anyio"}
+
+
+def with_target(found: ProjectVersions, target, source: Path | None = None) -> ProjectVersions:
+    """`found` with the versions named in `target` ((name, version) pairs) put in their place.
+
+    A target version is what the rules see, as if it were installed; `pinned` keeps what the
+    project uses, for the messages ("target pytest-asyncio 1.3; this project pins <0.22")."""
+    if not target:
+        return found
+    changes: dict[str, object] = {}
+    others = dict(found.others)
+    pinned: dict[str, VersionInfo | None] = dict(found.pinned)
+    for name, version in target:
+        name = normalize_name(name)
+        exact = version if version.count(".") >= 2 else None
+        info = VersionInfo(name, version, exact, source or Path("pyproject.toml"), 0, "target")
+        pinned.setdefault(name, found.get(name))
+        if name in _FIELDS:
+            changes[_FIELDS[name]] = info
+        else:
+            others[name] = info
+    return replace(found, **changes, others=others, pinned=pinned)
+
+
+def project_versions(project) -> ProjectVersions:
+    """The versions the rules check against for a project: what it uses (`detect_versions`, with
+    `python-version`), with the settings' `target` in place. Every version-gated rule reads this."""
+    settings = project.settings
+    target = tuple(getattr(settings, "target", ()) or ())
+    python_target = dict(target).get("python")
+    found = detect_versions(project.root, python_version_override=python_target or settings.python_version)
+    if python_target:
+        # Declarations with markers were read for the target Python; `pinned` tells the project's own.
+        own = detect_versions(project.root, python_version_override=settings.python_version)
+        found = replace(found, pinned={"python": own.python})
+    return with_target(found, target, getattr(settings, "config_path", None))
+
+
+def pin_phrase(info: VersionInfo | None) -> str:
+    """How the project comes to use a version, for messages: "this project pins <0.22"."""
+    if info is None:
+        return "this project does not say which version it uses"
+    if info.name == "python":
+        version = info.exact or info.spec or "any version"
+        return {
+            "interpreter": f"this project's interpreter is Python {version}",
+            "python-version-file": f"this project uses Python {version} (.python-version)",
+            "requires-python": f"this project supports Python {version}",
+            "override": f"this project targets Python {version} (python-version)",
+        }.get(info.kind, f"this project uses Python {version}")
+    if info.kind == "installed":
+        return f"this project has {info.exact or info.spec} installed"
+    if info.kind == "lock":
+        return f"this project locks {info.exact or info.spec}"
+    spec = info.exact or info.spec
+    return f"this project pins {spec}" if spec else "this project does not pin a version"
 
 
 # ---------------------------------------------------------------------------

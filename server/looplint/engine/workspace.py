@@ -33,6 +33,7 @@ class Overrides:
     async_test_bases: tuple[str, ...] = ()
     async_test_decorators: tuple[str, ...] = ()
     python_version: str | None = None
+    target: tuple[tuple[str, str], ...] = ()  # on top of the project's `target`, name by name
     enabled: bool = True
     # Editors replace the project's ignore list (like `select`); the CLI's --ignore extends it.
     replace_ignore: bool = False
@@ -47,6 +48,7 @@ class Overrides:
             async_test_bases=tuple(settings.async_test_bases) + tuple(self.async_test_bases),
             async_test_decorators=tuple(settings.async_test_decorators) + tuple(self.async_test_decorators),
             python_version=self.python_version or settings.python_version,
+            target=tuple({**dict(settings.target), **dict(self.target)}.items()),
             enabled=self.enabled and settings.enabled,
         )
 

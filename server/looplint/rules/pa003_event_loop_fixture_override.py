@@ -96,12 +96,18 @@ class EventLoopFixtureOverride(Rule):
             return
         if model.hooks(knowledge.CUSTOM_ASYNC_TEST_RUNNER_HOOKS):
             return
-        if model.at_least("pytest-asyncio", "0.22") is False:
-            return  # the documented way before 0.22
         removed = model.at_least("pytest-asyncio", "1.0")
-        if removed is False:
+        if model.at_least("pytest-asyncio", "0.22") is False:
+            # The documented way before 0.22: an upgrade finding (info), what breaks and from which release.
+            severity = Severity.INFO
+            outcome = (f"removed in pytest-asyncio 1.0 (deprecated from 0.22), which silently ignores it: "
+                       f"{model.pin_phrase('pytest-asyncio')}")
+            tail = ("This pytest-asyncio uses it as the loop of every async test and fixture, as documented; 0.22–0.26 "
+                    "warn that overriding it is deprecated, and from 1.0 on it is silently ignored.")
+        elif removed is False:
             severity = Severity.WARNING
-            outcome = "overriding `event_loop` is deprecated (pytest-asyncio 0.22–0.26) and ignored from 1.0 on"
+            outcome = ("overriding `event_loop` is deprecated (pytest-asyncio 0.22–0.26) and ignored from 1.0 on: "
+                       f"{model.pin_phrase('pytest-asyncio')}")
             tail = "This pytest-asyncio still uses it, with a DeprecationWarning; from 1.0 on it is silently ignored."
         elif removed is True:
             severity = None
@@ -119,7 +125,7 @@ class EventLoopFixtureOverride(Rule):
             f"{ctx.project.relpath(ctx.path)}. {tail}\n\n{model.versions_reason('pytest-asyncio')}"
         )
         if scope != "function":
-            reason += (f"\n\nFor a `{scope}`-scoped loop, set `asyncio_default_fixture_loop_scope = {scope}` and "
+            reason += (f"\n\nFor a `{scope}`-scoped loop{' (from pytest-asyncio 0.24 on)' if severity is Severity.INFO else ''}, set `asyncio_default_fixture_loop_scope = {scope}` and "
                        f"`asyncio_default_test_loop_scope = {scope}` in the active pytest config instead.")
         related = []
         config_related = model.config_related("the active pytest config (where the loop scopes belong)")
@@ -133,6 +139,7 @@ class EventLoopFixtureOverride(Rule):
             related=related,
             severity=severity,
             data={"scope": scope},
+            deprecated=True,
         )
 
     examples = (
@@ -156,11 +163,25 @@ class EventLoopFixtureOverride(Rule):
             at=(5, 5),
             message_contains="deprecated",
         ),
-        Valid(
+        Invalid(
+            # Before pytest-asyncio 0.22 the override is the documented way: an upgrade finding (info).
             files={"requirements.txt": "pytest-asyncio==0.21.1\n"},
             path="conftest.py",
             source=_CANONICAL,
-            why="before pytest-asyncio 0.22 the override is the documented way",
+            at=(5, 5),
+            severity="info",
+            message_contains="removed in pytest-asyncio 1.0 (deprecated from 0.22), which silently ignores it: "
+                             "this project pins 0.21.1",
+        ),
+        Invalid(
+            # The same project with `--target pytest-asyncio=1.0`: the error of that release.
+            files={"requirements.txt": "pytest-asyncio==0.21.1\n"},
+            settings={"target": {"pytest-asyncio": "1.0"}},
+            path="conftest.py",
+            source=_CANONICAL,
+            at=(5, 5),
+            severity="error",
+            message_contains="pytest-asyncio ≥ 1.0 silently ignores it",
         ),
         Valid(
             files={"pytest.ini": "[pytest]\naddopts = -p no:asyncio\n"},
