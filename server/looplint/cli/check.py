@@ -162,46 +162,111 @@ def _open_cache(args):
 
 
 def _apply_fixes(args, engine, diagnostics, want_edits, fixed: list) -> dict:
-    """Fix every file with applicable fixes (or print the diff); returns path -> findings left after the fix."""
+    """Fix every file with applicable fixes (or print the diff); returns path -> findings left after the fix.
+
+    Migrations edit several files at once (a base class in its module, keys in the config pytest
+    reads): `--diff` shows every file they change, and the files are written all or none."""
     from ..engine.config_check import is_config_file
-    from ..engine.source import SourceError, encode_like, read_source
     from . import output
 
-    remaining: dict[Path, list] = {}
-    for path in sorted({d.path for d in diagnostics if _applies(d, args.unsafe_fixes)}):
-        try:
-            source = read_source(path)
-        except SourceError as exc:
-            _error(f"{path}: {exc}")
-            continue
-        outcome = engine.fix_file_text(path, source.text, unsafe=args.unsafe_fixes)
-        for diagnostic, why in outcome.failed:
-            print(
-                f"looplint: warning: {output.display_path(path)}:{diagnostic.range.line}: "
-                f"could not fix {diagnostic.code}: {why}",
-                file=sys.stderr,
-            )
-        if outcome.text == source.text:
-            continue
-        if args.diff:
+    paths = sorted({d.path for d in diagnostics if _applies(d, args.unsafe_fixes)})
+    if not paths:
+        return {}
+    outcome = engine.fix_project(paths, unsafe=args.unsafe_fixes)
+    for diagnostic, why in outcome.failed:
+        print(
+            f"looplint: warning: {output.display_path(diagnostic.path)}:{diagnostic.range.line}: "
+            f"could not fix {diagnostic.code}: {why}",
+            file=sys.stderr,
+        )
+    changed = dict(sorted(outcome.texts.items()))
+    if args.diff:
+        for path, (old, new) in changed.items():
             name = output.display_path(path)
             sys.stdout.writelines(
                 difflib.unified_diff(
-                    source.text.splitlines(keepends=True), outcome.text.splitlines(keepends=True),
-                    fromfile=f"a/{name}", tofile=f"b/{name}",
+                    (old or "").splitlines(keepends=True), new.splitlines(keepends=True),
+                    fromfile=f"a/{name}" if old is not None else "/dev/null", tofile=f"b/{name}",
                 )
             )
-            fixed.extend((path, d) for d in outcome.applied)
-            continue
-        try:
-            path.write_bytes(encode_like(outcome.text, source))
-        except OSError as exc:
-            _error(f"cannot write {path}: {exc}")
-            continue
-        fixed.extend((path, d) for d in outcome.applied)
-        recheck = engine.check_config_file if is_config_file(path) else engine.check_file
-        remaining[path] = recheck(path, with_fixes=want_edits).diagnostics
+        fixed.extend((d.path, d) for d in outcome.applied)
+        return {}
+    if not changed:
+        return {}
+    try:
+        write_files(changed)
+    except WriteError as exc:
+        _error(str(exc))
+        return {}
+    fixed.extend((d.path, d) for d in outcome.applied)
+    remaining: dict[Path, list] = {}
+    for path in changed:
+        engine.project_for(path).invalidate(path)
+    # A migration also settles findings in files it did not edit (the subclasses of a migrated base).
+    for path in dict.fromkeys([*changed, *(d.path for d in outcome.applied)]):
+        if path.exists():
+            recheck = engine.check_config_file if is_config_file(path) else engine.check_file
+            remaining[path] = recheck(path, with_fixes=want_edits).diagnostics
     return remaining
+
+
+class WriteError(Exception):
+    pass
+
+
+def write_files(changed: dict) -> None:
+    """Write the fixed texts (path -> (text before or None for a new file, text after)), all or none.
+
+    Each file is written to a temporary file beside it first; only when every one is written are they
+    renamed into place, and a file that changed on disk since it was read stops the whole write. A
+    rename failing half-way puts back the files already replaced."""
+    from ..engine.source import SourceError, encode_like, read_source
+
+    staged: list[tuple[Path, Path, bytes | None]] = []  # (target, temporary file, old bytes or None)
+    try:
+        for path, (old, new) in changed.items():
+            if old is None:
+                if path.exists():
+                    raise WriteError(f"cannot create {path}: it exists now")
+                original = None
+                data = new.encode("utf-8")
+                old_bytes = None
+            else:
+                try:
+                    original = read_source(path)
+                except SourceError as exc:
+                    raise WriteError(f"cannot write {path}: {exc}") from None
+                if original.text != old:
+                    raise WriteError(f"{path} changed while it was being fixed: nothing written")
+                old_bytes = path.read_bytes()
+                data = encode_like(new, original)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.looplint-{os.getpid()}.tmp")
+            with open(temporary, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if old is not None:
+                os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+            staged.append((path, temporary, old_bytes))
+        done: list[tuple[Path, bytes | None]] = []
+        try:
+            for path, temporary, old_bytes in staged:
+                os.replace(temporary, path)
+                done.append((path, old_bytes))
+        except OSError as exc:
+            for path, old_bytes in reversed(done):
+                if old_bytes is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    path.write_bytes(old_bytes)
+            raise WriteError(f"cannot write {path}: {exc}; the files already written were put back") from None
+    except OSError as exc:
+        raise WriteError(f"cannot write the fixes: {exc}") from None
+    finally:
+        for _path, temporary, _old in staged:
+            if temporary.exists():
+                temporary.unlink(missing_ok=True)
 
 
 def _applies(diagnostic, unsafe: bool) -> bool:

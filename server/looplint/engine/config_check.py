@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from .checker import CheckResult
 from .edits import FixOutcome, apply_edits, fix_until_done
 from .ini_parse import parse_ini, read_config_text
-from .model import Diagnostic, Edit, Fix, FileProblem, Range, Related, Severity
+from .source import Source
+from .model import Diagnostic, Edit, FileEdits, Fix, FileProblem, Range, Related, Severity
 from .pytest_config import CONFIG_FILE_NAMES, ConfigEntry, ConfigProblem, PytestConfig, Span, find_pytest_config
 from .pytest_model import ProjectPytest, describe_version_info, project_pytest
 from .versions import ProjectVersions
@@ -195,9 +196,51 @@ class ConfigContext:
 
     def assignment(self, key: str, value: str) -> str:
         """`key = value` in this file's syntax."""
-        if self.path.suffix == ".toml":
-            return f'{key} = "{value}"'
-        return f"{key} = {value}"
+        return assignment_in(self.path, key, value)
+
+
+def assignment_in(path: Path, key: str, value: str) -> str:
+    """`key = value` in a config file's syntax (TOML quoted, INI bare)."""
+    if path.suffix == ".toml":
+        return f'{key} = "{value}"'
+    return f"{key} = {value}"
+
+
+def insert_keys(path: Path, text: str, config: PytestConfig, items: list[tuple[str, str]]) -> list[Edit]:
+    """Edits writing `key = value` lines into the active section of `path` (its text `text`, resolved as
+    `config`), or into a new section at the end of the file when it has none; [] when there is no
+    header to write under (a dotted key or an inline table) or the file is not one pytest reads so."""
+    nl = "\r\n" if "\r\n" in text else "\n"
+    lines = "".join(assignment_in(path, key, value) + nl for key, value in items)
+    span = config.section_span if config.path is not None and _same(config.path, path) else None
+    source = Source(text)
+    if span is not None:
+        header = source.lines[span.line - 1] if 0 < span.line <= len(source.lines) else ""
+        if not header.lstrip().startswith("[") or span.end_line != span.line:
+            return []  # a dotted key or an inline table: no header to write under
+        if span.line < len(source.line_starts):
+            return [Edit(Range(span.line + 1, 0, span.line + 1, 0), lines)]
+        return [Edit(Range(span.line, len(header), span.line, len(header)), nl + lines)]
+    if config.section is not None and config.path is not None and _same(config.path, path):
+        return []
+    name = Path(path).name
+    if name == "pyproject.toml":
+        table = "[tool.pytest.ini_options]"
+    elif name in ("pytest.ini", ".pytest.ini", "pytest.toml", ".pytest.toml"):
+        table = "[pytest]"
+    elif name == "tox.ini":
+        table = "[pytest]"
+    elif name == "setup.cfg":
+        table = "[tool:pytest]"
+    else:
+        return []
+    prefix = ""
+    if text and not text.endswith(("\n", "\r")):
+        prefix = nl
+    if text.strip():
+        prefix += nl
+    line, col = source.position(len(text))
+    return [Edit(Range(line, col, line, col), f"{prefix}{table}{nl}{lines}")]
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -260,15 +303,46 @@ def governing_configs(project: "Project", python_file: Path) -> list[Path]:
 # -- fixes -----------------------------------------------------------------------------------------
 
 
-def config_fix(rule: "Rule", text: str, diagnostic: Diagnostic) -> Fix | None:
-    """The edits of a config diagnostic's fix, or None when they cannot be applied to `text`."""
+def config_fix(rule: "Rule", text: str, diagnostic: Diagnostic, read=None) -> Fix | None:
+    """The edits of a config diagnostic's fix, or None when they cannot be applied to `text`.
+
+    A fix that also edits another config file (CF003 moving an option to the file pytest reads)
+    carries those edits in `data["other_edits"]` with a hash of the text they were made for; the fix
+    is built only while that file still has that text (`read`: an editor's buffer, else disk)."""
     if diagnostic.fix_applicability is None:
         return None
-    raw = diagnostic.data.get("edits") if isinstance(diagnostic.data, dict) else None
-    if not raw:
+    data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
+    edits = _edits_for(text, data.get("edits"))
+    if edits is None:
         return None
+    others = []
+    for entry in data.get("other_edits") or ():
+        try:
+            path = Path(entry["path"])
+            create = bool(entry.get("create"))
+            old = "" if create else (read or read_text_or_none)(path)
+            if old is None or (create and path.exists()) or (not create and text_hash(old) != entry["hash"]):
+                return None  # the other file changed since the diagnostic was made
+            other_edits = _edits_for(old, entry["edits"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        if other_edits is None:
+            return None
+        new_other = apply_edits(old, list(other_edits))
+        if new_other == old or not config_parses(path, new_other):
+            return None
+        others.append(FileEdits(path, other_edits, create))
+    new_text = apply_edits(text, list(edits))
+    if (new_text == text and not others) or not config_parses(diagnostic.path, new_text):
+        return None
+    return Fix(message=diagnostic.fix_message or rule.fix_title or "Apply fix",
+               applicability=diagnostic.fix_applicability, edits=edits, other_files=tuple(others))
+
+
+def _edits_for(text: str, raw) -> tuple[Edit, ...] | None:
+    """`[line, col, end_line, end_col, text]` lists as edits, when every position exists in `text`."""
     try:
-        edits = tuple(Edit(Range(int(a), int(b), int(c), int(d)), str(content)) for a, b, c, d, content in raw)
+        edits = tuple(Edit(Range(int(a), int(b), int(c), int(d)), str(content)) for a, b, c, d, content in raw or ())
     except (TypeError, ValueError):
         return None
     lines = text.splitlines()
@@ -278,11 +352,21 @@ def config_fix(rule: "Rule", text: str, diagnostic: Diagnostic) -> Fix | None:
             # positions must exist in this text (a buffer that moved on gets no fix)
             if line < 1 or line > len(lines) + 1 or col > (len(lines[line - 1]) if line <= len(lines) else 0):
                 return None
-    new_text = apply_edits(text, list(edits))
-    if new_text == text or not config_parses(diagnostic.path, new_text):
+    return edits
+
+
+def text_hash(text: str) -> str:
+    """What `other_edits` records of the text its edits were made for."""
+    import hashlib
+
+    return hashlib.sha256(text.replace("\r\n", "\n").encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def read_text_or_none(path: Path) -> str | None:
+    try:
+        return read_config_text(path)
+    except (OSError, UnicodeDecodeError, ValueError):
         return None
-    return Fix(message=diagnostic.fix_message or rule.fix_title or "Apply fix",
-               applicability=diagnostic.fix_applicability, edits=edits)
 
 
 def config_parses(path: Path, text: str) -> bool:
@@ -296,10 +380,12 @@ def config_parses(path: Path, text: str) -> bool:
     return parse_ini(normalized.removeprefix("\ufeff")).error is None
 
 
-def attach_config_fixes(text: str, diagnostics: list[Diagnostic], rules_by_code: dict[str, "Rule"]) -> None:
+def attach_config_fixes(
+    text: str, diagnostics: list[Diagnostic], rules_by_code: dict[str, "Rule"], read=None
+) -> None:
     for diagnostic in diagnostics:
         if diagnostic.fix_applicability and diagnostic.code in rules_by_code:
-            diagnostic.fix = config_fix(rules_by_code[diagnostic.code], text, diagnostic)
+            diagnostic.fix = config_fix(rules_by_code[diagnostic.code], text, diagnostic, read)
 
 
 def fix_config_text(

@@ -150,6 +150,9 @@ def fix_until_done(
                 seen_failures.add((diagnostic.code, diagnostic.range.line, diagnostic.range.col))
                 failed.append((diagnostic, "the fix could not be built for this code"))
                 continue
+            if fix.other_files:  # a migration over several files: applied by the project's fix loop
+                seen_failures.add((diagnostic.code, diagnostic.range.line, diagnostic.range.col))
+                continue
             if edits_overlap(accepted, list(fix.edits)):
                 continue  # next round
             accepted.extend(fix.edits)

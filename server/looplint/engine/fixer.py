@@ -9,13 +9,15 @@ whose result does not parse is dropped: looplint never writes a broken file.
 from __future__ import annotations
 
 import ast
+import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
-from .edits import FixOutcome, diff_edits, fix_until_done
-from .model import Diagnostic, Fix, Range
+from .edits import FixOutcome, apply_edits, diff_edits, fix_until_done
+from .model import Diagnostic, Edit, FileEdits, Fix, Range
 from .parse import parse_module
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,11 +30,42 @@ class FixUnavailable(Exception):
     """The rule cannot build its fix for this occurrence (the code is shaped unexpectedly)."""
 
 
-class FixContext:
-    """A libcst view of one file that rules edit to express their fix."""
+# The key of `Diagnostic.data` listing the other files a fix edits (absolute paths as strings): a
+# migration. Fronts read it to apply such fixes as one change over several files.
+FIX_FILES = "fix_files"
 
-    def __init__(self, text: str):
+Reader = Callable[[Path], "str | None"]
+
+
+def fix_files(diagnostic: Diagnostic) -> list[Path]:
+    """The other files a diagnostic's fix edits (empty for a fix of its own file only)."""
+    files = diagnostic.data.get(FIX_FILES) if isinstance(diagnostic.data, dict) else None
+    if not isinstance(files, list):
+        return []
+    return [Path(f) for f in files if isinstance(f, str)]
+
+
+def _read_from_disk(path: Path) -> str | None:
+    from .source import SourceError, read_source
+
+    try:
+        return read_source(path).text
+    except SourceError:
+        return None
+
+
+class FixContext:
+    """A libcst view of one file that rules edit to express their fix.
+
+    A fix that needs other files too (a migration) edits them through `other(path)` (a Python file,
+    with libcst) and `edit_text(path, edits)` (plain text edits, e.g. a pytest config file); their
+    current texts come from `read` (an editor's unsaved buffer, else the file)."""
+
+    def __init__(self, text: str, *, path: Path | None = None, read: Reader | None = None):
         self.text = text
+        self.path = Path(os.path.abspath(path)) if path is not None else None
+        self._read = read or _read_from_disk
+        self._others: dict[Path, FixContext] = {}
         self.module = cst.parse_module(text)
         self._wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
         self._positions = self._wrapper.resolve(PositionProvider)
@@ -45,6 +78,58 @@ class FixContext:
     def reset(self) -> None:
         self._changes: dict[int, tuple[cst.CSTNode, list[Change]]] = {}
         self._imports: list[tuple[str, str | None]] = []
+        for other in getattr(self, "_others", {}).values():
+            other.reset()
+        self._text_edits: dict[Path, tuple[list[Edit], bool]] = {}
+
+    # -- other files (migrations) ------------------------------------------------------
+    def text_of(self, path: Path) -> str | None:
+        """The current text of a file (None: it does not exist or cannot be read)."""
+        path = Path(os.path.abspath(path))
+        if path == self.path:
+            return self.text
+        return self._read(path)
+
+    def other(self, path: Path) -> "FixContext":
+        """The libcst view of another Python file, edited as part of this fix (itself for its own path)."""
+        path = Path(os.path.abspath(path))
+        if path == self.path:
+            return self
+        found = self._others.get(path)
+        if found is None:
+            text = self._read(path)
+            if text is None:
+                raise FixUnavailable(f"cannot read {path}")
+            try:
+                found = FixContext(text, path=path, read=self._read)
+            except cst.ParserSyntaxError:
+                raise FixUnavailable(f"libcst cannot parse {path}") from None
+            self._others[path] = found
+        return found
+
+    def edit_text(self, path: Path, edits: Iterable[Edit], *, create: bool = False) -> None:
+        """Text edits in another file (positions in `text_of(path)`); `create`: the file does not exist yet."""
+        path = Path(os.path.abspath(path))
+        if path == self.path:
+            raise FixUnavailable("text edits are for other files")
+        if not create and self.text_of(path) is None:
+            raise FixUnavailable(f"cannot read {path}")
+        found = self._text_edits.setdefault(path, ([], create))
+        found[0].extend(edits)
+
+    def other_changes(self) -> list[tuple[Path, str, str, bool]]:
+        """(path, old text, new text, created) of every other file this fix changes."""
+        out = []
+        for path, other in self._others.items():
+            new = other.render()
+            if new != other.text:
+                out.append((path, other.text, new, False))
+        for path, (edits, create) in self._text_edits.items():
+            old = "" if create else (self.text_of(path) or "")
+            new = apply_edits(old, edits)
+            if new != old:
+                out.append((path, old, new, create))
+        return out
 
     # -- finding nodes -----------------------------------------------------------
     def find(self, range: Range, node_type: type | tuple[type, ...] = cst.CSTNode) -> cst.CSTNode:
@@ -224,21 +309,33 @@ def _dotted(node: cst.CSTNode) -> str:
 # --- building and applying fixes ------------------------------------------------------
 
 def build_fix(rule: "Rule", fixer: FixContext, diagnostic: Diagnostic) -> Fix | None:
-    """The text edits of one diagnostic's fix, or None when it cannot be built safely."""
+    """The text edits of one diagnostic's fix, or None when it cannot be built safely.
+
+    A migration's edits in other files go to `Fix.other_files`; every file it changes must still
+    parse (a Python file as Python, a config file as TOML/INI)."""
     if diagnostic.fix_applicability is None:
         return None
     fixer.reset()
+    if fixer.path is None:
+        fixer.path = Path(os.path.abspath(diagnostic.path))
     try:
         rule.fix(fixer, diagnostic)
         new_text = fixer.render()
+        others = fixer.other_changes()
     except (FixUnavailable, NotImplementedError, cst.ParserSyntaxError):
         return None
-    if new_text == fixer.text or not _parses(new_text):
+    if new_text == fixer.text and not others:
+        return None
+    if not _parses(new_text) or not all(_file_parses(path, new) for path, _old, new, _created in others):
         return None
     return Fix(
         message=diagnostic.fix_message or rule.fix_title or "Apply fix",
         applicability=diagnostic.fix_applicability,
         edits=tuple(diff_edits(fixer.text, new_text)),
+        other_files=tuple(
+            FileEdits(path, tuple(diff_edits(old, new)) if not created else (Edit(Range(1, 0, 1, 0), new),), created)
+            for path, old, new, created in others
+        ),
     )
 
 
@@ -250,19 +347,33 @@ def _parses(text: str) -> bool:
     return True
 
 
-def attach_fixes(text: str, diagnostics: list[Diagnostic], rules_by_code: dict[str, "Rule"]) -> None:
-    """Fill in `diagnostic.fix` (the edits) for every fixable diagnostic of one file."""
+def _file_parses(path: Path, text: str) -> bool:
+    from .config_check import config_parses, is_config_file
+
+    if is_config_file(path):
+        return config_parses(path, text)
+    return path.suffix != ".py" or _parses(text)
+
+
+def attach_fixes(
+    text: str, diagnostics: list[Diagnostic], rules_by_code: dict[str, "Rule"], read: Reader | None = None
+) -> None:
+    """Fill in `diagnostic.fix` (the edits) for every fixable diagnostic of one file.
+
+    `read`: the current text of another file a migration edits (default: from disk)."""
     fixable = [d for d in diagnostics if d.fix_applicability]
     if not fixable:
         return
     from .config_check import attach_config_fixes, is_config_file
 
     if is_config_file(fixable[0].path):
-        attach_config_fixes(text, fixable, rules_by_code)  # text edits, no libcst (CF rules)
+        attach_config_fixes(text, fixable, rules_by_code, read)  # text edits, no libcst (CF rules)
         return
-    local = all(not getattr(rules_by_code[d.code], "fix_edits_elsewhere", False) for d in fixable)
+    local = all(
+        not getattr(rules_by_code[d.code], "fix_edits_elsewhere", False) and not fix_files(d) for d in fixable
+    )
     try:
-        fixer = FixContext(_only_what_fixes_touch(text, fixable) if local else text)
+        fixer = FixContext(_only_what_fixes_touch(text, fixable) if local else text, path=fixable[0].path, read=read)
     except cst.ParserSyntaxError:
         return
     for diagnostic in fixable:
@@ -329,12 +440,15 @@ def fix_text(
     unsafe: bool = False,
     only: Callable[[Diagnostic], bool] | None = None,
     max_rounds: int = 10,
+    path: Path | None = None,
+    read: Reader | None = None,
 ) -> FixOutcome:
-    """Apply a Python file's fixes until none is left (see edits.fix_until_done)."""
+    """Apply a Python file's fixes until none is left (see edits.fix_until_done). Fixes that also
+    edit other files (migrations) are left to `workspace.Engine.fix_project`."""
 
     def fixes_for(current: str):
         try:
-            fixer = FixContext(current)
+            fixer = FixContext(current, path=path, read=read)
         except cst.ParserSyntaxError as exc:
             raise ValueError(f"libcst cannot parse the file: {exc}") from None
         return lambda diagnostic: build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)

@@ -47,6 +47,11 @@ class Edit:
     content: str
 
 
+def fix_applies(applicability: str | None, unsafe: bool) -> bool:
+    """Is a fix of this applicability applied, with or without `--unsafe-fixes`?"""
+    return applicability == "safe" or (unsafe and applicability == "unsafe")
+
+
 @dataclass(frozen=True, slots=True)
 class FileEdits:
     """The edits one fix makes in another file than its diagnostic's (positions in that file's text)."""

@@ -14,9 +14,9 @@ from typing import Iterable
 
 from .rule import Rule
 from .checker import Checker, CheckResult
-from .edits import FixOutcome
+from .edits import FixOutcome, apply_edits
 from .fixer import attach_fixes, fix_text
-from .model import Diagnostic, FileProblem
+from .model import Diagnostic, FileProblem, fix_applies
 from .project import Project, find_project_root
 from .settings import ConfigError, Settings, load_settings
 from .source import Source, SourceError, read_source
@@ -156,8 +156,18 @@ class Engine:
             return CheckResult(path=path, problem=FileProblem(path, str(exc), kind="read-error"))
         result = self.checker_for(project).check_source(path, source, parse=parse, reuse=reuse)
         if with_fixes and result.diagnostics:
-            attach_fixes(source.text, result.diagnostics, self.rules_by_code)
+            attach_fixes(source.text, result.diagnostics, self.rules_by_code, self.read_text)
         return result
+
+    def read_text(self, path: Path) -> str | None:
+        """The current text of a project file: an editor's unsaved buffer, else the file (None: unreadable)."""
+        path = Path(path).absolute()
+        try:
+            if path.suffix != ".py":
+                return read_source(path).text
+            return self.project_for(path).source(path).text
+        except SourceError:
+            return None
 
     def check_config_file(self, path: Path, text: str | None = None, *, with_fixes: bool = False) -> CheckResult:
         """Run the config rules (CF*) on a pytest config file from disk, or on an editor buffer's text."""
@@ -169,7 +179,8 @@ class Engine:
         if with_fixes and result.diagnostics:
             from .config_check import read_config
 
-            attach_config_fixes(text if text is not None else read_config(path), result.diagnostics, self.rules_by_code)
+            attach_config_fixes(text if text is not None else read_config(path), result.diagnostics, self.rules_by_code,
+                                self.read_text)
         return result
 
     def config_files_for(self, python_files: Iterable[Path]) -> list[Path]:
@@ -203,7 +214,103 @@ class Engine:
         def lint(current: str) -> list[Diagnostic]:
             return checker.check_source(path, Source(current, path)).diagnostics
 
-        return fix_text(text, lint, self.rules_by_code, unsafe=unsafe, only=only)
+        return fix_text(text, lint, self.rules_by_code, unsafe=unsafe, only=only, path=path, read=self.read_text)
+
+    def fix_project(self, files: Iterable[Path], *, unsafe: bool = False, only=None, max_migrations: int = 50) -> "ProjectFixOutcome":
+        """Every applicable fix of these files (Python and pytest config files), migrations included:
+        fixes that edit several files at once (`fixer.fix_files`). Nothing is written: the outcome has
+        each changed file's text before and after.
+
+        Migrations come first, one at a time; the texts they change are given to the project as unsaved
+        buffers, so every later check sees them (a subclass of a migrated base no longer needs its own
+        fix). Then each file's own fixes run on its current text (`fix_file_text`)."""
+        from .config_check import attach_config_fixes, is_config_file
+        from .fixer import fix_files
+
+        files = [Path(f).absolute() for f in files]
+        current: dict[Path, str] = {}
+        before: dict[Path, str | None] = {}
+        overlaid: list[tuple[Project, Path]] = []
+        applied: list[Diagnostic] = []
+        failed: list[tuple[Diagnostic, str]] = []
+
+        def text(path: Path) -> str | None:
+            path = Path(path).absolute()
+            return current[path] if path in current else self.read_text(path)
+
+        def change(path: Path, old: str | None, new: str) -> None:
+            before.setdefault(path, old)
+            current[path] = new
+            if not is_config_file(path) and path.suffix == ".py":
+                project = self.project_for(path)
+                project.set_overlay(path, new)
+                overlaid.append((project, path))
+
+        def lint(path: Path) -> list[Diagnostic]:
+            body = text(path)
+            if body is None:
+                return []
+            check = self.check_config_file if is_config_file(path) else self.check_file
+            return check(path, body).diagnostics
+
+        def wanted(d: Diagnostic) -> bool:
+            return fix_applies(d.fix_applicability, unsafe) and (only is None or only(d))
+
+        try:
+            pending = list(dict.fromkeys(files))
+            tried: set[tuple] = set()
+            for _ in range(max_migrations):
+                candidate = None
+                for path in list(pending):
+                    found = [d for d in lint(path) if fix_files(d) and wanted(d)
+                             and (d.code, str(d.path), d.range.line, d.range.col) not in tried]
+                    if found:
+                        candidate = found[0]
+                        break
+                    pending.remove(path)
+                if candidate is None:
+                    break
+                tried.add((candidate.code, str(candidate.path), candidate.range.line, candidate.range.col))
+                own = text(candidate.path)
+                if own is None:
+                    continue
+                attach = attach_config_fixes if is_config_file(candidate.path) else attach_fixes
+                attach(own, [candidate], self.rules_by_code, text)
+                fix = candidate.fix
+                if fix is None:
+                    failed.append((candidate, "the migration could not be built for this code"))
+                    continue
+                new_texts = [(candidate.path, own, apply_edits(own, list(fix.edits)))]
+                for other in fix.other_files:
+                    old = None if other.create else text(other.path)
+                    new_texts.append((Path(other.path).absolute(), old, apply_edits(old or "", list(other.edits))))
+                for path, old, new in new_texts:
+                    if new != old:
+                        change(Path(path).absolute(), old, new)
+                applied.append(candidate)
+            for path in files:
+                body = text(path)
+                if body is None:
+                    continue
+                outcome = self.fix_file_text(path, body, unsafe=unsafe, only=only)
+                applied.extend(outcome.applied)
+                failed.extend(outcome.failed)
+                if outcome.text != body:
+                    change(path, body, outcome.text)
+        finally:
+            for project, path in overlaid:
+                project.set_overlay(path, None)
+        changed = {path: (old, current[path]) for path, old in before.items() if old != current[path]}
+        return ProjectFixOutcome(changed, applied, failed)
 
 
-__all__ = ["Engine", "Overrides", "ConfigError", "CheckResult"]
+@dataclass
+class ProjectFixOutcome:
+    """What `Engine.fix_project` would change: path -> (text before, None for a new file; text after)."""
+
+    texts: dict[Path, tuple[str | None, str]]
+    applied: list[Diagnostic]
+    failed: list[tuple[Diagnostic, str]]
+
+
+__all__ = ["Engine", "Overrides", "ConfigError", "CheckResult", "ProjectFixOutcome"]

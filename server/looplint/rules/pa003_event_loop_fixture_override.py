@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
+
+import libcst as cst
 
 from ..engine import knowledge
 from ..engine.checker import FileContext
-from ..engine.model import Severity
+from ..engine.fixer import FixContext, FixUnavailable
+from ..engine.model import Diagnostic, Severity
+from ..engine.pytest_model import SCOPES
 from ..engine.semantic.roles import fixture_of
+from ._migrate import config_data, config_destination, remove_with_unused_imports, set_config_keys
 from ._pytest import def_owner, pytest_model
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
+_INI_STRICT = "[pytest]\nasyncio_mode = strict\n"
 _CANONICAL = (
     "import asyncio\nimport pytest\n\n"
     "@pytest.fixture(scope='session')\n"
@@ -22,6 +29,70 @@ _CANONICAL = (
 )
 
 
+_LOOP_SCOPE_KEYS = ("asyncio_default_fixture_loop_scope", "asyncio_default_test_loop_scope")
+# Loop factories an override may use and still mean "a plain loop of this scope".
+_PLAIN_LOOP_CALLS = frozenset({
+    "asyncio.new_event_loop", "asyncio.get_event_loop", "asyncio.get_event_loop_policy.new_event_loop",
+})
+
+
+def _migration(ctx: FileContext, model, node, fixture, scope: str) -> dict | None:
+    """The data of the override's migration, when it is one: a plain loop of one scope, in the conftest
+    that governs every test of the config (its folder is the config's), on a pytest-asyncio that has
+    both default loop scopes (0.26+; an older one pinned gets the migration with `--target`)."""
+    if scope not in SCOPES or not model.is_conftest or model.at_least("pytest-asyncio", "0.26") is False:
+        return None
+    config = model.config
+    governs = Path(config.path).parent if config.path is not None else Path(config.rootdir)
+    if ctx.path.parent != governs or not _plain_loop_body(ctx, node):
+        return None
+    for key in _LOOP_SCOPE_KEYS:
+        entry = config.get(key)
+        if entry is not None and (entry.origin != "file" or str(entry.value).strip() != scope):
+            return None  # the project chose its loop scopes already
+    destination = config_destination(config)
+    return None if destination is None else config_data(destination, ctx.path)
+
+
+def _plain_loop_body(ctx: FileContext, node) -> bool:
+    """`loop = asyncio.new_event_loop()` (optionally made current), `yield loop` (or return it), then
+    `loop.close()` (optionally in a `finally`): what pytest-asyncio's own fixture did, in one scope."""
+    if isinstance(node, ast.AsyncFunctionDef) or node.args.args or node.args.kwonlyargs:
+        return False
+    body = list(node.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # docstring
+    if len(body) == 2 and isinstance(body[1], ast.Try) and not body[1].handlers and not body[1].orelse:
+        body = [body[0], *body[1].body, *body[1].finalbody]
+    if not body or not isinstance(body[0], ast.Assign) or len(body[0].targets) != 1:
+        return False
+    target = body[0].targets[0]
+    value = body[0].value
+    if not isinstance(target, ast.Name) or not isinstance(value, ast.Call) or value.args or value.keywords:
+        return False
+    if ctx.qualify(value.func) not in _PLAIN_LOOP_CALLS:
+        return False
+    name = target.id
+    handed_out = False
+    for statement in body[1:]:
+        if isinstance(statement, ast.Return) or (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Yield)):
+            value = statement.value.value if isinstance(statement, ast.Expr) else statement.value  # type: ignore[union-attr]
+            if handed_out or not (isinstance(value, ast.Name) and value.id == name):
+                return False
+            handed_out = True
+        elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+            call = statement.value
+            closes = (isinstance(call.func, ast.Attribute) and call.func.attr == "close"
+                      and isinstance(call.func.value, ast.Name) and call.func.value.id == name and not call.args)
+            sets = (ctx.qualify(call.func) == "asyncio.set_event_loop" and len(call.args) == 1
+                    and isinstance(call.args[0], ast.Name) and call.args[0].id == name and not handed_out)
+            if not (closes and handed_out) and not sets:
+                return False
+        else:
+            return False
+    return handed_out
+
+
 class EventLoopFixtureOverride(Rule):
     code = "PA003"
     name = "event-loop-fixture-override"
@@ -30,6 +101,8 @@ class EventLoopFixtureOverride(Rule):
     message = "Custom `event_loop` fixture `{fixture}`: {outcome}"
     tokens = ("event_loop",)
     local = True
+    fix_safety = "unsafe"
+    fix_title = "Delete the `event_loop` fixture; set the default loop scopes in the config pytest reads"
     symptoms = (
         Symptom(
             when="pytest-asyncio ≥ 1.0 (1.5.0 and 1.0.0 run here): no warning; tests run in pytest-asyncio's own "
@@ -71,11 +144,21 @@ class EventLoopFixtureOverride(Rule):
     asyncio_default_test_loop_scope = session
     ```
 
-    No automatic fix: the replacement lives in the config file and depends on
-    what the fixture did. Not reported: projects on pytest-asyncio < 0.22
-    (the override is the documented way there), pytest-asyncio disabled
-    (`-p no:asyncio`), and projects whose conftest runs coroutine tests
-    itself (`pytest_pyfunc_call`), whose `event_loop` is their own.
+    The fix is a migration over two files (unsafe: review it): for the
+    common override (a plain new loop of one scope, yielded and closed, in the
+    conftest at the config's folder) it deletes the fixture and sets both
+    default loop scopes to that scope in the config pytest reads (a new
+    `[tool.pytest.ini_options]` table in `pyproject.toml`, or a new
+    `pytest.ini`, when there is none). It needs pytest-asyncio ≥ 0.26, which
+    has `asyncio_default_test_loop_scope`; a project pinned to an older
+    release gets it with `--target pytest-asyncio=1.3` (the upgrade). An
+    override that does more (uvloop, a policy, debug mode) is left to you.
+
+    On pytest-asyncio < 0.22 the override is the documented way: looplint
+    reports it at info severity, saying it is removed from 1.0 on (the
+    upgrade view). Not reported: pytest-asyncio disabled (`-p no:asyncio`),
+    and projects whose conftest runs coroutine tests itself
+    (`pytest_pyfunc_call`), whose `event_loop` is their own.
     """
 
     def visit_FunctionDef(self, node: ast.FunctionDef, ctx: FileContext) -> None:
@@ -131,6 +214,14 @@ class EventLoopFixtureOverride(Rule):
         config_related = model.config_related("the active pytest config (where the loop scopes belong)")
         if config_related is not None:
             related.append(config_related)
+        data: dict = {"scope": scope}
+        migration = _migration(ctx, model, node, fixture, scope)
+        if migration is not None:
+            data.update(migration)
+            where = ctx.project.relpath(Path(migration["config"]))
+            reason += (f"\n\nThe fix deletes the fixture and sets both default loop scopes to `{scope}` in "
+                       f"`{where}`{' (a new file)' if migration['create'] else ''}: every async test and fixture "
+                       f"keeps running in one `{scope}`-scoped loop, as with this fixture.")
         ctx.report(
             self,
             range=ctx.name_range(node),
@@ -138,12 +229,83 @@ class EventLoopFixtureOverride(Rule):
             reason=reason,
             related=related,
             severity=severity,
-            data={"scope": scope},
+            data=data,
             deprecated=True,
+            fixable=migration is not None,
+            fix_title=(f"Delete the `event_loop` fixture; set the default loop scopes to `{scope}` in {where}"
+                       if migration is not None else None),
         )
 
+    def fix(self, fixer: FixContext, diagnostic: Diagnostic) -> None:
+        data = diagnostic.data
+        scope = data.get("scope")
+        if scope not in SCOPES or "config" not in data:
+            raise FixUnavailable("no migration for this fixture")
+        function = fixer.ancestor(fixer.find(diagnostic.range, cst.Name), cst.FunctionDef)
+        if function is None:
+            raise FixUnavailable("not a function")
+        remove_with_unused_imports(fixer, [function])
+        set_config_keys(fixer, data, [(key, scope) for key in _LOOP_SCOPE_KEYS])
+
     examples = (
-        Invalid(files={"pytest.ini": _INI}, path="conftest.py", source=_CANONICAL, at=(5, 5), end=(5, 15)),
+        Invalid(
+            # The migration: the fixture goes, its scope becomes both default loop scopes in pytest.ini.
+            files={"pytest.ini": _INI_STRICT},
+            path="conftest.py",
+            source=_CANONICAL + "\n\n@pytest.fixture\ndef settings():\n    return {}\n",
+            at=(5, 5),
+            end=(5, 15),
+            unsafe=True,
+            fixed="import pytest\n\n\n@pytest.fixture\ndef settings():\n    return {}\n",
+            fixed_files={"pytest.ini": (
+                "[pytest]\nasyncio_default_fixture_loop_scope = session\nasyncio_default_test_loop_scope = session\n"
+                "asyncio_mode = strict\n"
+            )},
+        ),
+        Invalid(
+            # No pytest config at all: a [tool.pytest.ini_options] table in pyproject.toml (try/finally form).
+            files={"pyproject.toml": "[project]\nname = 'app'\n"},
+            path="conftest.py",
+            source=(
+                "import asyncio\nimport pytest\n\n"
+                "@pytest.fixture(scope='module')\n"
+                "def event_loop():\n"
+                "    \"\"\"One loop per test module.\"\"\"\n"
+                "    loop = asyncio.get_event_loop_policy().new_event_loop()\n"
+                "    try:\n"
+                "        yield loop\n"
+                "    finally:\n"
+                "        loop.close()\n"
+            ),
+            at=(5, 5),
+            unsafe=True,
+            fixed="\n",
+            fixed_files={"pyproject.toml": (
+                "[project]\nname = 'app'\n\n[tool.pytest.ini_options]\n"
+                'asyncio_default_fixture_loop_scope = "module"\nasyncio_default_test_loop_scope = "module"\n'
+            )},
+        ),
+        Invalid(
+            # An override that does more than make a loop (uvloop): reported, no migration.
+            files={"pytest.ini": _INI},
+            path="conftest.py",
+            source=(
+                "import pytest\nimport uvloop\n\n"
+                "@pytest.fixture(scope='session')\n"
+                "def event_loop():\n"
+                "    loop = uvloop.new_event_loop()\n"
+                "    yield loop\n"
+                "    loop.close()\n"
+            ),
+            at=(5, 5),
+        ),
+        Invalid(
+            # The project already chose another default loop scope: no migration.
+            files={"pytest.ini": _INI},
+            path="conftest.py",
+            source=_CANONICAL,
+            at=(5, 5),
+        ),
         Invalid(
             files={"pytest.ini": _INI},
             source=(
@@ -230,6 +392,34 @@ class EventLoopFixtureOverride(Rule):
             symptoms=symptoms,
             envs=("py311", "py311-pytest84-pa10", "py311-pytest83-pa023"),
             env_outcomes={"py311-pytest83-pa023": "passed"},
-            note="pytest-asyncio ≥ 1.0: the custom loop is not the running one; 0.23.8: it is, with a warning",
+            note="pytest-asyncio ≥ 1.0: the custom loop is not the running one; 0.23.8: it is, with a warning; "
+                 "no migration (the project set its fixture loop scope already)",
+            fixable=False,
+        ),
+        RuntimeExample(
+            # The migration: the session loop the override gave every test and fixture comes back from
+            # the two default loop scopes in pytest.ini.
+            files={
+                "pytest.ini": _INI_STRICT,
+                "conftest.py": "import pytest_asyncio\n" + _CANONICAL + (
+                    "\n\n@pytest_asyncio.fixture(scope='session')\n"
+                    "async def session_loop():\n"
+                    "    return asyncio.get_running_loop()\n"
+                ),
+                "test_example.py": (
+                    "import asyncio\nimport pytest\n\n"
+                    "@pytest.mark.asyncio\n"
+                    "async def test_shares_the_session_loop(session_loop):\n"
+                    "    __SENTINEL__\n"
+                    "    assert asyncio.get_running_loop() is session_loop\n"
+                ),
+            },
+            runner="pytest",
+            outcome="failed",
+            body_ran=True,
+            symptoms=symptoms[:1],
+            envs=("py311", "py311-pytest84-pa10", "py311-pa13"),
+            note="pytest-asyncio ≥ 1.0 ignores the override: the session fixture's loop is not the test's; "
+                 "migrated, both run in one session loop",
         ),
     )
