@@ -55,6 +55,7 @@ test: test-python
 
 bench: $(STAMP)
 	$(PY) bench/cli_bench.py
+	$(PY) bench/fix_bench.py
 	@for target in $(BENCH_AFTER); do $(MAKE) --no-print-directory $$target || exit 1; done
 
 docs: $(STAMP)

@@ -101,12 +101,14 @@ def run(args) -> int:
 
 def _check_paths(args, engine, rules) -> int:
     from ..engine.config_check import is_config_file
-    from .run import Progress, check_files, collect_files
+    from .run import MISSING, Progress, check_files, collect_files
 
     paths = [Path(p) for p in args.paths] or [Path(".")]
-    files, missing = collect_files(engine, paths)
+    walk_problems: list[FileProblem] = []
+    files, missing = collect_files(engine, paths, walk_problems)
     # Reported in the output, like any file that could not be checked, and on stderr (exit status 2).
-    problems = [FileProblem(path, why, kind="missing") for path, why in missing]
+    problems = [FileProblem(path, why, kind="missing" if why in MISSING else "read-error") for path, why in missing]
+    problems += walk_problems  # inside the folders walked: in the report (exit status 1)
     for path, why in missing:
         _error(f"{path}: {why}")
     # pytest config files named on the command line are checked by the config rules (CF*).
@@ -131,14 +133,15 @@ def _check_paths(args, engine, rules) -> int:
         cache.save()
 
     fixed: list = []
+    failed_writes: list = []
     if args.fix or args.diff:
-        remaining = _apply_fixes(args, engine, run.diagnostics, want_edits, fixed)
+        remaining = _apply_fixes(args, engine, run.diagnostics, want_edits, fixed, failed_writes)
         if args.diff:
             count = len(fixed)
             if not args.quiet:
                 print(f"Would fix {count} {'problem' if count == 1 else 'problems'}." if count else "No fixes available.",
                       file=sys.stderr)
-            if missing:
+            if missing or failed_writes:
                 return EXIT_ERROR
             return EXIT_FOUND if count and not args.exit_zero else EXIT_OK
         run.diagnostics = [d for d in run.diagnostics if d.path not in remaining]
@@ -147,11 +150,22 @@ def _check_paths(args, engine, rules) -> int:
 
     diagnostics = sorted(run.diagnostics, key=lambda d: d.sort_key())
     problems = sorted(run.problems + problems, key=lambda p: str(p.path))
+    _warn_unbuilt_fixes(diagnostics)
     with _report_stream(args) as (stream, colour):
         _report(args, rules, diagnostics, problems, [*files, *named_configs], fixed, stream, colour)
-    if missing:
-        return EXIT_ERROR
+    if missing or failed_writes:
+        return EXIT_ERROR  # even with --exit-zero: that is about findings, this is an error
     return _exit_status(args, diagnostics, problems)
+
+
+def _warn_unbuilt_fixes(diagnostics) -> None:
+    """Edits were asked for (json, sarif) and some fix could not be built: say which and why."""
+    from .output import display_path
+
+    for d in diagnostics:
+        if d.fix_unavailable:
+            print(f"looplint: warning: {display_path(d.path)}:{d.range.line}: no fix for {d.code}: {d.fix_unavailable}",
+                  file=sys.stderr)
 
 
 def _open_cache(args):
@@ -161,11 +175,12 @@ def _open_cache(args):
     return Cache(directory.absolute() if directory else None)
 
 
-def _apply_fixes(args, engine, diagnostics, want_edits, fixed: list) -> dict:
+def _apply_fixes(args, engine, diagnostics, want_edits, fixed: list, failed_writes: list) -> dict:
     """Fix every file with applicable fixes (or print the diff); returns path -> findings left after the fix.
 
     Migrations edit several files at once (a base class in its module, keys in the config pytest
-    reads): `--diff` shows every file they change, and the files are written all or none."""
+    reads): `--diff` shows every file they change, and the files of one migration are written all
+    or none. A file whose fixes could not be written (or read) is added to `failed_writes`."""
     from ..engine.config_check import is_config_file
     from . import output
 
@@ -173,6 +188,9 @@ def _apply_fixes(args, engine, diagnostics, want_edits, fixed: list) -> dict:
     if not paths:
         return {}
     outcome = engine.fix_project(paths, unsafe=args.unsafe_fixes)
+    for path, why in outcome.unreadable:
+        _error(f"{path}: {why}")
+        failed_writes.append(path)
     for diagnostic, why in outcome.failed:
         print(
             f"looplint: warning: {output.display_path(diagnostic.path)}:{diagnostic.range.line}: "
@@ -191,86 +209,104 @@ def _apply_fixes(args, engine, diagnostics, want_edits, fixed: list) -> dict:
             )
         fixed.extend((d.path, d) for d in outcome.applied)
         return {}
-    if not changed:
-        return {}
-    try:
-        write_files(changed)
-    except WriteError as exc:
-        _error(str(exc))
-        return {}
-    fixed.extend((d.path, d) for d in outcome.applied)
-    remaining: dict[Path, list] = {}
-    for path in changed:
+    written: list[Path] = []
+    for group in _write_groups(changed, outcome.together):
+        try:
+            _write_together({path: changed[path] for path in group})
+        except _GroupWriteError as exc:
+            _error(f"{output.display_path(exc.path)}: {exc}")
+            failed_writes.extend(group)  # their findings stay in the report, none counted as fixed
+            continue
+        written.extend(group)
+    for path in written:
         engine.project_for(path).invalidate(path)
+    failed = set(failed_writes)
+    applied = [d for d in outcome.applied if not (set(outcome.files_of(d)) & failed)]
+    fixed.extend((d.path, d) for d in applied)
+    remaining: dict[Path, list] = {}
     # A migration also settles findings in files it did not edit (the subclasses of a migrated base).
-    for path in dict.fromkeys([*changed, *(d.path for d in outcome.applied)]):
-        if path.exists():
+    for path in dict.fromkeys([*written, *(d.path for d in applied)]):
+        if path.exists() and path not in failed:
             recheck = engine.check_config_file if is_config_file(path) else engine.check_file
             remaining[path] = recheck(path, with_fixes=want_edits).diagnostics
     return remaining
 
 
-class WriteError(Exception):
-    pass
+def _write_groups(changed: dict, together: list[set]) -> list[list[Path]]:
+    """The changed files in groups written all or none: the files of one migration, else one file each."""
+    groups: list[set] = []
+    for members in together:
+        members = {p for p in members if p in changed}
+        for group in [g for g in groups if g & members]:
+            groups.remove(group)
+            members |= group
+        if members:
+            groups.append(members)
+    grouped = set().union(*groups) if groups else set()
+    return [sorted(g) for g in groups] + [[p] for p in changed if p not in grouped]
 
 
-def write_files(changed: dict) -> None:
-    """Write the fixed texts (path -> (text before or None for a new file, text after)), all or none.
+class _GroupWriteError(Exception):
+    def __init__(self, path: Path, message: str):
+        super().__init__(message)
+        self.path = path
 
-    Each file is written to a temporary file beside it first; only when every one is written are they
-    renamed into place, and a file that changed on disk since it was read stops the whole write. A
-    rename failing half-way puts back the files already replaced."""
-    from ..engine.source import SourceError, encode_like, read_source
 
-    staged: list[tuple[Path, Path, bytes | None]] = []  # (target, temporary file, old bytes or None)
-    try:
-        for path, (old, new) in changed.items():
-            if old is None:
-                if path.exists():
-                    raise WriteError(f"cannot create {path}: it exists now")
-                original = None
-                data = new.encode("utf-8")
-                old_bytes = None
-            else:
-                try:
-                    original = read_source(path)
-                except SourceError as exc:
-                    raise WriteError(f"cannot write {path}: {exc}") from None
-                if original.text != old:
-                    raise WriteError(f"{path} changed while it was being fixed: nothing written")
-                old_bytes = path.read_bytes()
-                data = encode_like(new, original)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f".{path.name}.looplint-{os.getpid()}.tmp")
-            with open(temporary, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            if old is not None:
-                os.chmod(temporary, os.stat(path).st_mode & 0o7777)
-            staged.append((path, temporary, old_bytes))
-        done: list[tuple[Path, bytes | None]] = []
+def _write_together(texts: dict) -> None:
+    """Write path -> (text before or None for a new file, text after), all or none: every file is
+    read and checked first; a write failing half-way puts back the files already written."""
+    from ..engine.files import UnreadableFile, WriteError, create_file, read_bytes, replace_file
+    from ..engine.source import SourceError, decode_source, encode_like
+
+    plan: list[tuple[Path, bytes | None, bytes]] = []  # (path, its bytes now or None for a new file, bytes to write)
+    for path, (old, new) in texts.items():
+        if old is None:
+            plan.append((path, None, new.encode("utf-8")))
+            continue
         try:
-            for path, temporary, old_bytes in staged:
-                os.replace(temporary, path)
-                done.append((path, old_bytes))
-        except OSError as exc:
-            for path, old_bytes in reversed(done):
-                if old_bytes is None:
-                    path.unlink(missing_ok=True)
-                else:
-                    path.write_bytes(old_bytes)
-            raise WriteError(f"cannot write {path}: {exc}; the files already written were put back") from None
-    except OSError as exc:
-        raise WriteError(f"cannot write the fixes: {exc}") from None
-    finally:
-        for _path, temporary, _old in staged:
-            if temporary.exists():
-                temporary.unlink(missing_ok=True)
+            original = read_bytes(path)
+            source = decode_source(original, path)
+        except (UnreadableFile, SourceError) as exc:
+            raise _GroupWriteError(path, str(exc)) from None
+        if source.text != old:
+            raise _GroupWriteError(path, "not written: the file changed on disk since it was read")
+        plan.append((path, original, encode_like(new, source)))
+    done: list[tuple[Path, bytes | None, bytes]] = []
+    for path, original, data in plan:
+        try:
+            if original is None:
+                create_file(path, data)
+            else:
+                replace_file(path, data, expected=original, root=_root_as_named(path))
+        except WriteError as exc:
+            for done_path, done_original, done_data in reversed(done):
+                try:
+                    if done_original is None:
+                        done_path.unlink()
+                    else:
+                        replace_file(done_path, done_original, expected=done_data, root=_root_as_named(done_path))
+                except (OSError, WriteError):
+                    pass
+            others = f" (nor the other files of the same fix: {len(plan) - 1})" if len(plan) > 1 else ""
+            raise _GroupWriteError(path, f"{exc}{others}") from None
+        done.append((path, original, data))
+
+
+def _root_as_named(path: Path) -> Path | None:
+    """The project root above `path` as the user named it (symlinks not followed: fixes may
+    write through a link only to a target inside this folder)."""
+    from ..engine.project import ROOT_MARKERS
+
+    for folder in Path(os.path.abspath(path)).parents:
+        if any(os.path.lexists(folder / marker) for marker in ROOT_MARKERS):
+            return folder
+    return Path(os.path.abspath(path)).parent
 
 
 def _applies(diagnostic, unsafe: bool) -> bool:
-    return diagnostic.fix_applicability == "safe" or (unsafe and diagnostic.fix_applicability == "unsafe")
+    from ..engine.model import fix_applies
+
+    return fix_applies(diagnostic.fix_applicability, unsafe)
 
 
 # -- stdin ---------------------------------------------------------------------------------------------

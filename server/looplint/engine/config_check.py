@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from .checker import CheckResult
 from .edits import FixOutcome, apply_edits, fix_until_done
 from .ini_parse import parse_ini, read_config_text
+from .files import read_text_or_none
 from .source import Source
 from .model import Diagnostic, Edit, FileEdits, Fix, FileProblem, Range, Related, Severity
 from .pytest_config import CONFIG_FILE_NAMES, ConfigEntry, ConfigProblem, PytestConfig, Span, find_pytest_config
@@ -360,13 +361,6 @@ def text_hash(text: str) -> str:
     import hashlib
 
     return hashlib.sha256(text.replace("\r\n", "\n").encode("utf-8", "surrogatepass")).hexdigest()[:16]
-
-
-def read_text_or_none(path: Path) -> str | None:
-    try:
-        return read_config_text(path)
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
 
 
 def config_parses(path: Path, text: str) -> bool:

@@ -9,7 +9,9 @@ whose result does not parse is dropped: looplint never writes a broken file.
 from __future__ import annotations
 
 import ast
+import bisect
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -18,6 +20,7 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 
 from .edits import FixOutcome, apply_edits, diff_edits, fix_until_done
 from .model import Diagnostic, Edit, FileEdits, Fix, Range
+from .source import Source
 from .parse import parse_module
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,19 +29,30 @@ if TYPE_CHECKING:  # pragma: no cover
 Change = Callable[[cst.CSTNode], "cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel"]
 
 
+# libcst's parser and code generation recurse once or more per level of nesting (and its
+# parser slows down with the square of the depth): fixes are built for files nested up to
+# this deep; deeper files keep their diagnostics and get no fix (with a note saying why).
+MAX_FIX_NESTING = 100
+
+
 class FixUnavailable(Exception):
     """The rule cannot build its fix for this occurrence (the code is shaped unexpectedly)."""
 
 
-# The key of `Diagnostic.data` listing the other files a fix edits (absolute paths as strings): a
-# migration. Fronts read it to apply such fixes as one change over several files.
+class FixesUnavailable(Exception):
+    """No fix can be built for this text at all; the message says why."""
+
+
+# The key of `Diagnostic.data` listing the files a migration edits (absolute paths as strings,
+# its own file included when it edits other statements of it). Fronts read it to apply such a
+# fix as one change over several files.
 FIX_FILES = "fix_files"
 
 Reader = Callable[[Path], "str | None"]
 
 
 def fix_files(diagnostic: Diagnostic) -> list[Path]:
-    """The other files a diagnostic's fix edits (empty for a fix of its own file only)."""
+    """The files a diagnostic's fix edits besides the statement it is in (empty for most fixes)."""
     files = diagnostic.data.get(FIX_FILES) if isinstance(diagnostic.data, dict) else None
     if not isinstance(files, list):
         return []
@@ -57,18 +71,43 @@ def _read_from_disk(path: Path) -> str | None:
 class FixContext:
     """A libcst view of one file that rules edit to express their fix.
 
+    Raises FixesUnavailable when libcst cannot represent the text (too deeply nested,
+    a syntax it does not know, or any failure inside libcst).
+
     A fix that needs other files too (a migration) edits them through `other(path)` (a Python file,
     with libcst) and `edit_text(path, edits)` (plain text edits, e.g. a pytest config file); their
-    current texts come from `read` (an editor's unsaved buffer, else the file)."""
+    current texts come from `read` (an editor's unsaved buffer, else the file).
+    """
 
     def __init__(self, text: str, *, path: Path | None = None, read: Reader | None = None):
         self.text = text
         self.path = Path(os.path.abspath(path)) if path is not None else None
         self._read = read or _read_from_disk
         self._others: dict[Path, FixContext] = {}
-        self.module = cst.parse_module(text)
-        self._wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-        self._positions = self._wrapper.resolve(PositionProvider)
+        depth = nesting_depth(text)
+        if depth > MAX_FIX_NESTING:
+            deep = f"{depth} levels" if depth < sys.maxsize else "deeper than the parser allows here"
+            raise FixesUnavailable(f"the code nests {deep}; fixes are built up to {MAX_FIX_NESTING} levels")
+        try:
+            self.module = cst.parse_module(text)
+            self._wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            self._positions = self._wrapper.resolve(PositionProvider)
+        except cst.ParserSyntaxError as exc:
+            raise FixesUnavailable(f"libcst cannot parse the file: {_one_line(exc)}") from None
+        except Exception as exc:  # a failure inside libcst must not cost the file its diagnostics
+            raise FixesUnavailable(f"libcst failed on the file ({type(exc).__name__})") from None
+        # libcst drops the last line end of a file whose lines end in CR alone: put it back on
+        # output. Any other difference would shift every position: no fixes then.
+        code = self.module.code
+        if not text.startswith(code) or text[len(code):] not in ("", "\r"):
+            raise FixesUnavailable("libcst does not reproduce this file exactly")
+        self._lost_tail = text[len(code):]
+        self._source = Source(text)
+        self._spans: list[tuple[int, int]] | None = None
+        self._body_end = len(text)
+        self._index_of: dict[int, int] | None = None
+        self._statement_starts: list[tuple[int, int]] | None = None
+        self._statement_parents: dict[int, dict[int, tuple[cst.CSTNode, cst.CSTNode]]] = {}
         self._parents = None
         self._by_start: dict[tuple[int, int], list[cst.CSTNode]] = {}
         for node, code_range in self._positions.items():
@@ -78,7 +117,7 @@ class FixContext:
     def reset(self) -> None:
         self._changes: dict[int, tuple[cst.CSTNode, list[Change]]] = {}
         self._imports: list[tuple[str, str | None]] = []
-        for other in getattr(self, "_others", {}).values():
+        for other in self._others.values():
             other.reset()
         self._text_edits: dict[Path, tuple[list[Edit], bool]] = {}
 
@@ -102,8 +141,8 @@ class FixContext:
                 raise FixUnavailable(f"cannot read {path}")
             try:
                 found = FixContext(text, path=path, read=self._read)
-            except cst.ParserSyntaxError:
-                raise FixUnavailable(f"libcst cannot parse {path}") from None
+            except FixesUnavailable as exc:
+                raise FixUnavailable(f"{path}: {exc}") from None
             self._others[path] = found
         return found
 
@@ -114,8 +153,7 @@ class FixContext:
             raise FixUnavailable("text edits are for other files")
         if not create and self.text_of(path) is None:
             raise FixUnavailable(f"cannot read {path}")
-        found = self._text_edits.setdefault(path, ([], create))
-        found[0].extend(edits)
+        self._text_edits.setdefault(path, ([], create))[0].extend(edits)
 
     def other_changes(self) -> list[tuple[Path, str, str, bool]]:
         """(path, old text, new text, created) of every other file this fix changes."""
@@ -148,9 +186,48 @@ class FixContext:
         return Range(code_range.start.line, code_range.start.column, code_range.end.line, code_range.end.column)
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        if self._parents is None:
-            self._parents = self._wrapper.resolve(ParentNodeProvider)
-        return self._parents.get(node)
+        """The node holding `node`. Parents are mapped one top-level statement at a time (the one
+        the node's position falls in): a fix pays for the statement it edits, not for the file."""
+        if node is self.module:
+            return None
+        index = self._statement_at(node)
+        if index is None:  # in the module's header or footer, or not positioned
+            if self._parents is None:
+                self._parents = self._wrapper.resolve(ParentNodeProvider)
+            return self._parents.get(node)
+        statement = self.module.body[index]
+        if node is statement:
+            return self.module
+        parents = self._statement_parents.get(index)
+        if parents is None:
+            parents = self._statement_parents[index] = {}
+            stack: list[cst.CSTNode] = [statement]
+            while stack:
+                current = stack.pop()
+                for child in current.children:
+                    parents[id(child)] = (child, current)
+                    stack.append(child)
+        entry = parents.get(id(node))
+        return entry[1] if entry is not None and entry[0] is node else None
+
+    def _statement_at(self, node: cst.CSTNode) -> int | None:
+        """The index of the top-level statement whose text holds `node` (by position)."""
+        position = self._positions.get(node)
+        if position is None:
+            return None
+        if self._statement_starts is None:
+            self._statement_starts = [
+                (p.start.line, p.start.column) if (p := self._positions.get(s)) is not None else (0, 0)
+                for s in self.module.body
+            ]
+        start = (position.start.line, position.start.column)
+        index = bisect.bisect_right(self._statement_starts, start) - 1
+        if index < 0:
+            return None
+        end = self._positions.get(self.module.body[index])
+        if end is None or (position.end.line, position.end.column) > (end.end.line, end.end.column):
+            return None
+        return index
 
     def ancestor(self, node: cst.CSTNode, node_type: type | tuple[type, ...]) -> cst.CSTNode | None:
         current = self.parent(node)
@@ -241,6 +318,91 @@ class FixContext:
                 yield statement
 
     # -- output ---------------------------------------------------------------------------
+    def render_edits(self) -> list[Edit]:
+        """The text edits of the changes asked for ([] when they change nothing).
+
+        Only the top-level statements holding a change are transformed and printed again
+        (a fix costs the size of what it touches, not of the file); each must parse on its
+        own. Changes libcst cannot localise that way (the module itself) print the whole file.
+        """
+        spans = self._statement_spans()
+        touched: dict[int, None] = {}
+        for node, _ in self._changes.values():
+            index = self._top_level_index(node)
+            if index is None:
+                return diff_edits(self.text, self.render())
+            touched[index] = None
+        body = self.module.body
+        pieces: list[tuple[int, int, str]] = []  # (start, end, new text) in offsets of self.text
+        for index in touched:
+            new = body[index].visit(_ApplyChanges(self._changes))
+            if isinstance(new, cst.FlattenSentinel):
+                code = "".join(self.module.code_for_node(n) for n in new.nodes)
+            elif isinstance(new, cst.RemovalSentinel):
+                code = ""
+            else:
+                code = self.module.code_for_node(new)
+            start, end = spans[index]
+            if not self.text.endswith(("\n", "\r")) and end == len(self.text) and code.endswith(self.module.default_newline):
+                code = code[: -len(self.module.default_newline)]  # the file's last line has no line end
+            if code.strip() and not _parses(code):
+                raise FixUnavailable("the changed statement would not parse")
+            pieces.append((start, end, code))
+        if self._imports:
+            index = _import_index(self.module)
+            if any(i < index for i in touched):
+                return diff_edits(self.text, self.render())  # a change among the imports themselves
+            newline = self.module.default_newline
+            code = "".join(
+                (f"import {m}" if n is None else f"from {m} import {n}") + newline for m, n in self._imports
+            )
+            at = spans[index][0] if index < len(body) else self._body_end
+            if index >= len(body) and at == len(self.text) and not self.text.endswith(("\n", "\r")) and self.text:
+                code = newline + code
+            pieces.append((at, at, code))
+        merged: list[tuple[int, int, str]] = []
+        for start, end, code in sorted(pieces, key=lambda p: (p[0], p[1])):
+            if merged and merged[-1][1] == start:  # an import inserted where a changed statement starts
+                previous = merged.pop()
+                start, code = previous[0], previous[2] + code
+            merged.append((start, end, code))
+        edits: list[Edit] = []
+        source = self._source
+        for start, end, code in merged:
+            line, col = source.position(start)
+            for edit in diff_edits(self.text[start:end], code):
+                r = edit.range
+                edits.append(Edit(Range(r.line + line - 1, r.col + (col if r.line == 1 else 0),
+                                        r.end_line + line - 1, r.end_col + (col if r.end_line == 1 else 0)), edit.content))
+        return edits
+
+    def _statement_spans(self) -> list[tuple[int, int]]:
+        """(start, end) offsets in the text of each top-level statement, its leading comments and
+        blank lines included (computed once: one printing of the file)."""
+        if self._spans is None:
+            module = self.module
+            offset = sum(len(module.code_for_node(line)) for line in module.header)
+            spans = []
+            for statement in module.body:
+                length = len(module.code_for_node(statement))
+                spans.append((offset, min(offset + length, len(self.text))))
+                offset += length
+            self._spans = spans
+            self._body_end = min(offset, len(self.text))
+        return self._spans
+
+    def _top_level_index(self, node: cst.CSTNode) -> int | None:
+        """Which top-level statement holds `node` (None for the module itself)."""
+        if self._index_of is None:
+            self._index_of = {id(statement): i for i, statement in enumerate(self.module.body)}
+        current: cst.CSTNode | None = node
+        while current is not None:
+            index = self._index_of.get(id(current))
+            if index is not None and self.module.body[index] is current:
+                return index
+            current = self.parent(current)
+        return None
+
     def render(self) -> str:
         changes = self._changes
         module = self.module
@@ -248,7 +410,7 @@ class FixContext:
             module = module.visit(_ApplyChanges(changes))  # type: ignore[assignment]
         if self._imports:
             module = _insert_imports(module, self._imports)
-        return module.code
+        return module.code + self._lost_tail
 
 
 class _ApplyChanges(cst.CSTTransformer):
@@ -268,10 +430,10 @@ class _ApplyChanges(cst.CSTTransformer):
         return result
 
 
-def _insert_imports(module: cst.Module, imports: list[tuple[str, str | None]]) -> cst.Module:
-    body = list(module.body)
+def _import_index(module: cst.Module) -> int:
+    """Where new imports go in the module's body: after the docstring and the leading imports."""
     index = 0
-    for i, statement in enumerate(body):
+    for i, statement in enumerate(module.body):
         if _is_docstring(statement) and i == 0:
             index = 1
             continue
@@ -281,6 +443,12 @@ def _insert_imports(module: cst.Module, imports: list[tuple[str, str | None]]) -
             index = i + 1
             continue
         break
+    return index
+
+
+def _insert_imports(module: cst.Module, imports: list[tuple[str, str | None]]) -> cst.Module:
+    body = list(module.body)
+    index = _import_index(module)
     new_statements = []
     for module_name, name in imports:
         code = f"import {module_name}" if name is None else f"from {module_name} import {name}"
@@ -308,32 +476,73 @@ def _dotted(node: cst.CSTNode) -> str:
 
 # --- building and applying fixes ------------------------------------------------------
 
+def nesting_depth(text: str) -> int:
+    """How many levels deep the syntax tree of `text` goes (0 when it does not parse; a huge
+    number when the parser itself ran out of depth)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return 0
+    except (RecursionError, MemoryError):
+        return sys.maxsize
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+def _one_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
 def build_fix(rule: "Rule", fixer: FixContext, diagnostic: Diagnostic) -> Fix | None:
-    """The text edits of one diagnostic's fix, or None when it cannot be built safely.
+    """The text edits of one diagnostic's fix, or None when it cannot be built safely."""
+    fix = try_build_fix(rule, fixer, diagnostic)
+    return fix if isinstance(fix, Fix) else None
+
+
+def try_build_fix(rule: "Rule", fixer: FixContext, diagnostic: Diagnostic) -> Fix | str:
+    """The text edits of one diagnostic's fix, or why it cannot be built.
 
     A migration's edits in other files go to `Fix.other_files`; every file it changes must still
     parse (a Python file as Python, a config file as TOML/INI)."""
     if diagnostic.fix_applicability is None:
-        return None
+        return "the diagnostic has no fix"
     fixer.reset()
     if fixer.path is None:
         fixer.path = Path(os.path.abspath(diagnostic.path))
     try:
         rule.fix(fixer, diagnostic)
-        new_text = fixer.render()
+        edits = fixer.render_edits()
         others = fixer.other_changes()
-    except (FixUnavailable, NotImplementedError, cst.ParserSyntaxError):
-        return None
-    if new_text == fixer.text and not others:
-        return None
-    if not _parses(new_text) or not all(_file_parses(path, new) for path, _old, new, _created in others):
-        return None
+    except FixUnavailable as exc:
+        return f"the fix could not be built for this code{f' ({exc})' if fix_files(diagnostic) else ''}"
+    except (NotImplementedError, cst.ParserSyntaxError):
+        return "the fix could not be built for this code"
+    except Exception as exc:  # libcst (or the rule on odd code) failed: drop this fix, keep the rest
+        return f"building the fix failed ({type(exc).__name__})"
+    if not edits and not others:
+        return "the fix could not be built for this code"
+    if others:
+        # A migration is applied as a whole, outside the per-file fix rounds: every file it changes
+        # is parsed here.
+        if edits and not _parses(apply_edits(fixer.text, edits)):
+            return "the migration would leave this file unparsable"
+        for path, _old, new, _created in others:
+            if not _file_parses(path, new):
+                return f"the migration would leave {path.name} unparsable"
+    # Each changed statement parsed on its own; the whole text is parsed once per batch of
+    # fixes (fix_until_done) or here when only this fix is asked for (check_whole).
     return Fix(
         message=diagnostic.fix_message or rule.fix_title or "Apply fix",
         applicability=diagnostic.fix_applicability,
-        edits=tuple(diff_edits(fixer.text, new_text)),
+        edits=tuple(edits),
         other_files=tuple(
-            FileEdits(path, tuple(diff_edits(old, new)) if not created else (Edit(Range(1, 0, 1, 0), new),), created)
+            FileEdits(path, (Edit(Range(1, 0, 1, 0), new),) if created else tuple(diff_edits(old, new)), created)
             for path, old, new, created in others
         ),
     )
@@ -358,7 +567,8 @@ def _file_parses(path: Path, text: str) -> bool:
 def attach_fixes(
     text: str, diagnostics: list[Diagnostic], rules_by_code: dict[str, "Rule"], read: Reader | None = None
 ) -> None:
-    """Fill in `diagnostic.fix` (the edits) for every fixable diagnostic of one file.
+    """Fill in `diagnostic.fix` (the edits) for every fixable diagnostic of one file; a fix that
+    cannot be built leaves `fix` None and says why in `fix_unavailable`.
 
     `read`: the current text of another file a migration edits (default: from disk)."""
     fixable = [d for d in diagnostics if d.fix_applicability]
@@ -374,10 +584,14 @@ def attach_fixes(
     )
     try:
         fixer = FixContext(_only_what_fixes_touch(text, fixable) if local else text, path=fixable[0].path, read=read)
-    except cst.ParserSyntaxError:
+    except FixesUnavailable as exc:
+        for diagnostic in fixable:
+            diagnostic.fix, diagnostic.fix_unavailable = None, str(exc)
         return
     for diagnostic in fixable:
-        diagnostic.fix = build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)
+        fix = try_build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)
+        diagnostic.fix = fix if isinstance(fix, Fix) else None
+        diagnostic.fix_unavailable = "" if isinstance(fix, Fix) else fix
 
 
 def _only_what_fixes_touch(text: str, diagnostics: list[Diagnostic]) -> str:
@@ -449,9 +663,9 @@ def fix_text(
     def fixes_for(current: str):
         try:
             fixer = FixContext(current, path=path, read=read)
-        except cst.ParserSyntaxError as exc:
-            raise ValueError(f"libcst cannot parse the file: {exc}") from None
-        return lambda diagnostic: build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)
+        except FixesUnavailable as exc:
+            raise ValueError(str(exc)) from None
+        return lambda diagnostic: try_build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)
 
     return fix_until_done(text, lint, fixes_for, _parses, unsafe=unsafe, only=only, max_rounds=max_rounds)
 

@@ -7,6 +7,7 @@ project a file belongs to, loads that project's `[tool.looplint]` settings
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,7 +100,8 @@ class Engine:
         codes = self.rules_by_code.keys()
         config = self.config_file or root / "pyproject.toml"
         try:
-            settings = load_settings(config, codes) if config.is_file() else Settings()
+            # A pyproject.toml that is there but not a regular file (a FIFO...) is an error, not "no config".
+            settings = load_settings(config, codes) if os.path.lexists(config) else Settings()
         except ConfigError as exc:
             if not self.lenient_config:
                 raise
@@ -228,6 +230,14 @@ class Engine:
         from .fixer import fix_files
 
         files = [Path(f).absolute() for f in files]
+        unreadable: list[tuple[Path, str]] = []
+        for path in list(files):
+            try:
+                read_source(path)
+            except SourceError as exc:
+                unreadable.append((path, str(exc)))
+                files.remove(path)
+        together: dict[int, set[Path]] = {}  # id(applied migration) -> the files it changed
         current: dict[Path, str] = {}
         before: dict[Path, str | None] = {}
         overlaid: list[tuple[Project, Path]] = []
@@ -288,6 +298,7 @@ class Engine:
                     if new != old:
                         change(Path(path).absolute(), old, new)
                 applied.append(candidate)
+                together[id(candidate)] = {Path(p).absolute() for p, old, new in new_texts if new != old}
             for path in files:
                 body = text(path)
                 if body is None:
@@ -301,7 +312,8 @@ class Engine:
             for project, path in overlaid:
                 project.set_overlay(path, None)
         changed = {path: (old, current[path]) for path, old in before.items() if old != current[path]}
-        return ProjectFixOutcome(changed, applied, failed)
+        return ProjectFixOutcome(changed, applied, failed, [together[id(d)] for d in applied if id(d) in together],
+                                 unreadable, together)
 
 
 @dataclass
@@ -311,6 +323,13 @@ class ProjectFixOutcome:
     texts: dict[Path, tuple[str | None, str]]
     applied: list[Diagnostic]
     failed: list[tuple[Diagnostic, str]]
+    together: list[set[Path]] = field(default_factory=list)  # the files of each migration: written all or none
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)  # files asked for that could not be read
+    _migrations: dict[int, set[Path]] = field(default_factory=dict, repr=False)
+
+    def files_of(self, diagnostic: Diagnostic) -> set[Path]:
+        """The files a diagnostic's applied fix changed."""
+        return self._migrations.get(id(diagnostic)) or {Path(diagnostic.path).absolute()}
 
 
 __all__ = ["Engine", "Overrides", "ConfigError", "CheckResult", "ProjectFixOutcome"]

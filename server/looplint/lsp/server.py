@@ -36,6 +36,7 @@ from .. import __version__
 from ..engine.model import Diagnostic
 from ..engine.source import SourceError, read_source
 from . import actions as act
+from . import transport
 from . import worker as prio
 from .analysis import (
     WATCH_GLOBS,
@@ -946,4 +947,4 @@ def run_stdio() -> None:
     logging.getLogger("pygls").setLevel(logging.ERROR)
     for handler in logging.getLogger().handlers:  # filters on handlers see the records of child loggers
         handler.addFilter(_AnsweredErrors())
-    server.start_io(stdin, protocol_out)
+    transport.serve(server, stdin, protocol_out)  # not pygls' reader: see transport
