@@ -270,17 +270,19 @@ class Engine:
             pending = list(dict.fromkeys(files))
             tried: set[tuple] = set()
             for _ in range(max_migrations):
-                candidate = None
+                found: list[Diagnostic] = []
                 for path in list(pending):
-                    found = [d for d in lint(path) if fix_files(d) and wanted(d)
-                             and (d.code, str(d.path), d.range.line, d.range.col) not in tried]
-                    if found:
-                        candidate = found[0]
-                        break
-                    pending.remove(path)
-                if candidate is None:
+                    here = [d for d in lint(path) if fix_files(d) and wanted(d) and _key(d) not in tried]
+                    if not here:
+                        pending.remove(path)
+                    found.extend(here)
+                if not found:
                     break
-                tried.add((candidate.code, str(candidate.path), candidate.range.line, candidate.range.col))
+                candidate = found[0]
+                # Findings whose fix is the same migration (the subclasses of one base, the bridge
+                # and the sniffing inside it) are settled by applying it once.
+                group = [d for d in found if _same_migration(d, candidate)]
+                tried.update(_key(d) for d in group)
                 own = text(candidate.path)
                 if own is None:
                     continue
@@ -288,17 +290,20 @@ class Engine:
                 attach(own, [candidate], self.rules_by_code, text)
                 fix = candidate.fix
                 if fix is None:
-                    failed.append((candidate, "the migration could not be built for this code"))
+                    failed.append((candidate, candidate.fix_unavailable or "the migration could not be built for this code"))
                     continue
-                new_texts = [(candidate.path, own, apply_edits(own, list(fix.edits)))]
+                new_texts = [(Path(candidate.path).absolute(), own, apply_edits(own, list(fix.edits)))]
                 for other in fix.other_files:
                     old = None if other.create else text(other.path)
                     new_texts.append((Path(other.path).absolute(), old, apply_edits(old or "", list(other.edits))))
+                changed_here = set()
                 for path, old, new in new_texts:
                     if new != old:
-                        change(Path(path).absolute(), old, new)
-                applied.append(candidate)
-                together[id(candidate)] = {Path(p).absolute() for p, old, new in new_texts if new != old}
+                        change(path, old, new)
+                        changed_here.add(path)
+                for d in group:
+                    applied.append(d)
+                    together[id(d)] = changed_here
             for path in files:
                 body = text(path)
                 if body is None:
@@ -312,8 +317,18 @@ class Engine:
             for project, path in overlaid:
                 project.set_overlay(path, None)
         changed = {path: (old, current[path]) for path, old in before.items() if old != current[path]}
-        return ProjectFixOutcome(changed, applied, failed, [together[id(d)] for d in applied if id(d) in together],
-                                 unreadable, together)
+        return ProjectFixOutcome(changed, applied, failed,
+                                 [files for files in {id(f): f for f in together.values()}.values()], unreadable, together)
+
+
+def _key(d: Diagnostic) -> tuple:
+    return (d.code, str(d.path), d.range.line, d.range.col)
+
+
+def _same_migration(a: Diagnostic, b: Diagnostic) -> bool:
+    """Is `a` settled by `b`'s migration? A base class migrated once settles every finding whose fix is
+    that migration (its subclasses' async tests, the bridge and the sniffing inside it)."""
+    return a is b or (a.data.get("base") is not None and a.data.get("base") == b.data.get("base"))
 
 
 @dataclass

@@ -279,7 +279,7 @@ class EventLoopFixtureOverride(Rule):
             ),
             at=(5, 5),
             unsafe=True,
-            fixed="\n",
+            fixed="",
             fixed_files={"pyproject.toml": (
                 "[project]\nname = 'app'\n\n[tool.pytest.ini_options]\n"
                 'asyncio_default_fixture_loop_scope = "module"\nasyncio_default_test_loop_scope = "module"\n'
