@@ -55,9 +55,13 @@ def span_range(span: Span) -> Range:
 class ConfigContext:
     """What a config rule sees while checking one config file."""
 
-    def __init__(self, path: Path, text: str, project: "Project", config: PytestConfig, facts: ProjectPytest):
+    def __init__(
+        self, path: Path, text: str, project: "Project", config: PytestConfig, facts: ProjectPytest,
+        overlays: dict | None = None,
+    ):
         self.path = path
         self.text = text
+        self._overlays = overlays or {}
         self.project = project
         self.settings = project.settings
         self.relpath = project.relpath(path)
@@ -66,6 +70,13 @@ class ConfigContext:
         self.versions: ProjectVersions = facts.versions
         self.diagnostics: list[Diagnostic] = []
         self.newline = "\r\n" if "\r\n" in text else "\n"
+
+    def text_of(self, path: Path) -> str | None:
+        """The text of another config file, as the resolution saw it (None: unreadable)."""
+        path = Path(os.path.abspath(path))
+        if path in self._overlays:
+            return self._overlays[path]
+        return read_text_or_none(path)
 
     # -- the file's place in the configuration ----------------------------------------------
     @property
@@ -256,9 +267,10 @@ def read_config(path: Path) -> str:
 
 
 def check_config(
-    project: "Project", rules: list["Rule"], path: Path, text: str | None = None
+    project: "Project", rules: list["Rule"], path: Path, text: str | None = None, others: dict | None = None
 ) -> CheckResult:
-    """Run the config rules on one config file (its text from disk, or the given buffer)."""
+    """Run the config rules on one config file (its text from disk, or the given buffer; `others`:
+    the texts of other config files that differ from disk, e.g. while a fix loop changes them)."""
     path = Path(os.path.abspath(path))
     result = CheckResult(path=path)
     relpath = project.relpath(path)
@@ -280,9 +292,11 @@ def check_config(
             return result
         text = disk
     facts = project_pytest(project)
-    overlays = {path: text} if disk is None or text.replace("\r\n", "\n") != disk else None
-    config = find_pytest_config(path.parent, pytest_version=facts.pytest_version, overlays=overlays)
-    ctx = ConfigContext(path, text, project, config, facts)
+    overlays = {Path(os.path.abspath(p)): t for p, t in (others or {}).items()}
+    if disk is None or text.replace("\r\n", "\n") != disk:
+        overlays[path] = text
+    config = find_pytest_config(path.parent, pytest_version=facts.pytest_version, overlays=overlays or None)
+    ctx = ConfigContext(path, text, project, config, facts, overlays)
     for rule in enabled:
         rule.check_config(ctx)  # type: ignore[attr-defined]
     result.diagnostics = sorted(ctx.diagnostics, key=Diagnostic.sort_key)

@@ -171,13 +171,16 @@ class Engine:
         except SourceError:
             return None
 
-    def check_config_file(self, path: Path, text: str | None = None, *, with_fixes: bool = False) -> CheckResult:
-        """Run the config rules (CF*) on a pytest config file from disk, or on an editor buffer's text."""
+    def check_config_file(
+        self, path: Path, text: str | None = None, *, with_fixes: bool = False, others: dict | None = None
+    ) -> CheckResult:
+        """Run the config rules (CF*) on a pytest config file from disk, or on an editor buffer's text
+        (`others`: texts of other config files that differ from disk)."""
         from .config_check import attach_config_fixes, check_config
 
         path = path.absolute()
         project = self.project_for(path)
-        result = check_config(project, self.rules, path, text)
+        result = check_config(project, self.rules, path, text, others)
         if with_fixes and result.diagnostics:
             from .config_check import read_config
 
@@ -200,15 +203,15 @@ class Engine:
                 found.setdefault(config, None)
         return list(found)
 
-    def fix_file_text(self, path: Path, text: str, *, unsafe: bool = False, only=None) -> FixOutcome:
-        """Apply fixes to `text` (as the content of `path`) until none is left."""
+    def fix_file_text(self, path: Path, text: str, *, unsafe: bool = False, only=None, others=None) -> FixOutcome:
+        """Apply fixes to `text` (as the content of `path`) until none is left (`others`: see check_config_file)."""
         path = path.absolute()
         from .config_check import fix_config_text, is_config_file
 
         if is_config_file(path):
             return fix_config_text(
-                path, text, lambda current: self.check_config_file(path, current).diagnostics, self.rules_by_code,
-                unsafe=unsafe, only=only,
+                path, text, lambda current: self.check_config_file(path, current, others=others).diagnostics,
+                self.rules_by_code, unsafe=unsafe, only=only,
             )
         project = self.project_for(path)
         checker = self.checker_for(project)
@@ -260,8 +263,10 @@ class Engine:
             body = text(path)
             if body is None:
                 return []
-            check = self.check_config_file if is_config_file(path) else self.check_file
-            return check(path, body).diagnostics
+            if is_config_file(path):
+                others = {p: t for p, t in current.items() if p != path and is_config_file(p)}
+                return self.check_config_file(path, body, others=others).diagnostics
+            return self.check_file(path, body).diagnostics
 
         def wanted(d: Diagnostic) -> bool:
             return fix_applies(d.fix_applicability, unsafe) and (only is None or only(d))
@@ -308,7 +313,8 @@ class Engine:
                 body = text(path)
                 if body is None:
                     continue
-                outcome = self.fix_file_text(path, body, unsafe=unsafe, only=only)
+                others = {p: t for p, t in current.items() if p != path and is_config_file(p)}
+                outcome = self.fix_file_text(path, body, unsafe=unsafe, only=only, others=others)
                 applied.extend(outcome.applied)
                 failed.extend(outcome.failed)
                 if outcome.text != body:
@@ -322,7 +328,8 @@ class Engine:
 
 
 def _key(d: Diagnostic) -> tuple:
-    return (d.code, str(d.path), d.range.line, d.range.col)
+    """A finding across the texts of a fix loop (its line moves when a migration edits above it)."""
+    return (d.code, str(d.path), d.message)
 
 
 def _same_migration(a: Diagnostic, b: Diagnostic) -> bool:
