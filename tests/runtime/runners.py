@@ -266,8 +266,7 @@ def read_files(root: Path, names: list[str] | None = None) -> dict[str, str]:
     """Text files under root (relative posix path -> content)."""
     out = {}
     for path in sorted(root.rglob("*")):
-        # looplint's own cache is not part of the project (a fix that changes nothing leaves only it).
-        if path.is_file() and "__pycache__" not in path.parts and ".looplint_cache" not in path.parts:
+        if path.is_file() and "__pycache__" not in path.parts:
             rel = path.relative_to(root).as_posix()
             if names is None or rel in names:
                 with open(path, encoding="utf-8", newline="") as handle:

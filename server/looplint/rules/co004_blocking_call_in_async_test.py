@@ -14,7 +14,7 @@ from . import _coroutines as co
 from .helpers import expected_failure_about, runs_on_another_thread
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
-_ENVS = ("py310", "py311", "py312", "py313")
+_ENVS = ("py310", "py311", "py312", "py313", "py314", "py315")
 
 
 
@@ -38,7 +38,7 @@ class BlockingCallInAsyncTest(Rule):
     same_as = ("ASYNC210", "ASYNC211", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC230", "ASYNC251")
     symptoms = (
         Symptom(
-            when="IsolatedAsyncioTestCase always runs in debug mode (3.10–3.13); pytest-asyncio ≥ 1.2 with "
+            when="IsolatedAsyncioTestCase always runs in debug mode (3.10–3.15); pytest-asyncio ≥ 1.2 with "
             "`asyncio_debug = true` logs the same",
             output="Executing <...> took ... seconds",
             envs=_ENVS,

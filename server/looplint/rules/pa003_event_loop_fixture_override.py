@@ -111,9 +111,9 @@ class EventLoopFixtureOverride(Rule):
             envs=("py311", "py311-pytest84-pa10"),
         ),
         Symptom(
-            when="pytest-asyncio 0.22–0.26 (0.23.8 run here): a deprecation warning, the override still works",
+            when="pytest-asyncio 0.22–0.26 (0.23.8, 0.24.0, 0.25.3 and 0.26.0 run here): a deprecation warning, the override still works",
             output="DeprecationWarning: The event_loop fixture provided by pytest-asyncio has been redefined in",
-            envs=("py311-pytest83-pa023",),
+            envs=("py311-pytest83-pa023", "py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
         ),
     )
     explanation = """
@@ -390,10 +390,14 @@ class EventLoopFixtureOverride(Rule):
             outcome="failed",
             body_ran=True,
             symptoms=symptoms,
-            envs=("py311", "py311-pytest84-pa10", "py311-pytest83-pa023"),
-            env_outcomes={"py311-pytest83-pa023": "passed"},
-            note="pytest-asyncio ≥ 1.0: the custom loop is not the running one; 0.23.8: it is, with a warning; "
-                 "no migration (the project set its fixture loop scope already)",
+            envs=("py311", "py311-pytest84-pa10", "py311-pytest74-pa021", "py311-pytest83-pa023",
+                  "py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
+            env_outcomes={"py311-pytest74-pa021": "passed", "py311-pytest83-pa023": "passed",
+                          "py311-pytest83-pa024": "passed", "py311-pytest83-pa025": "passed",
+                          "py311-pytest84-pa026": "passed"},
+            note="pytest-asyncio ≥ 1.0: the custom loop is not the running one; 0.21.2: it is, as documented (the "
+                 "upgrade finding); 0.23–0.26: it is, with a warning; no migration (the project set its fixture loop "
+                 "scope already)",
             fixable=False,
         ),
         RuntimeExample(
@@ -418,7 +422,8 @@ class EventLoopFixtureOverride(Rule):
             outcome="failed",
             body_ran=True,
             symptoms=symptoms[:1],
-            envs=("py311", "py311-pytest84-pa10", "py311-pa13"),
+            envs=("py311", "py311-pytest84-pa10", "py311-pa13", "py311-pytest84-pa026"),
+            env_outcomes={"py311-pytest84-pa026": "passed"},
             note="pytest-asyncio ≥ 1.0 ignores the override: the session fixture's loop is not the test's; "
                  "migrated, both run in one session loop",
         ),

@@ -54,9 +54,14 @@ class AsyncDefSyncHook(Rule):
             envs=("py313",),
         ),
         Symptom(
+            when="IsolatedAsyncioTestCase, Python 3.14 and 3.15",
+            output=".../unittest/async_case.py:98: RuntimeWarning: coroutine '...setUp' was never awaited",
+            envs=("py314", "py315"),
+        ),
+        Symptom(
             when="then, on every version, the first use of what setUp should have set",
             output="AttributeError: '...' object has no attribute '...'",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
     explanation = """
@@ -383,7 +388,7 @@ class AsyncDefSyncHook(Rule):
             outcome="error",
             body_ran=True,
             symptoms=symptoms,
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         RuntimeExample(
             files={
@@ -404,15 +409,15 @@ class AsyncDefSyncHook(Rule):
                 Symptom(
                     when="plain TestCase, every version",
                     output=".../unittest/case.py:...: RuntimeWarning: coroutine 'T.setUp' was never awaited",
-                    envs=("py310", "py311", "py312", "py313"),
+                    envs=("py310", "py311", "py312", "py313", "py314", "py315"),
                 ),
                 Symptom(
                     when="plain TestCase, every version",
                     output="AttributeError: 'T' object has no attribute 'value'",
-                    envs=("py310", "py311", "py312", "py313"),
+                    envs=("py310", "py311", "py312", "py313", "py314", "py315"),
                 ),
             ),
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
             note="the unsafe fix renames the hook and changes the base to IsolatedAsyncioTestCase",
         ),
     )

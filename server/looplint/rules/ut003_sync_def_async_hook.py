@@ -35,7 +35,7 @@ class SyncDefAsyncHook(Rule):
         Symptom(
             when="Python 3.11 and later",
             output="AssertionError: <bound method T.asyncSetUp of <...>> is not an async function",
-            envs=("py311", "py312", "py313"),
+            envs=("py311", "py312", "py313", "py314", "py315"),
         ),
     )
     explanation = """
@@ -240,7 +240,7 @@ class SyncDefAsyncHook(Rule):
             outcome="failed",
             body_ran=False,
             symptoms=symptoms,
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
 
