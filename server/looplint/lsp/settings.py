@@ -11,6 +11,7 @@ documented in docs/editors.md: keep them exactly.
     asyncTestDecorators  list                   added to the project's `async-test-decorators`
     logLevel             error|warning|info|debug
     unsafeFixes          bool                   `source.fixAll.looplint` also applies unsafe fixes
+    target               {name: version}        check as if installed, on top of the project's `target`
 
 Values of the wrong type are ignored (with a warning in the log), never fatal:
 a typo in an editor's settings must not take the server down.
@@ -22,13 +23,15 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..engine.settings import parse_target
 from ..engine.workspace import Overrides
 
 log = logging.getLogger("looplint.lsp")
 
 SEVERITIES = ("error", "warning", "info")
 LOG_LEVELS = ("error", "warning", "info", "debug")
-KEYS = ("enable", "select", "ignore", "severity", "asyncTestBases", "asyncTestDecorators", "logLevel", "unsafeFixes")
+KEYS = ("enable", "select", "ignore", "severity", "asyncTestBases", "asyncTestDecorators", "logLevel", "unsafeFixes",
+        "target")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class ServerSettings:
     async_test_decorators: tuple[str, ...] = ()
     log_level: str = "info"
     unsafe_fixes: bool = False
+    target: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_dict(cls, raw: Any, base: "ServerSettings | None" = None) -> "ServerSettings":
@@ -96,6 +100,11 @@ class ServerSettings:
                 values["unsafe_fixes"] = raw["unsafeFixes"]
             else:
                 warn("unsafeFixes", "true or false")
+        if "target" in raw:
+            try:
+                values["target"] = parse_target(raw["target"] or {})
+            except ValueError as exc:
+                log.warning("setting looplint.target: %s (ignored)", exc)
         return ServerSettings(**{**base.__dict__, **values})
 
     def overrides(self) -> Overrides:
@@ -107,6 +116,7 @@ class ServerSettings:
             severity=dict(self.severity),
             async_test_bases=self.async_test_bases,
             async_test_decorators=self.async_test_decorators,
+            target=self.target,
             enabled=self.enable,
         )
 

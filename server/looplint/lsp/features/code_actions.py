@@ -14,7 +14,7 @@ from .. import actions as act
 from .. import worker as prio
 from ..analysis import is_config, is_python
 from ..capabilities import capability, enum_value
-from ..convert import BadData, from_lsp_diagnostic, workspace_edit
+from ..convert import BadData, fix_workspace_edit, from_lsp_diagnostic, path_to_uri, workspace_edit
 from ..documents import Document
 from ..scheduling import DocState
 
@@ -41,6 +41,38 @@ class _Request:
 
     def edit(self, edits) -> types.WorkspaceEdit:
         return workspace_edit(self.snapshot, edits, document_changes=self.document_changes)
+
+    def fix_edit(self, fix) -> types.WorkspaceEdit | None:
+        return _fix_edit(self.ls, self.snapshot, fix, self.document_changes)
+
+
+def _fix_edit(ls: LooplintServer, snapshot: Document, fix, document_changes: bool) -> types.WorkspaceEdit | None:
+    """A fix as one WorkspaceEdit over every document it changes (a migration edits several)."""
+    return fix_workspace_edit(
+        snapshot, fix, document_changes=document_changes, open_document=lambda path: _open_document(ls, path),
+        read=ls.analyzer.folder_for(snapshot.path).engine.read_text if snapshot.path else (lambda _p: None),
+        create_files="create" in (capability(ls.caps, "workspace.workspace_edit.resource_operations") or []),
+    )
+
+
+def _open_document(ls: LooplintServer, path) -> Document | None:
+    state = ls.states.get(path_to_uri(path))
+    if state is None:
+        return None
+    doc = state.doc
+    return Document(doc.uri, doc.path, doc.language_id, doc.version, doc.text, ls.encoding)
+
+
+def _reader(ls: LooplintServer, path):
+    """The current text of a file for a fix: an open buffer's, else the engine's (disk, or the
+    project's view of unsaved Python buffers)."""
+    engine = ls.analyzer.folder_for(path).engine
+
+    def read(other):
+        opened = _open_document(ls, other)
+        return opened.text if opened is not None else engine.read_text(other)
+
+    return read
 
 
 async def code_action(ls: LooplintServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
@@ -91,10 +123,12 @@ async def _quick_fixes(request: _Request, lsp_diagnostics: list[types.Diagnostic
                       "message": lsp_diag.message, "severity": lsp_diag.severity},
             )
             if not request.resolve:
-                edits = await ls.run(prio.INTERACTIVE, act.build_fix, ls.analyzer, snapshot.text, diagnostic)
-                if not edits:
+                fix = await ls.run(prio.INTERACTIVE, act.build_fix, ls.analyzer, snapshot.text, diagnostic,
+                                   _reader(ls, state.check_path))
+                edit = request.fix_edit(fix) if fix else None
+                if edit is None:
                     continue
-                action.edit = request.edit(edits)
+                action.edit = edit
             fix_actions.append(action)
         # Suppression: on the line the user sees the diagnostic on.
         line1 = diagnostic.range.line if fresh else lsp_diag.range.start.line + 1
@@ -178,14 +212,17 @@ async def resolve(ls: LooplintServer, action: types.CodeAction) -> types.CodeAct
             diagnostic, _ = from_lsp_diagnostic(lsp_diag, state.check_path)
         except BadData as exc:
             raise JsonRpcException(code=-32602, message=f"looplint: malformed code action data: {exc}") from None
-        edits = await ls.run(prio.INTERACTIVE, act.build_fix, ls.analyzer, snapshot.text, diagnostic)
+        fix = await ls.run(prio.INTERACTIVE, act.build_fix, ls.analyzer, snapshot.text, diagnostic,
+                           _reader(ls, state.check_path))
+        edit = _fix_edit(ls, snapshot, fix, document_changes) if fix else None
     else:
         edits = await ls.run(
             prio.INTERACTIVE, act.build_fix_all, ls.analyzer, state.check_path, snapshot.text, bool(data.get("unsafe"))
         )
+        edit = workspace_edit(snapshot, edits or [], document_changes=document_changes)
     if doc.version != snapshot.version:
         raise JsonRpcException(code=CONTENT_MODIFIED, message="looplint: the document changed while the fix was built")
-    if not edits and data["action"] == "fix":
+    if edit is None:
         raise JsonRpcException(code=-32803, message="looplint: this fix cannot be applied to the current code")
-    action.edit = workspace_edit(snapshot, edits or [], document_changes=document_changes)
+    action.edit = edit
     return action
