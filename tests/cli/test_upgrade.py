@@ -116,3 +116,71 @@ def test_a_bad_target_option_is_a_usage_error(tmp_path, value):
     write_project(tmp_path, {"test_x.py": "def test_x():\n    pass\n"})
     result = looplint("check", "--target", value, cwd=tmp_path, check_rc=2)
     assert result.stderr.startswith("looplint: error: --target: "), result.stderr
+
+
+# The seed's base: a migration that edits the base's module, settling the subclass's UT001 too.
+def _seed_project(tmp_path):
+    from looplint.rules._migrate import SEED_BASE, SEED_TEST
+
+    return write_project(tmp_path, {
+        "test_framework/__init__.py": "",
+        "test_framework/base.py": SEED_BASE,
+        "test_service.py": SEED_TEST.replace("__SENTINEL__\n        ", ""),
+    })
+
+
+def test_a_migration_in_json_names_every_file_it_changes_and_fits_the_schema(tmp_path):
+    import jsonschema
+    from test_cli import SCHEMA
+
+    _seed_project(tmp_path)
+    result = looplint("check", "--no-cache", "--output-format", "json", cwd=tmp_path, check_rc=1)
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, SCHEMA)
+    (ut001,) = [d for d in data if d["code"] == "UT001"]
+    assert ut001["filename"] == "test_service.py"
+    assert ut001["fix"]["edits"] == []  # nothing changes in the test module itself
+    (base,) = ut001["fix"]["other_files"]
+    assert base["filename"] == "test_framework/base.py" and base["create"] is False and base["edits"]
+    # The base's own findings carry the same change, as edits in their own file.
+    ap002 = next(d for d in data if d["code"] == "AP002")
+    assert ap002["fix"]["edits"] == base["edits"] and "other_files" not in ap002["fix"]
+
+
+def test_a_migration_in_sarif_changes_the_base_not_the_test_module(tmp_path):
+    _seed_project(tmp_path)
+    result = looplint("check", "--no-cache", "--output-format", "sarif", cwd=tmp_path, check_rc=1)
+    results = json.loads(result.stdout)["runs"][0]["results"]
+    (ut001,) = [r for r in results if r["ruleId"] == "UT001"]
+    (change,) = ut001["fixes"][0]["artifactChanges"]
+    assert change["artifactLocation"]["uri"] == "test_framework/base.py"
+    assert change["replacements"]
+
+
+def test_a_config_migration_names_the_config_file_in_json(tmp_path):
+    write_project(tmp_path, {
+        "pyproject.toml": '[project]\nname = "x"\ndependencies = ["pytest-asyncio>=1.0"]\n\n'
+                          '[tool.pytest.ini_options]\nasyncio_mode = "auto"\n',
+        "conftest.py": UPGRADE_PROJECT["conftest.py"],
+    })
+    result = looplint("check", "--no-cache", "--select", "PA003", "--output-format", "json", cwd=tmp_path,
+                      check_rc=1)
+    (pa003,) = json.loads(result.stdout)
+    files = {f["filename"] for f in pa003["fix"].get("other_files", [])}
+    assert files == {"pyproject.toml"}, pa003["fix"]
+
+
+@pytest.mark.parametrize("fmt,expected", [
+    ("text", "PA003 Custom `event_loop` fixture"),
+    ("github", "::notice file=conftest.py"),
+    ("gitlab", '"severity": "info"'),
+    ("junit", "PA003"),
+])
+def test_the_upgrade_report_in_every_format(tmp_path, fmt, expected):
+    write_project(tmp_path, UPGRADE_PROJECT)
+    result = looplint("check", "--no-cache", "--select", "PA003", "--output-format", fmt, cwd=tmp_path, check_rc=0)
+    assert expected in result.stdout, result.stdout
+    assert "removed in pytest-asyncio 1.0" in result.stdout
+    targeted = looplint("check", "--no-cache", "--select", "PA003", "--output-format", fmt,
+                        "--target", "pytest-asyncio=1.3", cwd=tmp_path, check_rc=1)
+    assert "silently ignores it" in targeted.stdout
