@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 
 from ..engine.config_check import insert_keys
 from ..engine.fixer import FIX_FILES, FixContext, FixUnavailable
@@ -159,11 +160,7 @@ def _bound_name(alias: cst.ImportAlias) -> str:
 
 
 def _dotted(node: cst.CSTNode) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
+    return get_full_name_for_node(node) or ""
 
 
 def _inside(node: ast.AST, spans: list[Range]) -> bool:
