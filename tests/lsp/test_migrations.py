@@ -109,3 +109,20 @@ def test_the_target_setting_is_parsed_and_a_bad_one_is_ignored_not_fatal(caplog)
     assert kept.target == settings.target  # the previous value stays
     assert "looplint.target" in caplog.text and "3.14" in caplog.text
     assert ServerSettings.from_dict({"target": None}, base=settings).target == ()
+
+
+async def test_the_code_lens_of_a_class_on_a_bridging_base_applies_the_base_migration(tmp_path, start):
+    root = _write(tmp_path / "seed", SEED)
+    session = await start(root, pull=True)
+    test_uri = session.open("test_service.py")
+    assert [d.code for d in await session.diagnostics(test_uri)] == ["UT001"]
+    (lens,) = await session.code_lenses(test_uri)
+    assert lens.command.title.startswith("1 async test never runs — make `BaseTestCase` (test_framework/base.py) an "
+                                         "IsolatedAsyncioTestCase"), lens.command.title
+    base_uri = session.open("test_framework/base.py")
+    answer = await session.execute(lens.command)
+    assert answer["applied"] is True, answer
+    (applied,) = session.applied_edits
+    assert [c.text_document.uri for c in applied.edit.document_changes] == [base_uri]
+    assert session.docs[base_uri].text == SEED_BASE_MIGRATED
+    assert session.docs[test_uri].text == SEED["test_service.py"]  # the test module is left as it is

@@ -14,6 +14,7 @@ from .. import actions as act
 from .. import worker as prio
 from ..analysis import is_config, is_python
 from ..capabilities import capability, enum_value
+from ...engine.model import Fix
 from ..convert import BadData, fix_workspace_edit, from_lsp_diagnostic, path_to_uri, workspace_edit
 from ..documents import Document
 from ..scheduling import DocState
@@ -42,12 +43,13 @@ class _Request:
     def edit(self, edits) -> types.WorkspaceEdit:
         return workspace_edit(self.snapshot, edits, document_changes=self.document_changes)
 
-    def fix_edit(self, fix) -> types.WorkspaceEdit | None:
+    def fix_edit(self, fix: Fix) -> types.WorkspaceEdit | None:
         return _fix_edit(self.ls, self.snapshot, fix, self.document_changes)
 
 
-def _fix_edit(ls: LooplintServer, snapshot: Document, fix, document_changes: bool) -> types.WorkspaceEdit | None:
-    """A fix as one WorkspaceEdit over every document it changes (a migration edits several)."""
+def _fix_edit(ls: LooplintServer, snapshot: Document, fix: Fix, document_changes: bool) -> types.WorkspaceEdit | None:
+    """A fix as one WorkspaceEdit over every document it changes (a migration edits several); None
+    when the client cannot take it (a new file without the `create` resource operation)."""
     return fix_workspace_edit(
         snapshot, fix, document_changes=document_changes, open_document=lambda path: _open_document(ls, path),
         read=ls.analyzer.folder_for(snapshot.path).engine.read_text if snapshot.path else (lambda _p: None),
@@ -103,6 +105,7 @@ async def _quick_fixes(request: _Request, lsp_diagnostics: list[types.Diagnostic
     """A fix for each fresh diagnostic that has one, then a suppression for each (line, code)."""
     ls, state, snapshot = request.ls, request.state, request.snapshot
     config_file = is_config(state.check_path)
+    settings = ls.analyzer.folder_for(state.check_path).settings  # codeAction.*.enable
     fix_actions = []
     suppress_actions = []
     suppressed: set[tuple[int, str]] = set()
@@ -112,7 +115,7 @@ async def _quick_fixes(request: _Request, lsp_diagnostics: list[types.Diagnostic
         except BadData:
             continue
         fresh = data.get("uri") == snapshot.uri and data.get("version") == snapshot.version and not data.get("stale")
-        if diagnostic.fix_applicability and fresh and request.fixes:
+        if diagnostic.fix_applicability and fresh and settings.fix_actions and request.fixes:
             title = diagnostic.fix_message or f"Fix {diagnostic.code}"
             action = types.CodeAction(
                 title=f"{title} ({diagnostic.code})" if diagnostic.code not in title else title,
@@ -133,7 +136,7 @@ async def _quick_fixes(request: _Request, lsp_diagnostics: list[types.Diagnostic
         # Suppression: on the line the user sees the diagnostic on.
         line1 = diagnostic.range.line if fresh else lsp_diag.range.start.line + 1
         # Suppression comments are for Python files (config diagnostics: `ignore` in [tool.looplint]).
-        if diagnostic.code and not config_file and (line1, diagnostic.code) not in suppressed:
+        if settings.suppress_actions and diagnostic.code and not config_file and (line1, diagnostic.code) not in suppressed:
             suppressed.add((line1, diagnostic.code))
             edit = await ls.run(prio.INTERACTIVE, act.suppression_edit, snapshot.text, line1, diagnostic.code)
             if edit is not None:
@@ -187,42 +190,61 @@ def fixes_available(ls: LooplintServer) -> bool:
     return False
 
 
+class Stale(Exception):
+    """The document a fix was asked for is closed or changed since."""
+
+
 async def resolve(ls: LooplintServer, action: types.CodeAction) -> types.CodeAction:
     data = action.data if isinstance(action.data, dict) else None
     if data is None or data.get("action") not in ("fix", "fixAll") or not isinstance(data.get("uri"), str):
         return action  # not ours, or already complete
-    state = ls.states.get(data["uri"])
+    try:
+        snapshot, change = await fix_edits(ls, data)
+    except Stale as exc:
+        raise JsonRpcException(code=CONTENT_MODIFIED, message=f"looplint: {exc}") from None
+    except BadData as exc:
+        raise JsonRpcException(code=-32602, message=f"looplint: malformed code action data: {exc}") from None
+    edit = workspace_edit_for(ls, snapshot, change) if change or data["action"] != "fix" else None
+    if edit is None:
+        raise JsonRpcException(code=-32803, message="looplint: this fix cannot be applied to the current code")
+    action.edit = edit
+    return action
+
+
+async def fix_edits(ls: LooplintServer, data: dict) -> tuple[Document, Fix | list | None]:
+    """A diagnostic's fix (`action: fix`, with the diagnostic's data; None when it cannot be built) or
+    fix-all's edits, for the document version `data` names; Stale when that is not the current one
+    (BadData: data not ours)."""
+    state = ls.states.get(data.get("uri"))
     if state is None or state.check_path is None:
-        raise JsonRpcException(code=CONTENT_MODIFIED, message="looplint: the document is no longer open")
+        raise Stale("the document is no longer open")
     doc = state.doc
     if data.get("version") != doc.version:
-        raise JsonRpcException(
-            code=CONTENT_MODIFIED, message="looplint: the document changed; ask for the code action again"
-        )
+        raise Stale("the document changed; ask for the code action again")
     snapshot = Document(doc.uri, doc.path, doc.language_id, doc.version, doc.text, ls.encoding)
-    document_changes = ls.supports("workspace.workspace_edit.document_changes")
-    if data["action"] == "fix":
+    if data.get("action") == "fix":
         lsp_diag = types.Diagnostic(
             range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
             message=str(data.get("message") or ""),
             source="looplint",
             data=data.get("diagnostic"),
         )
-        try:
-            diagnostic, _ = from_lsp_diagnostic(lsp_diag, state.check_path)
-        except BadData as exc:
-            raise JsonRpcException(code=-32602, message=f"looplint: malformed code action data: {exc}") from None
-        fix = await ls.run(prio.INTERACTIVE, act.build_fix, ls.analyzer, snapshot.text, diagnostic,
-                           _reader(ls, state.check_path))
-        edit = _fix_edit(ls, snapshot, fix, document_changes) if fix else None
+        diagnostic, _ = from_lsp_diagnostic(lsp_diag, state.check_path)
+        change = await ls.run(prio.INTERACTIVE, act.build_fix, ls.analyzer, snapshot.text, diagnostic,
+                              _reader(ls, state.check_path))
     else:
-        edits = await ls.run(
+        change = await ls.run(
             prio.INTERACTIVE, act.build_fix_all, ls.analyzer, state.check_path, snapshot.text, bool(data.get("unsafe"))
-        )
-        edit = workspace_edit(snapshot, edits or [], document_changes=document_changes)
+        ) or []
     if doc.version != snapshot.version:
-        raise JsonRpcException(code=CONTENT_MODIFIED, message="looplint: the document changed while the fix was built")
-    if edit is None:
-        raise JsonRpcException(code=-32803, message="looplint: this fix cannot be applied to the current code")
-    action.edit = edit
-    return action
+        raise Stale("the document changed while the fix was built")
+    return snapshot, change
+
+
+def workspace_edit_for(ls: LooplintServer, snapshot: Document, change: Fix | list) -> types.WorkspaceEdit | None:
+    """A fix (over every file it changes) or a list of edits in `snapshot`, as one WorkspaceEdit; None
+    for a fix the client cannot take."""
+    document_changes = ls.supports("workspace.workspace_edit.document_changes")
+    if isinstance(change, Fix):
+        return _fix_edit(ls, snapshot, change, document_changes)
+    return workspace_edit(snapshot, change, document_changes=document_changes)
