@@ -76,7 +76,7 @@ import unittest
 
 
 def run_sync(coro):
-    return asyncio.get_event_loop().run_until_complete(coro)
+    return asyncio.run(coro)
 
 
 class TestIsolated(unittest.IsolatedAsyncioTestCase):
@@ -100,7 +100,7 @@ async def test_a_definition_without_a_diagnostic_gets_what_the_engine_knows(proj
     helpers = session.open("tests/test_helpers.py")
     assert await session.diagnostics(helpers) == []
     value = (await session.hover(helpers, types.Position(line=4, character=5))).contents.value  # def run_sync
-    assert "runs an event loop on every call" in value and "run_until_complete" in value, value
+    assert "runs an event loop on every call" in value and "asyncio.run" in value, value
     value = (await session.hover(helpers, types.Position(line=8, character=7))).contents.value  # class TestIsolated
     assert value.startswith("**How `TestIsolated` runs its tests** (isolated: async tests run)"), value
 
