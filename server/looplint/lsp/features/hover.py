@@ -14,8 +14,6 @@ from ..analysis import is_config, is_python
 from ..capabilities import capability, enum_value
 from .. import worker as prio
 from ...engine.pytest_model import project_pytest
-from ...engine.semantic.explain import explain_definition
-from ...engine.semantic.modules import module_context
 from ..hover import client_shows_diagnostics, code_in_suppression, definition_name_at, diagnostic_markdown, rule_markdown
 
 if TYPE_CHECKING:
@@ -59,7 +57,7 @@ async def hover(ls: LooplintServer, params: types.HoverParams) -> types.Hover | 
         name = None if config_file or analysis.carried or not analysis.parses else definition_name_at(doc.line_text(line1), col)
         if name is None:
             return None
-        text = await ls.run(prio.INTERACTIVE, _definition_markdown, ls, state.check_path, line1)
+        text = await ls.run(prio.INTERACTIVE, _definition_markdown, ls, state.check_path, line1, doc.text)
         if not text:
             return None
         return types.Hover(
@@ -88,14 +86,13 @@ def _project_versions(ls: LooplintServer, path):
         return None
 
 
-def _definition_markdown(ls: LooplintServer, path, line1: int) -> str | None:
-    """Analysis thread: the engine's explanation of the definition on `line1` (see engine.semantic.explain)."""
+def _definition_markdown(ls: LooplintServer, path, line1: int, text: str) -> str | None:
+    """Analysis thread: the engine's explanation of the definition on `line1` (Engine.explain_definition)."""
+    folder = ls.analyzer.folder_for(path)
     try:
-        project = ls.analyzer.project_for(path)
-        if not ls.analyzer.folder_for(path).settings.enable or project.is_excluded(path):
+        if not folder.settings.enable or folder.engine.project_for(path).is_excluded(path):
             return None  # looplint says nothing about a file it does not check
-        ctx = module_context(project, path)
-        return explain_definition(ctx, line1) if ctx is not None else None
+        return folder.engine.explain_definition(path, line1, text)
     except Exception:  # an aid: no hover rather than a failed request
         log.exception("hover: no explanation of the definition on line %d of %s", line1, path)
         return None
