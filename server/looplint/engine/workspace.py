@@ -171,6 +171,18 @@ class Engine:
         except SourceError:
             return None
 
+    def explain_definition(self, path: Path, line: int, text: str | None = None) -> str | None:
+        """Markdown for a hover on the class or def named on `line` (1-based) of a file or an editor
+        buffer: how the class runs its tests (its whole MRO), or what the function is and does to
+        event loops, with the call chain. None where nothing is known."""
+        path = path.absolute()
+        project = self.project_for(path)
+        try:
+            source = Source(text, path) if text is not None else read_source(path)
+        except SourceError:
+            return None
+        return self.checker_for(project).explain_definition(path, source, line)
+
     def check_config_file(
         self, path: Path, text: str | None = None, *, with_fixes: bool = False, others: dict | None = None
     ) -> CheckResult:

@@ -177,6 +177,10 @@ class EventLoopFixtureOverride(Rule):
         model = pytest_model(ctx)
         if not (model.is_conftest or model.is_test_module) or not model.asyncio_enabled:
             return
+        if model.is_test_module and not any(t.is_async for t in model.tests()) and not any(
+            f.is_async for f in ctx.summary.fixtures
+        ):
+            return  # a plain fixture of a module without async tests: pytest-asyncio never used it
         if model.hooks(knowledge.CUSTOM_ASYNC_TEST_RUNNER_HOOKS):
             return
         removed = model.at_least("pytest-asyncio", "1.0")
@@ -248,6 +252,20 @@ class EventLoopFixtureOverride(Rule):
         set_config_keys(fixer, data, [(key, scope) for key in _LOOP_SCOPE_KEYS])
 
     examples = (
+        Valid(
+            files={"pytest.ini": _INI},
+            source=(
+                "import asyncio\nimport pytest\n\n"
+                "@pytest.fixture\n"
+                "def event_loop():\n"
+                "    loop = asyncio.new_event_loop()\n"
+                "    yield loop\n"
+                "    loop.close()\n\n"
+                "def test_benchmark(event_loop):\n"
+                "    event_loop.run_until_complete(asyncio.sleep(0))\n"
+            ),
+            why="a plain fixture named event_loop in a module without async tests: pytest-asyncio never used it",
+        ),
         Invalid(
             # The migration: the fixture goes, its scope becomes both default loop scopes in pytest.ini.
             files={"pytest.ini": _INI_STRICT},
@@ -312,7 +330,10 @@ class EventLoopFixtureOverride(Rule):
                 "import asyncio\nimport pytest\n\n"
                 "@pytest.fixture(name='event_loop')\n"
                 "def loop():\n"
-                "    return asyncio.new_event_loop()\n"
+                "    return asyncio.new_event_loop()\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_uses_the_loop():\n"
+                "    pass\n"
             ),
             at=(5, 5),
             message_contains="ignores",
