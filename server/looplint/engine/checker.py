@@ -412,6 +412,8 @@ class FileContext:
         cached = self._parameter_types.get(key, _UNKNOWN)
         if cached is not _UNKNOWN:
             return cached  # type: ignore[return-value]
+        # Unknown while it is worked out: `def f(mock: mock.MagicMock)` names itself in its annotation.
+        self._parameter_types[key] = None
         found = self._parameter_type(scope, name)
         self._parameter_types[key] = found
         return found
