@@ -32,7 +32,8 @@ def code_in_suppression(line: str, col: int) -> tuple[str, int, int, bool] | Non
 
 def diagnostic_markdown(diagnostic: Diagnostic, rule) -> str:
     """This occurrence (message and reason) first, then the rule's explanation."""
-    parts = [f"**{diagnostic.code}** `{diagnostic.name}`: {diagnostic.message}"]
+    head = f"**{diagnostic.code}** `{diagnostic.name}`" if diagnostic.code else f"`{diagnostic.name}`"
+    parts = [f"{head}: {diagnostic.message}"]  # code-less: a settings error, a file not checked
     if diagnostic.reason:
         parts.append(f"**Why here:** {diagnostic.reason}")
     if diagnostic.fix_applicability:
