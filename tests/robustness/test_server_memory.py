@@ -101,7 +101,7 @@ async def test_closing_a_document_gives_its_memory_back(tmp_path):
         await published(client, warm, 1)
         client.notify("textDocument/didClose", {"textDocument": {"uri": warm}})
         before = await settled(client)
-        text = bench.generate_module(2000) * 6  # about 0.6 MB, 12,000 lines
+        text = bench.generate_module(2000) * 20  # about 1 MB, 40,000 lines
         uri = (tmp_path / "test_big.py").as_uri()
         open_doc(client, uri, text)
         await published(client, uri, 1)
