@@ -1025,16 +1025,26 @@ class Checker:
         file does not parse or nothing is known (unknown stays unknown)."""
         from .semantic.explain import explain_definition
 
+        # Hovers come in bursts on one version of a buffer: its context is parsed once for all.
+        key = ("explain-context", path, hash(source.text))
+        ctx = self.project.bounded(key, lambda: self._explain_context(path, source))
+        if ctx is not None and ctx.source.text != source.text:  # two texts with one hash
+            ctx = self._explain_context(path, source)
+        if ctx is None:
+            return None
+        try:
+            return explain_definition(ctx, line)
+        except RecursionError:
+            return None
+
+    def _explain_context(self, path: Path, source: Source) -> "FileContext | None":
         try:
             tree = parse_module(source.text, filename=str(path))
         except (SyntaxError, RecursionError, MemoryError, ValueError):
             return None
         summary = build_summary(tree, path, source)
         self.project.put_summary(path, summary)
-        try:
-            return explain_definition(FileContext(path, source, tree, summary, self.project), line)
-        except RecursionError:
-            return None
+        return FileContext(path, source, tree, summary, self.project)
 
     def check_source(
         self,
