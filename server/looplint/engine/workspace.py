@@ -16,7 +16,7 @@ from typing import Iterable
 from .rule import Rule
 from .checker import Checker, CheckResult
 from .edits import FixOutcome, apply_edits
-from .fixer import attach_fixes, fix_text
+from .fixer import ParsedTexts, attach_fixes, fix_text
 from .model import Diagnostic, FileProblem, fix_applies
 from .project import Project, find_project_root
 from .settings import ConfigError, Settings, load_settings
@@ -228,10 +228,13 @@ class Engine:
         project = self.project_for(path)
         checker = self.checker_for(project)
 
-        def lint(current: str) -> list[Diagnostic]:
-            return checker.check_source(path, Source(current, path)).diagnostics
+        parsed = ParsedTexts()
 
-        return fix_text(text, lint, self.rules_by_code, unsafe=unsafe, only=only, path=path, read=self.read_text)
+        def lint(current: str) -> list[Diagnostic]:
+            return checker.check_source(path, Source(current, path), parse=parsed.parser_for(current)).diagnostics
+
+        return fix_text(text, lint, self.rules_by_code, unsafe=unsafe, only=only, parses=parsed, path=path,
+                        read=self.read_text)
 
     def fix_project(self, files: Iterable[Path], *, unsafe: bool = False, only=None, max_migrations: int = 50) -> "ProjectFixOutcome":
         """Every applicable fix of these files (Python and pytest config files), migrations included:

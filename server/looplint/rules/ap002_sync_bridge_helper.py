@@ -29,6 +29,7 @@ class SyncBridgeHelper(Rule):
     summary = "A test helper runs coroutines through a thread hop or an `is_running()` branch instead of awaiting them."
     message = "{text}"
     fix_safety = "unsafe"
+    fix_edits_elsewhere = True  # its migration reads and edits other statements (helpers, imports, bases)
     fix_title = "Make the bridging base an IsolatedAsyncioTestCase and drop its asyncSetUp bridge"
     tokens = ("run_until_complete", "asyncio.run", "is_running", "get_running_loop", "run(", "run_sync")
     also_tokens = ("asyncio", "anyio", "trio", "asgiref", "loop")

@@ -29,6 +29,7 @@ class TestEnvironmentSniffing(Rule):
     summary = "Code detects whether it runs under pytest to choose how to run the event loop."
     message = "{text}"
     fix_safety = "unsafe"
+    fix_edits_elsewhere = True  # its migration reads and edits other statements (helpers, imports, bases)
     fix_title = "Make the bridging base an IsolatedAsyncioTestCase and drop its asyncSetUp bridge"
     tokens = ("pytest", "PYTEST", "unittest")
     # ...and something that runs, nests or hops loops in the guarded code.

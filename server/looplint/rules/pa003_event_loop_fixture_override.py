@@ -102,6 +102,7 @@ class EventLoopFixtureOverride(Rule):
     tokens = ("event_loop",)
     local = True
     fix_safety = "unsafe"
+    fix_edits_elsewhere = True  # its migration reads and edits other statements (helpers, imports, bases)
     fix_title = "Delete the `event_loop` fixture; set the default loop scopes in the config pytest reads"
     symptoms = (
         Symptom(

@@ -24,6 +24,7 @@ class AsyncTestOnSyncTestCase(Rule):
     summary = "An `async def test_*` on a `unittest.TestCase` that is not an `IsolatedAsyncioTestCase` never runs."
     message = "Async test `{method}` never runs: `{cls}` derives from `unittest.TestCase`, not `IsolatedAsyncioTestCase`"
     fix_safety = "unsafe"
+    fix_edits_elsewhere = True  # its migration reads and edits other statements (helpers, imports, bases)
     fix_title = "Make the class derive from unittest.IsolatedAsyncioTestCase"
     tokens = ("async def",)
     local = True
