@@ -11,9 +11,6 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Callable, Iterable
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
-
 from .edits import FixOutcome, diff_edits, fix_until_done
 from .model import Diagnostic, Fix, Range
 from .parse import parse_module
@@ -21,7 +18,27 @@ from .parse import parse_module
 if TYPE_CHECKING:  # pragma: no cover
     from ..rules.base import Rule
 
-Change = Callable[[cst.CSTNode], "cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel"]
+
+class _Libcst:
+    """The `libcst` module, imported on first use.
+
+    libcst costs ~0.3 s to import and only fixes need it: rules take `cst` from here (never
+    `import libcst` at module level), so a `looplint check` that builds no fix, or whose results
+    come from the cache, never loads it. Code that runs at import time (a class's bases, default
+    values) must not touch `cst`: see `transformer`."""
+
+    def __getattr__(self, name: str):
+        import libcst
+
+        value = getattr(libcst, name)
+        setattr(self, name, value)  # found directly from now on
+        return value
+
+
+cst = _Libcst()
+
+
+Change = Callable[["cst.CSTNode"], "cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel"]
 
 
 class FixUnavailable(Exception):
@@ -33,6 +50,8 @@ class FixContext:
 
     def __init__(self, text: str):
         self.text = text
+        from libcst.metadata import MetadataWrapper, PositionProvider
+
         self.module = cst.parse_module(text)
         self._wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
         self._positions = self._wrapper.resolve(PositionProvider)
@@ -47,8 +66,11 @@ class FixContext:
         self._imports: list[tuple[str, str | None]] = []
 
     # -- finding nodes -----------------------------------------------------------
-    def find(self, range: Range, node_type: type | tuple[type, ...] = cst.CSTNode) -> cst.CSTNode:
-        """The node of `node_type` that starts where `range` starts (the one ending at range end if several)."""
+    def find(self, range: Range, node_type: type | tuple[type, ...] | None = None) -> cst.CSTNode:
+        """The node of `node_type` (any node by default) that starts where `range` starts (the one
+        ending at range end if several)."""
+        if node_type is None:
+            node_type = cst.CSTNode
         candidates = [n for n in self._by_start.get((range.line, range.col), ()) if isinstance(n, node_type)]
         if not candidates:
             raise FixUnavailable(f"no {getattr(node_type, '__name__', node_type)} at {range.line}:{range.col + 1}")
@@ -64,6 +86,8 @@ class FixContext:
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         if self._parents is None:
+            from libcst.metadata import ParentNodeProvider
+
             self._parents = self._wrapper.resolve(ParentNodeProvider)
         return self._parents.get(node)
 
@@ -160,13 +184,24 @@ class FixContext:
         changes = self._changes
         module = self.module
         if changes:
-            module = module.visit(_ApplyChanges(changes))  # type: ignore[assignment]
+            module = module.visit(transformer(_ApplyChanges)(changes))  # type: ignore[assignment]
         if self._imports:
             module = _insert_imports(module, self._imports)
         return module.code
 
 
-class _ApplyChanges(cst.CSTTransformer):
+_TRANSFORMERS: dict[type, type] = {}
+
+
+def transformer(methods: type) -> type:
+    """A libcst transformer class made of `methods` (a plain class: defining it needs no libcst)."""
+    made = _TRANSFORMERS.get(methods)
+    if made is None:
+        made = _TRANSFORMERS[methods] = type(methods.__name__, (methods, cst.CSTTransformer), {})
+    return made
+
+
+class _ApplyChanges:
     def __init__(self, changes: dict[int, tuple[cst.CSTNode, list[Change]]]):
         super().__init__()
         self.changes = changes

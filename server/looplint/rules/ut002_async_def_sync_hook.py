@@ -5,10 +5,10 @@ from __future__ import annotations
 import ast
 import re
 
-import libcst as cst
+from ..engine.fixer import cst  # libcst, imported when a fix is built
 
 from ..engine.checker import FileContext
-from ..engine.fixer import FixContext, FixUnavailable
+from ..engine.fixer import FixContext, FixUnavailable, transformer
 from ..engine.model import Diagnostic, Severity
 from ._unittest import (
     ISOLATED,
@@ -143,7 +143,7 @@ class AsyncDefSyncHook(Rule):
         method = find_method_cst(class_node, old)
         if method is None or method.asynchronous is None:
             raise FixUnavailable("hook not found")
-        new_body = method.body.visit(_SuperHookToAsync(old, new))
+        new_body = method.body.visit(transformer(_SuperHookToAsync)(old, new))
 
         def rename(updated: cst.CSTNode) -> cst.CSTNode:
             return updated.with_changes(name=cst.Name(new), body=new_body)  # type: ignore[union-attr]
@@ -451,7 +451,7 @@ def _is_super_call(expr: ast.AST) -> bool:
     return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "super"
 
 
-class _SuperHookToAsync(cst.CSTTransformer):
+class _SuperHookToAsync:  # a libcst transformer: fixer.transformer
     """`super().setUp()` -> `await super().asyncSetUp()` (an existing await is kept, not doubled)."""
 
     def __init__(self, old: str, new: str):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ast
 
-import libcst as cst
+from ..engine.fixer import cst  # libcst, imported when a fix is built
 
 from ..engine.checker import FileContext
-from ..engine.fixer import FixContext, FixUnavailable
+from ..engine.fixer import FixContext, FixUnavailable, transformer
 from ..engine.model import Diagnostic, Severity
 from ._unittest import ISOLATED, class_is_analysable, find_class, find_method_cst, runner_kind, walk_body
 from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
@@ -98,7 +98,7 @@ class SyncDefAsyncHook(Rule):
         method = find_method_cst(class_node, diagnostic.data["method"])
         if method is None or method.asynchronous is not None:
             raise FixUnavailable("sync hook not found")
-        body = method.body.visit(_AwaitSuperHook(diagnostic.data["method"]))
+        body = method.body.visit(transformer(_AwaitSuperHook)(diagnostic.data["method"]))
         fixer.replace(method, lambda updated: updated.with_changes(asynchronous=cst.Asynchronous(), body=body))
 
     examples = (
@@ -249,7 +249,7 @@ def _is_none(expr: ast.AST) -> bool:
     return isinstance(expr, ast.Constant) and expr.value is None
 
 
-class _AwaitSuperHook(cst.CSTTransformer):
+class _AwaitSuperHook:  # a libcst transformer: fixer.transformer
     """`super().asyncSetUp()` not already awaited -> `await super().asyncSetUp()`."""
 
     def __init__(self, name: str):
