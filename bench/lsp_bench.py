@@ -313,8 +313,9 @@ async def latency(
     timings.sort()
     parse_ms = min(_timed(lambda: ast.parse(text)) for _ in range(5))
     from looplint.engine.workspace import Engine
+    from looplint.rules import all_rules
 
-    engine = Engine(lenient_config=True)
+    engine = Engine(all_rules(), lenient_config=True)
     engine.check_file(path, text)
     check_ms = min(_timed(lambda: engine.check_file(path, text)) for _ in range(5))
     return {

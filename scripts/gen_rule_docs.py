@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "server"))
 
 from looplint.rules import all_rules  # noqa: E402
-from looplint.rules.base import Invalid, Valid  # noqa: E402
+from looplint.engine.rule import Invalid, Valid  # noqa: E402
 
 DOCS = ROOT / "docs" / "rules"
 

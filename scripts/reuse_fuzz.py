@@ -45,7 +45,7 @@ def main() -> int:
     differences = checks = reused = files = 0
     for target in args.targets:
         for number, path in enumerate(test_files(target.resolve(), args.per_dir, random.Random(args.seed))):
-            engine = test_reuse.Engine(lenient_config=True)
+            engine = test_reuse.Engine(test_reuse.all_rules(), lenient_config=True)
             buffer = test_reuse.Buffer(engine, path)
             neighbours = [path.parent / "conftest.py", *sorted(path.parent.glob("*.py"))[:3]]
             others = [test_reuse.Buffer(engine, p) for p in neighbours if p.exists() and p != path][:3]

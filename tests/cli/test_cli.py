@@ -300,6 +300,7 @@ def test_unreadable_file_is_reported(tmp_path, monkeypatch):
     """Root can read anything, so the permission error is simulated in-process."""
     from looplint.engine import source as source_module
     from looplint.engine.workspace import Engine
+    from looplint.rules import all_rules
 
     write_project(tmp_path, {"test_x.py": ASYNC_ON_SYNC})
     real_open = open
@@ -310,7 +311,7 @@ def test_unreadable_file_is_reported(tmp_path, monkeypatch):
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr(source_module, "open", deny, raising=False)
-    result = Engine().check_file(tmp_path / "test_x.py")
+    result = Engine(all_rules()).check_file(tmp_path / "test_x.py")
     assert result.problem is not None and result.problem.message == "permission denied"
 
 

@@ -13,6 +13,7 @@ from helpers import dedent, write_project
 from looplint.cli.run import check_files, collect_files
 from looplint.engine.cache import Cache
 from looplint.engine.workspace import Engine
+from looplint.rules import all_rules
 
 SYNC_BASE = "import unittest\n\n\nclass Base(unittest.TestCase):\n    pass\n"
 ISOLATED_BASE = "import unittest\n\n\nclass Base(unittest.IsolatedAsyncioTestCase):\n    pass\n"
@@ -52,7 +53,7 @@ def project(tmp_path: Path, **extra: str) -> Path:
 
 def run(root: Path, *, cache: bool = True):
     """One `looplint check` of the project in-process: (findings, hits, misses)."""
-    engine = Engine()
+    engine = Engine(all_rules())
     files, _ = collect_files(engine, [root])
     store = Cache() if cache else None
     result = check_files(engine, files, jobs=1, with_fixes=False, cache=store)

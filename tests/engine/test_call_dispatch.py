@@ -3,11 +3,12 @@
 from helpers import dedent, write_project
 
 from looplint.engine.workspace import Engine
+from looplint.rules import all_rules
 
 
 def codes(tmp_path, source):
     root = write_project(tmp_path / "p", {"tests/test_x.py": dedent(source)})
-    return [(d.code, d.range.line) for d in Engine().check_file(root / "tests" / "test_x.py").diagnostics]
+    return [(d.code, d.range.line) for d in Engine(all_rules()).check_file(root / "tests" / "test_x.py").diagnostics]
 
 
 def test_imported_under_another_name(tmp_path):

@@ -15,6 +15,7 @@ from looplint.engine.pytest_model import PytestModel, is_nonliteral
 from looplint.engine.source import Source
 from looplint.engine.summary import build_summary
 from looplint.engine.workspace import Engine
+from looplint.rules import all_rules
 
 
 @pytest.fixture(autouse=True)
@@ -285,7 +286,7 @@ def test_versions_and_config_follow_the_project(tmp_path):
 
 def test_check_config_file_uses_the_buffer_text(tmp_path):
     write_project(tmp_path, {"pytest.ini": "[pytest]\nasyncio_mode = auto\n"})
-    engine = Engine()
+    engine = Engine(all_rules())
     assert engine.check_config_file(tmp_path / "pytest.ini").diagnostics == []
     found = engine.check_config_file(tmp_path / "pytest.ini", "[pytest]\r\nasyncio_mode = Auto\r\n").diagnostics
     assert [(d.code, d.path.name, d.range.line, d.range.col) for d in found] == [("CF002", "pytest.ini", 2, 0)]
@@ -299,7 +300,7 @@ def test_config_diagnostics_follow_select_ignore_and_per_file_ignores(tmp_path):
     write_project(tmp_path / "b", files, {"ignore": ["CF"]})
     write_project(tmp_path / "c", files, {"exclude": ["pytest.ini"]})
     for name in "abc":
-        assert Engine().check_config_file(tmp_path / name / "pytest.ini").diagnostics == [], name
+        assert Engine(all_rules()).check_config_file(tmp_path / name / "pytest.ini").diagnostics == [], name
 
 
 @pytest.mark.parametrize(

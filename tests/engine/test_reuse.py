@@ -28,7 +28,7 @@ from looplint.engine.reuse import LineChange
 from looplint.engine.workspace import Engine
 from looplint.lsp.analysis import BufferState
 from looplint.rules import all_rules
-from looplint.rules.base import Invalid
+from looplint.engine.rule import Invalid
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from lsp_bench import generate_module  # noqa: E402
@@ -189,7 +189,7 @@ EXAMPLES = [
 @pytest.mark.parametrize("rule,index,example", EXAMPLES)
 def test_rule_examples_under_random_edits(tmp_path, rule, index, example):
     root = write_project(tmp_path / "project", {**example.files, example.path: example.source}, example.settings)
-    engine = Engine(lenient_config=True)
+    engine = Engine(all_rules(), lenient_config=True)
     buffer = Buffer(engine, root / example.path)
     others = [Buffer(engine, root / rel) for rel in example.files if rel.endswith(".py")]
     rng = random.Random(f"{rule.code}-{index}")
@@ -198,7 +198,7 @@ def test_rule_examples_under_random_edits(tmp_path, rule, index, example):
 
 def test_generated_module_reuses_almost_everything(tmp_path):
     root = write_project(tmp_path / "project", {"tests/test_generated.py": generate_module(600)})
-    engine = Engine(lenient_config=True)
+    engine = Engine(all_rules(), lenient_config=True)
     buffer = Buffer(engine, root / "tests/test_generated.py")
     drive(buffer, generate_module(600), random.Random(7), steps=60)
     # Most statements are reused on most re-checks (about 45 top-level statements).
@@ -212,7 +212,7 @@ def test_golden_path_with_its_bases_edited(tmp_path):
         if path.is_file() and path.suffix in (".py", ".toml")
     }
     root = write_project(tmp_path / "golden", files)
-    engine = Engine(lenient_config=True)
+    engine = Engine(all_rules(), lenient_config=True)
     target = "tests/test_agent.py"
     buffer = Buffer(engine, root / target)
     others = [Buffer(engine, root / rel) for rel in files if rel.endswith(".py") and rel != target]
@@ -234,7 +234,7 @@ def test_real_test_modules(tmp_path):
     for number, original in enumerate(files):
         text = original.read_text(encoding="utf-8")
         root = write_project(tmp_path / f"real{number}", {f"tests/{original.name}": text})
-        engine = Engine(lenient_config=True)
+        engine = Engine(all_rules(), lenient_config=True)
         buffer = Buffer(engine, root / "tests" / original.name)
         drive(buffer, text, random.Random(number), steps=12)
         reused += buffer.reused_statements
@@ -269,7 +269,7 @@ def test_every_position_field_of_the_summary_is_classified():
 def test_a_failed_check_does_not_leave_stale_results(tmp_path):
     text = generate_module(120)
     root = write_project(tmp_path / "p", {"tests/test_x.py": text})
-    engine = Engine(lenient_config=True)
+    engine = Engine(all_rules(), lenient_config=True)
     buffer = Buffer(engine, root / "tests/test_x.py")
     buffer.check(text)
     lines = text.split("\n")
@@ -359,7 +359,7 @@ def test_another_module_edited_in_its_buffer_is_seen(tmp_path):
         "tests/test_x.py": "from tests.base import Base\n\n\nclass TestA(Base):\n    async def test_a(self):\n        pass\n",
     }
     root = write_project(tmp_path / "p", files)
-    engine = Engine(lenient_config=True)
+    engine = Engine(all_rules(), lenient_config=True)
     buffer = Buffer(engine, root / "tests/test_x.py")
     base = Buffer(engine, root / "tests/base.py")
     text = files["tests/test_x.py"]

@@ -50,8 +50,9 @@ def test_pytest_ini_override_reports_the_shadowed_auto_mode():
 
 def test_pytest_ini_override_hover_names_the_config_files():
     from looplint.engine.workspace import Engine
+    from looplint.rules import all_rules
 
-    result = Engine().check_file(EXAMPLES / "pytest-ini-override" / "tests" / "test_orders.py")
+    result = Engine(all_rules()).check_file(EXAMPLES / "pytest-ini-override" / "tests" / "test_orders.py")
     pa001 = [d for d in result.diagnostics if d.code == "PA001"]
     assert pa001
     for diagnostic in pa001:

@@ -22,11 +22,11 @@ UT001_SOURCE = dedent(
 
 def test_lenient_engine_keeps_checking_with_a_broken_config(tmp_path):
     root = write_project(tmp_path, {"tests/test_x.py": UT001_SOURCE}, settings={"select": ["UT001"], "bogus": 1})
-    strict = Engine()
+    strict = Engine(all_rules())
     with pytest.raises(ConfigError):
         strict.check_file(root / "tests/test_x.py")
 
-    lenient = Engine(lenient_config=True)
+    lenient = Engine(all_rules(), lenient_config=True)
     result = lenient.check_file(root / "tests/test_x.py")
     assert [d.code for d in result.diagnostics] == ["UT001"]
     error = lenient.config_error(root.resolve())
@@ -158,7 +158,7 @@ def test_statement_bindings_equal_the_full_walk_without_walrus():
 
 def test_locals_of_still_sees_walrus_bindings(tmp_path):
     root = write_project(tmp_path, {"m.py": TRICKY_BINDINGS})
-    engine = Engine()
+    engine = Engine(all_rules())
     project = engine.project_for(root / "m.py")
     source = Source(TRICKY_BINDINGS, root / "m.py")
     tree = ast.parse(source.text)
@@ -234,7 +234,7 @@ def test_norm_memoises_only_absolute_paths(tmp_path, monkeypatch):
 def test_overlay_without_invalidation_keeps_class_models_until_the_shape_changes(tmp_path):
     files = {"base.py": "import unittest\n\nclass Base(unittest.TestCase):\n    pass\n"}
     root = write_project(tmp_path, files)
-    engine = Engine()
+    engine = Engine(all_rules())
     path = root / "base.py"
     project = engine.project_for(path)
     engine.check_file(path)
@@ -284,7 +284,7 @@ def test_resolve_memo_answers_like_a_fresh_resolution(tmp_path):
         ),
     }
     root = write_project(tmp_path, files)
-    engine = Engine()
+    engine = Engine(all_rules())
     path = root / "tests/test_m.py"
     project = engine.project_for(path)
     source = Source(files["tests/test_m.py"], path)

@@ -25,6 +25,7 @@ from pygls.exceptions import JsonRpcException
 from lsp_fixtures import TEST_AGENT
 from lsp_session import units16
 from looplint.engine.workspace import Engine
+from looplint.rules import all_rules
 
 EDITS_PER_MODE = 2500
 ALPHABET = list("abcxyz_019 ():,.=+#'\"[]{}\\") + ["\n", "\r\n", "\r", "\t", "é", "😀", "𝔘", "\u2028", "\x0c", "    ", "async ", "def "]
@@ -59,7 +60,7 @@ def _random_offset(rng: random.Random, text: str) -> int:
 
 def _expected(root, rel: str, text: str) -> list[tuple]:
     """A fresh lint of `text`, as (code, range in UTF-16, message)."""
-    result = Engine(lenient_config=True).check_file(root / rel, text)
+    result = Engine(all_rules(), lenient_config=True).check_file(root / rel, text)
     lines = EOL.split(text)
     out = []
     for d in result.diagnostics:

@@ -20,6 +20,7 @@ import pytest
 
 from looplint.engine.edits import apply_edits
 from looplint.engine.workspace import Engine
+from looplint.rules import all_rules
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
@@ -103,7 +104,7 @@ def test_neovim_on_the_golden_path_demo(tmp_path):
     rel = "tests/test_agent.py"
     original = (root / rel).read_text(encoding="utf-8")
     # What the quick fix must produce: the engine's fix for the first UT001, computed here.
-    checked = Engine().check_file(root / rel, original, with_fixes=True)
+    checked = Engine(all_rules()).check_file(root / rel, original, with_fixes=True)
     first = next(d for d in checked.diagnostics if d.code == "UT001")
     expected = apply_edits(original, list(first.fix.edits))
 

@@ -7,11 +7,12 @@ from pathlib import Path
 from helpers import dedent, write_project
 
 from looplint.engine.workspace import Engine
+from looplint.rules import all_rules
 
 
 def lint(tmp_path: Path, files: dict[str, str], path: str, code: str):
     root = write_project(tmp_path / "p", {k: dedent(v) for k, v in files.items()})
-    result = Engine().check_file(root / path)
+    result = Engine([rule for rule in all_rules() if rule.code == code]).check_file(root / path)
     assert result.problem is None, result.problem
     return [d for d in result.diagnostics if d.code == code]
 
@@ -96,6 +97,7 @@ def test_ap002_is_running_else_branch_and_negation(tmp_path):
                     raise RuntimeError("await it")
                 return loop.run_until_complete(coro)
         """,
+        "tests/test_x.py": "from tests.helpers import a, b\n",
     }
     assert positions(lint(tmp_path, files, "tests/helpers.py", "AP002")) == [(5, 12)]
 

@@ -12,12 +12,13 @@ from helpers import dedent, write_project
 from looplint.engine.fixer import FixContext
 from looplint.engine.model import Diagnostic, Range, Severity
 from looplint.engine.workspace import Engine
+from looplint.rules import all_rules
 from looplint.rules import _coroutines as co
 
 
 def lint(tmp_path: Path, files: dict[str, str], path: str, code: str):
     root = write_project(tmp_path / "p", {k: dedent(v) for k, v in files.items()})
-    engine = Engine()
+    engine = Engine([rule for rule in all_rules() if rule.code == code])
     result = engine.check_file(root / path, with_fixes=True)
     assert result.problem is None, result.problem
     found = [d for d in result.diagnostics if d.code == code]
@@ -452,7 +453,7 @@ def test_module_resolution_cache_follows_new_files(tmp_path):
         async def test_x():
             fetch()
     """)})
-    engine = Engine()
+    engine = Engine([rule for rule in all_rules() if rule.code == "CO001"])
     path = root / "tests/test_late.py"
     assert [d for d in engine.check_file(path).diagnostics if d.code == "CO001"] == []
     (root / "app.py").write_text("async def fetch():\n    return 1\n")

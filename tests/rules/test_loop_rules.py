@@ -15,12 +15,15 @@ from helpers import dedent, write_project
 
 from looplint.engine.model import Severity
 from looplint.engine.summary import build_summary
-from looplint.engine.workspace import Engine
+from looplint.engine.workspace import Engine, Overrides
+from looplint.rules import all_rules
 
 
 def lint(tmp_path: Path, files: dict[str, str], path: str = "tests/test_x.py", *, settings=None, with_fixes=False):
     root = write_project(tmp_path / "project", {k: dedent(v) for k, v in files.items()}, settings)
-    engine = Engine()
+    # Without PA001: these async tests have no pytest-asyncio mark, and a test that never runs
+    # would tell its body's findings as part of PA001's story (see test_one_story.py).
+    engine = Engine(all_rules(), overrides=Overrides(ignore=("PA001",)))
     result = engine.check_file(root / path, with_fixes=with_fixes)
     assert result.problem is None, result.problem
     return engine, root / path, result.diagnostics
@@ -264,7 +267,8 @@ def test_lp003_setup_in_a_base_class_elsewhere_that_sets_the_loop(tmp_path):
 @pytest.mark.parametrize(
     "path,imports,expected",
     [
-        ("tests/helpers/loops.py", "import asyncio\n", True),
+        ("tests/helpers/loops.py", "import asyncio\n", False),  # a folder name says nothing
+        ("test_framework/loops.py", "import asyncio\nimport unittest\n", True),
         ("src/app/testing_support.py", "import asyncio\nimport pytest\n", True),
         ("src/app/service.py", "import asyncio\nfrom unittest import mock\n", False),
         ("src/app/service.py", "import asyncio\n", False),
@@ -272,10 +276,21 @@ def test_lp003_setup_in_a_base_class_elsewhere_that_sets_the_loop(tmp_path):
     ],
 )
 def test_lp003_test_code_criterion(tmp_path, path, imports, expected):
+    """Test support by content: collected names, test framework imports (not just mock)."""
     source = imports + "\ndef helper():\n    return asyncio.get_event_loop().run_until_complete(work())\n"
     root = write_project(tmp_path / "project", {path: source})
-    result = Engine().check_file(root / path)
+    result = Engine(all_rules()).check_file(root / path)
     assert bool(of(result.diagnostics, "LP003")) is expected
+
+
+def test_lp003_a_module_test_modules_import_is_test_support(tmp_path):
+    source = "import asyncio\n\ndef helper():\n    return asyncio.get_event_loop().run_until_complete(work())\n"
+    files = {"support/loops.py": source, "tests/test_x.py": "from support.loops import helper\n"}
+    root = write_project(tmp_path / "project", files)
+    result = Engine(all_rules()).check_file(root / "support/loops.py")
+    assert len(of(result.diagnostics, "LP003")) == 1
+    alone = write_project(tmp_path / "alone", {"support/loops.py": source})
+    assert of(Engine(all_rules()).check_file(alone / "support/loops.py").diagnostics, "LP003") == []
 
 
 def test_lp003_and_lp005_do_not_report_the_same_call(tmp_path):
@@ -292,7 +307,7 @@ def test_lp003_fix_turns_an_e20_setup_into_a_private_loop(tmp_path):
     text = fixed(engine, path, "LP003")
     assert "self.loop = asyncio.new_event_loop()\n        self.addCleanup(self.loop.close)\n" in text
     # LP004 is satisfied by the same fix: the loop it introduces is closed.
-    again = Engine().check_file(path, text)
+    again = Engine(all_rules()).check_file(path, text)
     assert of(again.diagnostics, "LP004") == [] and of(again.diagnostics, "LP003") == []
 
 

@@ -17,12 +17,13 @@ from helpers import dedent, write_project
 from looplint.engine import pytest_config
 from looplint.engine.model import Severity
 from looplint.engine.workspace import Engine
+from looplint.rules import all_rules
 
 
 def lint(tmp_path: Path, files: dict[str, str], path: str = "tests/test_x.py", *, with_fixes: bool = False):
     pytest_config.clear_cache()
     root = write_project(tmp_path / "project", {k: dedent(v) for k, v in files.items()})
-    engine = Engine()
+    engine = Engine(all_rules())
     result = engine.check_file(root / path, with_fixes=with_fixes)
     assert result.problem is None, result.problem
     return engine, root / path, result.diagnostics
@@ -220,7 +221,7 @@ def test_config_fixes_rebuild_from_the_diagnostic_alone(tmp_path):
     from looplint.engine.model import Diagnostic
 
     root = write_project(tmp_path, {"pytest.ini": "[pytest]\nasyncio_mode = Strict\n"})
-    engine = Engine()
+    engine = Engine(all_rules())
     (found,) = engine.check_config_file(root / "pytest.ini").diagnostics
     copy = Diagnostic(found.code, found.name, found.message, found.severity, found.path, found.range,
                       found.fix_message, found.fix_applicability, dict(found.data))

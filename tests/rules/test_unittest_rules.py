@@ -11,11 +11,12 @@ from pathlib import Path
 from helpers import dedent, write_project
 
 from looplint.engine.workspace import Engine
+from looplint.rules import all_rules
 
 
 def lint(tmp_path: Path, files: dict[str, str], path: str = "tests/test_x.py", *, with_fixes: bool = False):
     root = write_project(tmp_path / "project", {k: dedent(v) for k, v in files.items()})
-    engine = Engine()
+    engine = Engine(all_rules())
     result = engine.check_file(root / path, with_fixes=with_fixes)
     assert result.problem is None, result.problem
     return engine, root / path, result.diagnostics

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from looplint.rules import rule_by_code
-from looplint.rules.base import RuntimeExample, Symptom
+from looplint.engine.rule import RuntimeExample, Symptom
 
 from .envs import ENVIRONMENTS, ensure_env
 from .harness import CaseResult, Harness, Key, declaration_problems, symptom_coverage_problems

@@ -13,7 +13,7 @@ from .. import __version__
 from ..engine.model import Diagnostic, Edit, FileProblem
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..rules.base import Rule
+    from ..engine.rule import Rule
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:

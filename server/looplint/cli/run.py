@@ -15,6 +15,7 @@ from ..engine.model import Diagnostic, FileProblem
 from ..engine.pytest_config import CONFIG_FILE_NAMES
 from ..engine.settings import ConfigError
 from ..engine.workspace import Engine, Overrides
+from ..rules import all_rules
 
 # Configuration files that are not pytest's: skipped when named (pre-commit passes them all).
 _OTHER_CONFIG_SUFFIXES = (".toml", ".ini", ".cfg")
@@ -63,7 +64,7 @@ _worker_engine: Engine | None = None
 
 def _init_worker(overrides: Overrides, config_file: Path | None) -> None:
     global _worker_engine
-    _worker_engine = Engine(overrides=overrides, config_file=config_file)
+    _worker_engine = Engine(all_rules(), overrides=overrides, config_file=config_file)
     relax_gc()
 
 

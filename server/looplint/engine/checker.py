@@ -10,23 +10,25 @@ rule whose `tokens` do not occur in the file is not run at all.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from . import knowledge
 from .model import Diagnostic, FileProblem, Range, Related, Severity
-from .parse import NewerSyntaxError, newer_syntax, parse_module
+from .parse import NewerSyntaxError, parse_module
 from .project import ClassModel, Project
 from .source import Source
 from .reach import reachable_names
 from .reuse import StatementReuse
+from .semantic import types
 from .summary import ModuleSummary, build_summary, contains_yield, dotted_name
 from .suppression import Suppressions
 from .symbols import External, Instance, ProjectClass, ProjectFunction, ProjectModule, ProjectNamespace, Symbol, options_of
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..rules.base import Rule
+    from .rule import Rule
 
 _FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 _UNKNOWN = object()
@@ -85,6 +87,13 @@ class FileContext:
         # resolve()/qualify() answers by (node, scope): (node, answer)
         self._resolved: dict[tuple[int, int], tuple[ast.AST | None, Symbol]] = {}
         self._qualified: dict[tuple[int, int], tuple[ast.AST | None, str | None]] = {}
+        self._function_scopes: dict[tuple[int, int], tuple[ast.AST, Scope]] = {}
+        self._parameter_types: dict[tuple[int, str], Symbol] = {}
+        # What the semantic model found about values here (engine.semantic.types).
+        self.type_cache: dict[tuple, Any] = {}
+        self._module_values: dict[str, ast.expr | None] | None = None
+        # The semantic model's answers about this module's functions (engine.semantic.effects).
+        self.effects_cache: dict[tuple, Any] = {}
 
     # -- where are we --------------------------------------------------------
     @property
@@ -126,6 +135,29 @@ class FileContext:
                 return scope.node  # type: ignore[return-value]
             scope = scope.parent
         return None
+
+    @contextmanager
+    def at_function(self, function: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.ClassDef | None = None):
+        """Answer as if the walk were inside `function` (a top-level def, or a method of top-level `cls`).
+
+        The semantic model asks about bodies the walk is not in (a helper a test calls, a base
+        class's hook) with the same resolution the rules use where they are."""
+        key = (id(function), id(cls))
+        cached = self._function_scopes.get(key)
+        if cached is None or cached[0] is not function:
+            scope = Scope("module", self.tree)
+            if cls is not None:
+                scope = Scope("class", cls, False, scope)
+            scope = Scope("function", function, isinstance(function, ast.AsyncFunctionDef), scope)
+            cached = self._function_scopes[key] = (function, scope)
+        saved = self.scope, self.parents, self._chain
+        self.scope = cached[1]
+        self.parents = [self.tree, cls, function] if cls is not None else [self.tree, function]
+        self._chain = None
+        try:
+            yield self
+        finally:
+            self.scope, self.parents, self._chain = saved
 
     def function_chain(self) -> list[Scope]:
         """Function scopes from innermost outward (a fresh list; computed once per scope)."""
@@ -203,10 +235,23 @@ class FileContext:
                 return self._super_member(expr.attr)
             return self.member(self.resolve(value), expr.attr)
         if isinstance(expr, ast.Call):
-            return _instance_of(expr, self.resolve(expr.func))
+            return self._call_value(expr)
         if isinstance(expr, ast.Await):
-            return None
+            return types.awaited_value(self, expr.value)
         return None
+
+    def _call_value(self, call: ast.Call) -> Symbol:
+        """What a call gives: an instance of the class called, or what the project function called
+        returns (its annotation or its `return` values); `Instance(f)` for what is not known further."""
+        callee = self.resolve(call.func)
+        options = options_of(callee)
+        if len(options) == 1 and isinstance(options[0], ProjectFunction):
+            value = types.call_result(self, call, callee)
+            if value is not None:
+                return value
+        elif isinstance(callee, External) and callee.qualname in knowledge.CALL_RESULTS:
+            return Instance(External(knowledge.CALL_RESULTS[callee.qualname]))
+        return _instance_of(call, callee)
 
     def member(self, symbol: Symbol, name: str) -> Symbol:
         if isinstance(symbol, Instance):
@@ -281,7 +326,7 @@ class FileContext:
         for scope in self.function_chain():
             node = scope.node
             if name in self.params_of(node):
-                return None  # a parameter: its value is not known statically
+                return self.parameter_type(scope, name)
             values = self.locals_of(node).get(name)
             if values is None:
                 continue
@@ -289,11 +334,81 @@ class FileContext:
                 return None
             value = values[0]
             if isinstance(value, ast.Call):
-                return _instance_of(value, self.resolve(value.func))
-            if isinstance(value, (ast.Name, ast.Attribute)):
+                return self._call_value(value)
+            if isinstance(value, (ast.Name, ast.Attribute, ast.Await)):
                 return self.resolve(value)
+            if isinstance(value, ast.withitem):
+                return types.entered_value(self, value.context_expr, self._with_is_async(node, value))
+            if isinstance(value, (ast.Import, ast.ImportFrom)):
+                return self._imported_here(value, name)
             return None
         return _UNKNOWN
+
+    def _imported_here(self, statement: ast.Import | ast.ImportFrom, name: str) -> Symbol:
+        """What an `import` inside a function binds `name` to (as the same import at module level would)."""
+        project = self.project
+        for alias in statement.names:
+            bound = alias.asname or alias.name.split(".")[0]
+            if bound != name:
+                continue
+            if isinstance(statement, ast.Import):
+                module = alias.name if alias.asname else alias.name.split(".")[0]
+                return project.resolve_module(self.path, module)
+            module = project.resolve_module(self.path, statement.module or "", statement.level)
+            return project.lookup(module, alias.name) if module is not None else None
+        return None
+
+    def parameter_type(self, scope: Scope, name: str) -> Symbol:
+        """A parameter's type: its annotation, else — in a pytest test or fixture — the value of the
+        fixture of that name pytest would give it. Unknown (None) otherwise."""
+        key = (id(scope.node), name)
+        cached = self._parameter_types.get(key, _UNKNOWN)
+        if cached is not _UNKNOWN:
+            return cached  # type: ignore[return-value]
+        found = self._parameter_type(scope, name)
+        self._parameter_types[key] = found
+        return found
+
+    def _parameter_type(self, scope: Scope, name: str) -> Symbol:
+        function = scope.node
+        if scope.kind != "function":
+            return None
+        args = function.args  # type: ignore[attr-defined]
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            if arg.arg == name and arg.annotation is not None:
+                return types.annotation_type(self, arg.annotation)
+        owner = scope.parent
+        if owner is None or (owner.kind not in ("module", "class")) or name in ("self", "cls"):
+            return None
+        cls = owner.node.name if owner.kind == "class" else None  # type: ignore[attr-defined]
+        if cls is not None and self.summary.classes.get(cls) is None:
+            return None
+        if not self._receives_fixtures(function, cls):
+            return None
+        from .pytest_model import PytestModel  # the pytest model imports this module's neighbours
+
+        definition = PytestModel.of(self).resolve(name, cls)
+        return types.fixture_value(self, definition) if definition is not None else None
+
+    def _receives_fixtures(self, function: ast.AST, cls: str | None) -> bool:
+        """Does pytest call this def with fixtures: a fixture, or a test outside unittest classes?"""
+        if any(f.func_name == function.name and f.class_name == cls and f.line == function.lineno  # type: ignore[attr-defined]
+               for f in self.summary.fixtures):
+            return True
+        if not function.name.startswith("test"):  # type: ignore[attr-defined]
+            return False
+        if cls is None:
+            return True
+        model = self.project.class_model(ProjectClass(self.path, cls))
+        return model is not None and model.is_testcase is False and not model.unknown_bases
+
+    def _with_is_async(self, function: ast.AST, item: ast.withitem) -> bool:
+        for node in ast.walk(function):
+            if isinstance(node, ast.AsyncWith) and item in node.items:
+                return True
+            if isinstance(node, ast.With) and item in node.items:
+                return False
+        return False
 
     def params_of(self, function: ast.AST) -> frozenset[str]:
         key = id(function)
@@ -521,6 +636,24 @@ class FileContext:
             return isinstance(of, External) and of.qualname in knowledge.ASYNC_MOCK_CLASSES
         return False
 
+    def module_value(self, name: str) -> ast.expr | None:
+        """The value of a module-level name assigned exactly once at the top of this module (else None)."""
+        values = self._module_values
+        if values is None:
+            values = {}
+            counts: dict[str, int] = {}
+            for statement in self.tree.body:
+                targets = statement.targets if isinstance(statement, ast.Assign) else (
+                    [statement.target] if isinstance(statement, (ast.AnnAssign, ast.AugAssign)) else []
+                )
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        counts[target.id] = counts.get(target.id, 0) + 1
+                        values[target.id] = getattr(statement, "value", None)
+            values = {name: value for name, value in values.items() if counts[name] == 1}
+            self._module_values = values
+        return values.get(name)
+
     def module_definition(self, name: str, kind: type) -> ast.stmt | None:
         """The first top-level `kind` (ast.FunctionDef, ast.ClassDef, ...) of this module named `name`.
 
@@ -567,7 +700,10 @@ class FileContext:
         fix_applicability: str | None = None,
         fixable: bool = True,
         path: Path | None = None,
+        never_runs: ast.AST | None = None,
     ) -> Diagnostic:
+        """Record a finding. `never_runs`: the code it says never runs (a test that is never
+        awaited); other findings inside that code are folded into this one (see `one_story`)."""
         if range is None:
             if node is None:
                 raise ValueError("report() needs a node or a range")
@@ -588,6 +724,7 @@ class FileContext:
             data=dict(data or {}),
             reason=reason,
             related=tuple(related),
+            never_runs=self.node_range(never_runs) if never_runs is not None else None,
         )
         self.diagnostics.append(diagnostic)
         return diagnostic
@@ -830,7 +967,7 @@ class Checker:
         except (ValueError, RecursionError, MemoryError) as exc:
             result.problem = FileProblem(path, f"cannot parse: {exc}", 1, 0, "syntax-error")
             return result
-        epoch = self.project.epoch  # before this file's own summary is replaced
+        epoch = self.project.state_seen_from(path)  # before this file's own summary is replaced
         summary = build_summary(tree, path, source)
         self.project.put_summary(path, summary)
         result.summary = summary
@@ -861,7 +998,11 @@ class Checker:
             _Walker(ctx, dispatch, call_named).walk_module(tree)
         for end in ends:
             end(ctx)
-        result.diagnostics = [d for d in ctx.diagnostics if not suppressions.suppresses(d)]
+        by_code = self.rules_by_code
+        result.diagnostics = one_story([
+            d for d in ctx.diagnostics
+            if not suppressions.suppresses(d, getattr(by_code.get(d.code), "same_as", ()))
+        ])
         result.diagnostics.sort(key=Diagnostic.sort_key)
         return result
 
@@ -896,7 +1037,7 @@ class Checker:
         dispatch: dict[type, list[Callable]],
         call_named: dict[str, list[Callable]],
         reuse: StatementReuse,
-        epoch: int,
+        epoch: tuple[int, int],
     ) -> None:
         """The walk of an editor re-check: local rules only on the statements the edit touched.
 
@@ -956,8 +1097,42 @@ class Checker:
         ctx.statement = None
         ctx.parents.pop()
         reuse.remember(
-            key, self.project.epoch, summary, ctx.source, results, reused=reused_count, facts=ctx.module_facts()
+            key, self.project.state_seen_from(ctx.path), summary, ctx.source, results, reused=reused_count,
+            facts=ctx.module_facts(),
         )
+
+
+def one_story(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One story per test: a finding inside code that another finding says never runs is not
+    reported on its own; it becomes related information of that finding ("if it ran, ...")."""
+    primaries = [d for d in diagnostics if d.never_runs is not None]
+    if not primaries:
+        return diagnostics
+    kept: list[Diagnostic] = []
+    folded: dict[int, list[Related]] = {}
+    for diagnostic in diagnostics:
+        owner = next(
+            (p for p in primaries if p is not diagnostic and p.path == diagnostic.path
+             and _within(diagnostic.range, p.never_runs)),  # type: ignore[arg-type]
+            None,
+        )
+        if owner is None:
+            kept.append(diagnostic)
+            continue
+        note = f"if it ran: {diagnostic.code} {diagnostic.message}"
+        folded.setdefault(id(owner), []).append(Related(diagnostic.path, diagnostic.range, note))
+    if not folded:
+        return diagnostics
+    def told(notes: list[Related]) -> tuple[Related, ...]:
+        return tuple(sorted(notes, key=lambda r: (r.range.line, r.range.col, r.message)))
+
+    return [replace(d, related=d.related + told(folded[id(d)])) if id(d) in folded else d for d in kept]
+
+
+def _within(inner: Range, outer: Range) -> bool:
+    return (outer.line, outer.col) <= (inner.line, inner.col) and (inner.end_line, inner.end_col) <= (
+        outer.end_line, outer.end_col
+    )
 
 
 def _same_definitions(tree: ast.Module, read) -> bool:

@@ -37,7 +37,7 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..rules.base import Rule
+    from .rule import Rule
     from .project import Project
 
 

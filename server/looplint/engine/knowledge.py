@@ -27,6 +27,14 @@ _MODULE_ALIASES = {
     "asyncio.threads": "asyncio",
     "asyncio.timeouts": "asyncio",
     "django.test.testcases": "django.test",
+    "redis.asyncio.client": "redis.asyncio",
+    "redis.asyncio.utils": "redis.asyncio",
+    "asyncpg.connection": "asyncpg",
+    "asyncpg.pool": "asyncpg",
+    "aiosqlite.core": "aiosqlite",
+    "aiohttp.client": "aiohttp",
+    "httpx._client": "httpx",
+    "async_asgi_testclient.testing": "async_asgi_testclient",
     "pytest_asyncio.plugin": "pytest_asyncio",
     "_pytest.fixtures": "pytest",
     "_pytest.mark": "pytest",
@@ -147,6 +155,7 @@ COROUTINE_FUNCTIONS = frozenset(
         "asyncio.create_subprocess_exec",
         "asyncio.create_subprocess_shell",
         "asyncio.to_thread",
+        "asyncpg.connect",
         "anyio.sleep",
         "anyio.sleep_forever",
         "anyio.sleep_until",
@@ -172,6 +181,68 @@ COROUTINE_METHODS: dict[str, frozenset[str]] = {
     "asyncio.Barrier": frozenset({"wait", "reset", "abort"}),
     # `super().asyncSetUp()` in a subclass: the stdlib hooks are `async def`.
     "unittest.IsolatedAsyncioTestCase": frozenset({"asyncSetUp", "asyncTearDown"}),
+    "asyncio.StreamReader": frozenset({"read", "readline", "readexactly", "readuntil"}),
+    "asyncio.StreamWriter": frozenset({"drain", "wait_closed", "start_tls"}),
+    "asyncio.subprocess.Process": frozenset({"wait", "communicate"}),
+    # The async clients test suites use most. Their request methods are `async def`: a call
+    # without `await` makes a coroutine that never runs.
+    "httpx.AsyncClient": frozenset(
+        {"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "aclose"}
+    ),
+    "aiohttp.ClientSession": frozenset({"close"}),
+    "aiohttp.test_utils.TestClient": frozenset(
+        {"get", "post", "put", "patch", "delete", "head", "options", "request", "ws_connect", "close",
+         "start_server"}
+    ),
+    "aiohttp.test_utils.TestServer": frozenset({"start_server", "close"}),
+    "async_asgi_testclient.TestClient": frozenset(
+        {"get", "post", "put", "patch", "delete", "head", "options", "open", "websocket_connect"}
+    ),
+    "redis.asyncio.Redis": frozenset(
+        {"get", "set", "delete", "exists", "expire", "incr", "decr", "hget", "hset", "hgetall", "hdel", "lpush",
+         "rpush", "lpop", "rpop", "lrange", "sadd", "srem", "smembers", "publish", "ping", "flushdb", "flushall",
+         "keys", "mget", "mset", "execute_command", "aclose", "close"}
+    ),
+    "asyncpg.Connection": frozenset(
+        {"execute", "executemany", "fetch", "fetchrow", "fetchval", "close", "prepare", "copy_records_to_table",
+         "copy_from_table", "copy_to_table", "set_type_codec", "reload_schema_state"}
+    ),
+    "asyncpg.Pool": frozenset({"execute", "executemany", "fetch", "fetchrow", "fetchval", "close", "release"}),
+    "aiosqlite.Connection": frozenset(
+        {"execute", "executemany", "executescript", "commit", "rollback", "close", "execute_fetchall"}
+    ),
+    "aiosqlite.Cursor": frozenset({"execute", "executemany", "fetchone", "fetchall", "fetchmany", "close"}),
+}
+
+# What calling a library factory gives (`r = redis.asyncio.from_url(url)`).
+CALL_RESULTS: dict[str, str] = {
+    "redis.asyncio.from_url": "redis.asyncio.Redis",
+    "redis.asyncio.Redis.from_url": "redis.asyncio.Redis",
+}
+
+# What awaiting a library call gives (`conn = await asyncpg.connect()`), for the types of values.
+AWAIT_RESULTS: dict[str, str] = {
+    "asyncpg.connect": "asyncpg.Connection",
+    "asyncpg.create_pool": "asyncpg.Pool",
+    "aiosqlite.connect": "aiosqlite.Connection",
+    "aiosqlite.Connection.execute": "aiosqlite.Cursor",
+    "aiosqlite.Connection.cursor": "aiosqlite.Cursor",
+    "asyncio.create_subprocess_exec": "asyncio.subprocess.Process",
+    "asyncio.create_subprocess_shell": "asyncio.subprocess.Process",
+}
+
+# What `with X(...) as x` / `async with X(...) as x` binds ("self": the object itself).
+CONTEXT_ENTER_RESULTS: dict[str, str] = {
+    "httpx.AsyncClient": "self",
+    "httpx.Client": "self",
+    "aiohttp.ClientSession": "self",
+    "aiohttp.test_utils.TestClient": "self",
+    "aiohttp.test_utils.TestServer": "self",
+    "redis.asyncio.Redis": "self",
+    "redis.asyncio.from_url": "redis.asyncio.Redis",
+    "aiosqlite.connect": "aiosqlite.Connection",
+    "asyncpg.create_pool": "asyncpg.Pool",
+    "unittest.mock.AsyncMock": "self",
 }
 
 # Mock classes: calling an AsyncMock (or any attribute of one) returns a coroutine.
@@ -389,3 +460,7 @@ CUSTOM_ASYNC_FIXTURE_HOOKS = frozenset({"pytest_fixture_setup"})
 # Hooks that can add marks after collection (docs: `is_async_test` + add_marker):
 # marks they add cannot be seen statically (PA001, PA009 lower their confidence).
 MARK_ADDING_HOOKS = frozenset({"pytest_collection_modifyitems", "pytest_itemcollected"})
+
+# Plugins loaded by name whose fixtures are known not to include an `event_loop` of their own
+# (pytest-asyncio's was removed in 1.0; PA004 knows it by itself).
+PLUGINS_WITHOUT_EVENT_LOOP = frozenset({"pytest_asyncio", "anyio", "pytest_mock", "pytest_cov", "xdist", "pytester"})

@@ -79,6 +79,9 @@ class Diagnostic:
     reason: str = ""  # markdown: why *this* code triggers the rule (class chain, config key, versions)
     related: tuple[Related, ...] = ()
     fix: Fix | None = None  # filled in when edits were requested
+    # The code this finding says never runs (a test body that is never awaited): what other
+    # rules find inside it is told in this finding's related information instead (one story).
+    never_runs: Range | None = None
 
     @property
     def noqa_line(self) -> int:

@@ -10,11 +10,11 @@ at the project's edge: anything else is an `External` qualified name, which
 
 from __future__ import annotations
 
-import ast
 import builtins
 import os
 import sys
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -70,11 +70,18 @@ class ClassModel:
     methods: dict[str, tuple[Path, str, FunctionSummary]] = field(default_factory=dict)
     calls_async_setup: bool = False
     marks: tuple[str, ...] = ()
+    # Machinery in the class chain that runs test methods its own way (why, for the hover):
+    # "`Base.__init_subclass__` (tests/utils.py:12) rewrites or wraps the test methods".
+    custom_dispatch: str | None = None
 
     @property
     def runs_async_tests(self) -> bool | None:
-        """Does the class's runner await `async def test_*` methods? None: unknown."""
-        if self.is_isolated or self.async_aware_base or self.broken_base:
+        """Does the class's runner await `async def test_*` methods? None: unknown.
+
+        A class whose chain takes over how tests run (`__init_subclass__`, a metaclass, an
+        override of `run`, `__call__`, `_callTestMethod`, ...) counts as running them, unless
+        the override is provably a synchronous wrapper."""
+        if self.is_isolated or self.async_aware_base or self.broken_base or self.custom_dispatch:
             return True
         if self.unknown_bases:
             return None
@@ -103,6 +110,9 @@ class Project:
         self._class_models: dict[tuple[Path, str], ClassModel] = {}
         # Cross-file facts derived from summaries; dropped together with the class models.
         self._derived: dict[object, object] = {}
+        # Derived facts too big to keep for every module (a module's parsed tree and checking
+        # context): the most recently used few, dropped together with the derived facts.
+        self._bounded: OrderedDict[object, object] = OrderedDict()
         self._module_names: dict[Path, str] = {}
         self._memo: dict[object, object] = {}  # project-wide derived facts (see `memo`)
         self._lock = threading.RLock()
@@ -110,6 +120,10 @@ class Project:
         # Bumped whenever what the project knows changes (a summary replaced by a different one,
         # files appearing, invalidation): an editor re-check reuses results only within one epoch.
         self.epoch = 0
+        # Unsaved texts that changed, per file: a body edited in one buffer can change what another
+        # file's check finds without changing any summary (a helper's effects).
+        self._text_changes: dict[Path, int] = {}
+        self._text_changes_total = 0
         # Called with a path whose summary is missing; may return one (after checking that
         # file in full) or None to build it here.
         self.summary_provider: Callable[[Path], ModuleSummary | None] | None = None
@@ -131,10 +145,14 @@ class Project:
             self._summaries[path] = summary
         return summary
 
+    def source(self, path: Path) -> Source:
+        """The current text of a project file: the editor's unsaved buffer, else the file (SourceError)."""
+        overlay = self._overlays.get(_norm(path))
+        return Source(overlay, path) if overlay is not None else read_source(path)
+
     def _build(self, path: Path) -> ModuleSummary | None:
-        overlay = self._overlays.get(path)
         try:
-            source = Source(overlay, path) if overlay is not None else read_source(path)
+            source = self.source(path)
         except SourceError:
             return None
         self.parse_count += 1
@@ -155,6 +173,7 @@ class Project:
             if old is not None and old is not summary and old != summary:
                 self._class_models.clear()
                 self._derived.clear()
+                self._bounded.clear()
                 self.epoch += 1
 
     def set_overlay(self, path: Path, text: str | None, *, invalidate: bool = True) -> None:
@@ -168,6 +187,11 @@ class Project:
         path = _norm(path)
         with self._lock:
             had_overlay = path in self._overlays
+            if self._overlays.get(path) != text:
+                # Facts read from module bodies (engine.semantic) may follow calls into this text.
+                self._bounded.clear()
+                self._text_changes[path] = self._text_changes.get(path, 0) + 1
+                self._text_changes_total += 1
             if text is None:
                 self._overlays.pop(path, None)
             else:
@@ -197,6 +221,7 @@ class Project:
                 self._modules.clear()
             self._class_models.clear()
             self._derived.clear()
+            self._bounded.clear()
 
     def memo(self, key: object, factory: Callable[[], object]) -> object:
         """A project-wide fact built once (e.g. the versions in use); forgotten when everything is invalidated."""
@@ -215,6 +240,38 @@ class Project:
         value = factory()
         with self._lock:
             return self._derived.setdefault(key, value)
+
+    def state_seen_from(self, path: Path) -> tuple[int, int]:
+        """What the project knows, as far as checking `path` goes: the epoch, and how many times the
+        unsaved text of other files changed (editor re-checks of `path` reuse results only while
+        both stay the same)."""
+        with self._lock:
+            return self.epoch, self._text_changes_total - self._text_changes.get(_norm(path), 0)
+
+    def derived_get(self, key: object) -> object | None:
+        """A derived fact if it is already known (None otherwise)."""
+        with self._lock:
+            return self._derived.get(key)
+
+    BOUNDED_SIZE = 24
+
+    def bounded(self, key: object, factory: Callable[[], object]) -> object:
+        """Like `derived`, for big values: only the `BOUNDED_SIZE` most recently used are kept."""
+        with self._lock:
+            if key in self._bounded:
+                self._bounded.move_to_end(key)
+                return self._bounded[key]
+        value = factory()
+        self.remember(key, value)
+        return value
+
+    def remember(self, key: object, value: object) -> None:
+        """Keep a big derived value that was built anyway (see `bounded`)."""
+        with self._lock:
+            self._bounded[key] = value
+            self._bounded.move_to_end(key)
+            while len(self._bounded) > self.BOUNDED_SIZE:
+                self._bounded.popitem(last=False)
 
     def cached_summary(self, path: Path) -> ModuleSummary | None:
         """The summary of `path` if one is cached (never builds one)."""
@@ -534,6 +591,8 @@ class _ClassModelBuilder:
             return
         model.chain.append(symbol.name)
         model.chain_locations.append((symbol.name, symbol.path, summary.line, summary.col))
+        if model.custom_dispatch is None:
+            model.custom_dispatch = self._machinery(symbol, summary, is_self=depth == 0)
         for name, method in summary.methods.items():
             model.methods.setdefault(name, (symbol.path, symbol.name, method))
             if method.runs_coroutines and method.reads_test_method and not model.async_aware_base:
@@ -549,7 +608,13 @@ class _ClassModelBuilder:
         if summary.metaclass:
             meta = project.resolve_dotted(symbol.path, summary.metaclass) if summary.metaclass != "<dynamic>" else None
             meta_name = meta.qualname if isinstance(meta, External) else None
-            if meta_name not in knowledge.NEUTRAL_METACLASSES:
+            if isinstance(meta, ProjectClass) and model.custom_dispatch is None:
+                where = f"{project.relpath(symbol.path)}:{summary.line}"
+                model.custom_dispatch = (
+                    f"`{symbol.name}` ({where}) is made by the project metaclass `{summary.metaclass}`, "
+                    "which can rewrite its test methods"
+                )
+            elif meta_name not in knowledge.NEUTRAL_METACLASSES:
                 model.unknown_bases.append(f"metaclass {summary.metaclass}")
         for base in summary.bases:
             if base is None:
@@ -560,6 +625,26 @@ class _ClassModelBuilder:
                 model.unknown_bases.append(base)
                 continue
             self._visit(resolved, model, seen, depth + 1)
+
+    def _machinery(self, symbol: ProjectClass, summary: ClassSummary, is_self: bool) -> str | None:
+        """Why this class of the chain runs its subclasses' tests its own way (None: it does not).
+
+        `__init_subclass__` acts on subclasses only; the other overrides act on the class that
+        defines them too. A project class decorator on a base may rewrite that base's methods."""
+        where = f"{self.project.relpath(symbol.path)}:{summary.line}"
+        for name, method in summary.methods.items():
+            if method.dispatch != "custom" or (name == "__init_subclass__" and is_self):
+                continue
+            return (
+                f"`{symbol.name}.{name}` ({self.project.relpath(symbol.path)}:{method.line}) runs test methods its "
+                "own way: it may wrap or rewrite them, so looplint cannot tell they are not awaited"
+            )
+        if not is_self:
+            for decorator in summary.decorators:
+                target = self.project.resolve_dotted(symbol.path, decorator)
+                if isinstance(target, (ProjectFunction, ProjectClass)):
+                    return f"`{symbol.name}` ({where}) is rewritten by the class decorator `{decorator}`"
+        return None
 
     def _external(self, qualname: str, model: ClassModel) -> None:
         project = self.project
@@ -594,6 +679,7 @@ class _ClassModelBuilder:
         for name, value in other.methods.items():
             into.methods.setdefault(name, value)
         into.calls_async_setup = into.calls_async_setup or other.calls_async_setup
+        into.custom_dispatch = into.custom_dispatch or other.custom_dispatch
 
 
 def _same_shape(a: ModuleSummary, b: ModuleSummary) -> bool:

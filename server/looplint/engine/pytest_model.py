@@ -277,6 +277,8 @@ class PytestModel:
         self.is_conftest = self.path.name == "conftest.py"
         self.is_test_module = not self.is_conftest and _matches_files(self.path, self._ini_list("python_files", _DEFAULT_FILES))
         self.conftests = self._conftests()
+        # Plugins loaded by name (`pytest_plugins`, `-p`) from outside the project: their fixtures are unknown.
+        self.foreign_plugins: list[str] = []
         self.plugin_modules = self._plugin_modules()
         self._level_cache: dict[Path, dict[str, list[FixtureSummary]]] = {}
         self._imported_cache: dict[tuple[Path, str], FixtureDef | None] = {}
@@ -452,7 +454,13 @@ class PytestModel:
                 summary = self.project.summary(symbol.path)
                 if summary is not None:
                     names.extend((symbol.path, sub) for sub in summary.pytest_plugins)
+            elif not isinstance(symbol, ProjectModule):
+                self.foreign_plugins.append(name)
         return found
+
+    def foreign_plugin_may_define(self) -> str | None:
+        """A plugin from outside the project, loaded by name, that may define any fixture (None: none is)."""
+        return next((name for name in self.foreign_plugins if name.split(".")[0] not in knowledge.PLUGINS_WITHOUT_EVENT_LOOP), None)
 
     def hooks(self, names: frozenset[str] | set[str]) -> list[tuple[Path, str]]:
         """(file, hook) for the given hooks defined in a conftest on the path or a plugin module."""

@@ -8,8 +8,9 @@ what they reported last time, moved by the lines inserted or removed above it,
 provided that everything else they can look at is unchanged:
 
 - the same rules run (settings, token gates) on the same project object, and
-  nothing else in the project changed since (`Project.epoch`: other files'
-  summaries, configuration);
+  nothing else in the project changed since (`Project.state_seen_from`: other files'
+  summaries, configuration, and the unsaved text of other files, whose bodies a
+  finding may depend on — a helper's effects);
 - the module summary is the same once the previous one's line numbers are moved
   (`summary.same_shape`): a renamed method, a new import or an `async` added
   anywhere re-checks everything;
@@ -35,8 +36,7 @@ from .model import Diagnostic, Range, Related
 from .summary import ModuleSummary, same_shape
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..rules.base import Rule
-    from .project import Project
+    from .rule import Rule
     from .source import Source
 
 
@@ -71,7 +71,7 @@ class LineChange:
 class _Previous:
     text: str  # the text these results are for (a change must start from it)
     key: tuple
-    epoch: int
+    epoch: tuple[int, int]  # Project.state_seen_from
     summary: ModuleSummary
     mentions: dict[str, bool]
     facts: dict  # FileContext.module_facts() of that check
@@ -106,7 +106,7 @@ class StatementReuse:
         tree: ast.Module,
         summary: ModuleSummary,
         key: tuple,
-        epoch: int,
+        epoch: tuple[int, int],
         source: "Source",
         rules: dict[str, "Rule"],
         path: Path,
@@ -157,7 +157,7 @@ class StatementReuse:
     def remember(
         self,
         key: tuple,
-        epoch: int,
+        epoch: tuple[int, int],
         summary: ModuleSummary,
         source: "Source",
         results: dict[int, tuple],
@@ -211,9 +211,14 @@ def _moved(
             if value is None:
                 return None
             data[key] = value
+    never_runs = diagnostic.never_runs
+    if never_runs is not None:
+        never_runs = _moved_range(never_runs, change)
+        if never_runs is None:
+            return None
     if change.delta and (names_this_file.search(diagnostic.message) or names_this_file.search(diagnostic.reason)):
         return None  # the text names a line of this file, which may have moved
-    return replace(diagnostic, range=span, related=tuple(related), data=data, fix=None)
+    return replace(diagnostic, range=span, related=tuple(related), data=data, fix=None, never_runs=never_runs)
 
 
 def _moved_range(span: Range, change: LineChange) -> Range | None:

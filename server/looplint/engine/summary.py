@@ -94,6 +94,10 @@ class FunctionSummary:
     # (callee as written, line, byte column); qualify through the module's imports.
     unconditional_runs: tuple[tuple[str, int, int], ...] = ()
     thin_run_wrapper: str | None = None  # the body is only `return <run call>(<this parameter>)`
+    # For the methods through which a class can take over how its tests run (TEST_MACHINERY):
+    # "sync" when the body provably only wraps the run synchronously, "custom" when it may run,
+    # rewrite or wrap test methods its own way (None for every other method).
+    dispatch: str | None = None
 
 
 @dataclass(slots=True)
@@ -126,9 +130,9 @@ class ClassSummary:
     metaclass: str | None = None
     decorators: tuple[str, ...] = ()
     methods: dict[str, FunctionSummary] = field(default_factory=dict)
-    # self.<attr> = <Callee>(...) in setUp/asyncSetUp/__init__/setUpClass, and
-    # class-level `<attr> = <Callee>(...)`: the dotted callee, for resolving
-    # `self.client.get()` to a project method.
+    # self.<attr> = <Callee>(...) (or an annotation) in any method, and class-level
+    # `<attr> = <Callee>(...)` / `<attr>: <Class>`: the dotted callee or class, for resolving
+    # `self.client.get()` to a project method. Attributes given different types are left out.
     attr_types: dict[str, str] = field(default_factory=dict)
     calls_async_setup: bool = False  # the class calls asyncSetUp itself
     marks: tuple[str, ...] = ()  # pytest marks on the class and in class-level pytestmark
@@ -241,7 +245,7 @@ def build_summary(tree: ast.Module, path: Path, source: "Source | None" = None) 
     summary = ModuleSummary(path=path, is_package=path.name == "__init__.py")
     deps: set[str] = set()
     hooks: set[str] = set()
-    for node in _top_level_statements(tree.body):
+    for node in top_level_statements(tree.body):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -289,20 +293,20 @@ def build_summary(tree: ast.Module, path: Path, source: "Source | None" = None) 
     return summary
 
 
-def _top_level_statements(body: list[ast.stmt]):
+def top_level_statements(body: list[ast.stmt]):
     """Module-level statements, including those inside if/try/with blocks."""
     for node in body:
         if isinstance(node, ast.If):
-            yield from _top_level_statements(node.body)
-            yield from _top_level_statements(node.orelse)
+            yield from top_level_statements(node.body)
+            yield from top_level_statements(node.orelse)
         elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-            yield from _top_level_statements(node.body)
+            yield from top_level_statements(node.body)
             for handler in node.handlers:
-                yield from _top_level_statements(handler.body)
-            yield from _top_level_statements(node.orelse)
-            yield from _top_level_statements(node.finalbody)
+                yield from top_level_statements(handler.body)
+            yield from top_level_statements(node.orelse)
+            yield from top_level_statements(node.finalbody)
         elif isinstance(node, ast.With):
-            yield from _top_level_statements(node.body)
+            yield from top_level_statements(node.body)
         else:
             yield node
 
@@ -338,6 +342,60 @@ def _marks_of(value: ast.expr, summary: ModuleSummary) -> list[str]:
         if name:
             marks.append(name)
     return marks
+
+
+# Methods through which a class (or its metaclass) can take over how its test methods are run.
+TEST_MACHINERY = frozenset(
+    {"__init_subclass__", "__getattribute__", "__getattr__", "run", "_callTestMethod", "__call__", "debug",
+     "__new__", "__prepare__"}
+)
+# What a provably synchronous override may call: super() and the TestCase/object API on self.
+_SYNC_SELF_API = frozenset(
+    {"addCleanup", "doCleanups", "enterContext", "skipTest", "id", "shortDescription", "subTest", "fail",
+     "addTypeEqualityFunc", "countTestCases", "defaultTestResult"}
+)
+_SYNC_BUILTINS = frozenset(
+    {"super", "print", "len", "isinstance", "issubclass", "str", "repr", "int", "bool", "type", "id", "hasattr",
+     "list", "dict", "tuple", "set", "sorted", "min", "max", "format", "RuntimeError", "ValueError", "TypeError",
+     "AttributeError", "NotImplementedError", "Exception", "AssertionError"}
+)
+_DYNAMIC_WORDS = frozenset(
+    {"_testMethodName", "__dict__", "iscoroutinefunction", "iscoroutine", "isawaitable", "getTestCaseNames"}
+)
+
+
+def _dispatch_verdict(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """"sync" when a machinery override only wraps the run synchronously: no coroutine handling,
+    no dynamic access to test methods, and no calls but `super()`'s, the TestCase API on `self`,
+    harmless builtins and logging. Anything else may run async tests its own way: "custom"."""
+    if isinstance(node, ast.AsyncFunctionDef):
+        return "custom"
+    for sub in ast.walk(node):
+        if sub is node:
+            continue
+        if isinstance(sub, (ast.AsyncFunctionDef, ast.Await, ast.AsyncFor, ast.AsyncWith)):
+            return "custom"
+        if isinstance(sub, ast.Attribute) and sub.attr in _DYNAMIC_WORDS:
+            return "custom"
+        if isinstance(sub, ast.Name) and sub.id in ("getattr", "setattr", "vars", "dir", "delattr"):
+            return "custom"
+        if isinstance(sub, ast.Call) and not _harmless_call(sub.func):
+            return "custom"
+    return "sync"
+
+
+def _harmless_call(func: ast.AST) -> bool:
+    if isinstance(func, ast.Name):
+        return func.id in _SYNC_BUILTINS
+    if not isinstance(func, ast.Attribute):
+        return False
+    receiver = func.value
+    if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Name) and receiver.func.id == "super":
+        return True  # super().run(result): the standard dispatch
+    if isinstance(receiver, ast.Name) and receiver.id == "self":
+        return func.attr in _SYNC_SELF_API or func.attr.startswith("assert")
+    head = dotted_name(receiver)
+    return head is not None and head.split(".")[0] in ("logging", "logger", "log", "warnings")
 
 
 def _function_summary(node: ast.FunctionDef | ast.AsyncFunctionDef, source: "Source | None") -> FunctionSummary:
@@ -510,9 +568,6 @@ def _name_col(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, sourc
     return node.col_offset + len("class ")
 
 
-_SETUP_METHODS = frozenset({"setUp", "asyncSetUp", "__init__", "setUpClass", "setup_method", "setup_class"})
-
-
 def _class_summary(node: ast.ClassDef, module: ModuleSummary, source: "Source | None") -> ClassSummary:
     summary = ClassSummary(
         name=node.name,
@@ -525,11 +580,13 @@ def _class_summary(node: ast.ClassDef, module: ModuleSummary, source: "Source | 
     for keyword in node.keywords:
         if keyword.arg == "metaclass":
             summary.metaclass = dotted_name(keyword.value) or "<dynamic>"
+    conflicting: set[str] = set()  # attributes assigned different types in different places
     for item in node.body:
         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            summary.methods[item.name] = _function_summary(item, source)
-            if item.name in _SETUP_METHODS:
-                _collect_attr_types(item, summary)
+            method = summary.methods[item.name] = _function_summary(item, source)
+            if item.name in TEST_MACHINERY:
+                method.dispatch = _dispatch_verdict(item)
+            _collect_attr_types(item, summary, conflicting)
         elif isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
             target = item.targets[0].id
             if target == "pytestmark":
@@ -537,27 +594,63 @@ def _class_summary(node: ast.ClassDef, module: ModuleSummary, source: "Source | 
             elif isinstance(item.value, ast.Call):
                 callee = dotted_name(item.value.func)
                 if callee:
-                    summary.attr_types.setdefault(target, callee)
+                    _record_attr_type(summary, target, callee, conflicting)
+        elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+            annotated = annotation_name(item.annotation)
+            if annotated:
+                _record_attr_type(summary, item.target.id, annotated, conflicting)
+    for name in conflicting:
+        summary.attr_types.pop(name, None)
     summary.marks = tuple(marks)
     if source is None or _mentions_async_setup_access(source):
         summary.calls_async_setup = _calls_async_setup(node)
     return summary
 
 
-def _collect_attr_types(method: ast.FunctionDef | ast.AsyncFunctionDef, summary: ClassSummary) -> None:
+def _collect_attr_types(method: ast.FunctionDef | ast.AsyncFunctionDef, summary: ClassSummary, conflicting: set[str]) -> None:
+    """`self.x = C(...)` (or `self.x: C = ...`) in any method: x holds a C, unless x is given another type elsewhere."""
     receivers = {"self", "cls"}
     for sub in _statements_within(method):
-        if sub.__class__ is ast.Assign and sub.value.__class__ is ast.Call:
+        cls = sub.__class__
+        if cls is ast.Assign and sub.value.__class__ is ast.Call:
             callee = dotted_name(sub.value.func)
             if not callee:
                 continue
             for target in sub.targets:
-                if (
-                    isinstance(target, ast.Attribute)
-                    and isinstance(target.value, ast.Name)
-                    and target.value.id in receivers
-                ):
-                    summary.attr_types.setdefault(target.attr, callee)
+                if target.__class__ is ast.Attribute and target.value.__class__ is ast.Name and target.value.id in receivers:
+                    _record_attr_type(summary, target.attr, callee, conflicting)
+        elif cls is ast.AnnAssign and sub.target.__class__ is ast.Attribute:
+            target = sub.target
+            if target.value.__class__ is ast.Name and target.value.id in receivers:
+                annotated = annotation_name(sub.annotation)
+                if annotated:
+                    _record_attr_type(summary, target.attr, annotated, conflicting)
+
+
+def _record_attr_type(summary: ClassSummary, attr: str, callee: str, conflicting: set[str]) -> None:
+    known = summary.attr_types.setdefault(attr, callee)
+    if known != callee:
+        conflicting.add(attr)
+
+
+def annotation_name(annotation: ast.AST) -> str | None:
+    """The dotted class name an annotation promises: `C`, `m.C`, `"C"`, `Optional[C]`, `C | None` (else None)."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value.strip(), mode="eval").body
+        except SyntaxError:
+            return None
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = [side for side in (annotation.left, annotation.right) if not (isinstance(side, ast.Constant) and side.value is None)]
+        return annotation_name(sides[0]) if len(sides) == 1 else None
+    if isinstance(annotation, ast.Subscript):
+        generic = dotted_name(annotation.value) or ""
+        if generic.rpartition(".")[2] == "Optional":
+            return annotation_name(annotation.slice)
+        return None
+    if isinstance(annotation, (ast.Name, ast.Attribute)):
+        return dotted_name(annotation)
+    return None
 
 
 _STATEMENT_LISTS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})

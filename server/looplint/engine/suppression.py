@@ -46,9 +46,10 @@ class Suppressions:
                 result.by_line.setdefault(lineno, set()).update(c.upper() for c in _CODE.findall(match.group(1)))
         return result
 
-    def suppresses(self, diagnostic: Diagnostic) -> bool:
+    def suppresses(self, diagnostic: Diagnostic, same_as: tuple[str, ...] = ()) -> bool:
+        """Is the diagnostic suppressed on its line, by its own code or one with the same meaning?"""
         codes = self.by_line.get(diagnostic.noqa_line)
-        return bool(codes) and (ALL in codes or diagnostic.code in codes)
+        return bool(codes) and (ALL in codes or diagnostic.code in codes or any(code in codes for code in same_as))
 
 
 def comment_of(line: str) -> str | None:

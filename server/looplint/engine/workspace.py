@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from ..rules import all_rules
-from ..rules.base import Rule
+from .rule import Rule
 from .checker import Checker, CheckResult
 from .edits import FixOutcome
 from .fixer import attach_fixes, fix_text
@@ -55,13 +54,13 @@ class Overrides:
 class Engine:
     def __init__(
         self,
-        rules: Iterable[Rule] | None = None,
+        rules: Iterable[Rule],
         *,
         overrides: Overrides | None = None,
         config_file: Path | None = None,
         lenient_config: bool = False,
     ):
-        self.rules = list(rules) if rules is not None else all_rules()
+        self.rules = list(rules)  # the fronts pass looplint.rules.all_rules(): the engine knows no rule
         self.rules_by_code = {rule.code: rule for rule in self.rules}
         self.overrides = overrides or Overrides()
         self.config_file = config_file.resolve() if config_file else None

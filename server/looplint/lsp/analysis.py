@@ -128,7 +128,7 @@ class Analyzer:
 
     # -- folders and settings ---------------------------------------------------------------
     def _make_folder(self, uri: str | None, path: Path | None, settings: ServerSettings) -> Folder:
-        return Folder(uri, path, settings, Engine(overrides=settings.overrides(), lenient_config=True))
+        return Folder(uri, path, settings, Engine(all_rules(), overrides=settings.overrides(), lenient_config=True))
 
     def set_folders(self, folders: list[tuple[str, Path]]) -> None:
         with self._lock:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from functools import lru_cache
 
-from .base import Rule
+from ..engine.rule import Rule
 
 RULE_MODULES = (
     # unittest structure

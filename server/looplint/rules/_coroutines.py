@@ -14,7 +14,6 @@ resolved is "unknown" and the rules stay silent on it.
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 from ..engine.fixer import cst  # libcst, imported when a fix is built
 
@@ -22,21 +21,9 @@ from ..engine import knowledge
 from ..engine.checker import FileContext, Scope
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic
+from ..engine.semantic.roles import is_test_module_name as is_test_module, is_test_support, role_of
 from ..engine.symbols import External, Instance, ProjectClass, ProjectFunction, ProjectModule, ProjectNamespace, Symbol
 
-# pytest's default `python_files` plus conftest.py: modules whose async code runs on a test's loop.
-_TEST_DIRS = frozenset({"tests", "test", "testing"})
-
-_HOOK_METHODS = frozenset(
-    {
-        "setUp", "tearDown", "asyncSetUp", "asyncTearDown", "setUpClass", "tearDownClass",
-        "setup_method", "teardown_method", "setup_class", "teardown_class", "setup", "teardown",
-    }
-)
-_HOOK_FUNCTIONS = frozenset(
-    {"setup_module", "teardown_module", "setup_function", "teardown_function", "setUpModule", "tearDownModule"}
-)
-_FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest_asyncio.fixture", "pytest_asyncio.plugin.fixture"})
 
 TEST = "test"
 FIXTURE = "fixture"
@@ -46,40 +33,33 @@ HOOK = "hook"
 # -- files ------------------------------------------------------------------------------
 
 
-def is_test_module(path: Path) -> bool:
-    """A test module as pytest collects them by default (`test_*.py`, `*_test.py`) or a conftest.py."""
-    name = path.name
-    return name == "conftest.py" or (name.startswith("test_") or name.endswith("_test.py")) and name.endswith(".py")
-
-
 def is_test_support_file(ctx: FileContext) -> bool:
-    """Test modules, conftest.py, and modules inside a tests/test/testing folder (helpers)."""
-    if is_test_module(ctx.path):
-        return True
-    return any(part in _TEST_DIRS for part in ctx.relpath.split("/")[:-1])
+    """Test modules, conftest.py, and test support by content (see engine.semantic.roles)."""
+    return is_test_support(ctx)
 
 
 # -- functions --------------------------------------------------------------------------
 
 
 def function_role(ctx: FileContext, function: ast.AST, owner: ast.ClassDef | None) -> str | None:
-    """TEST, FIXTURE or HOOK for a def at module level or in a class body; None otherwise."""
+    """TEST, FIXTURE or HOOK for a def at module level or in a class body; None otherwise.
+
+    The semantic model's role (`engine.semantic.roles`), coarsened for the coroutine rules: what
+    runs on a test's loop. A module-level `test*` counts in modules pytest collects; a method of a
+    class whose runner is unknown counts as a test (its runner may await it).
+    """
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
-    for decorator in function.decorator_list:
-        target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        if ctx.qualify(target) in _FIXTURE_DECORATORS:
-            return FIXTURE
-    name = function.name
-    if owner is None:
-        if name in _HOOK_FUNCTIONS:
-            return HOOK
-        if name.startswith("test") and is_test_module(ctx.path):
-            return TEST
+    role = role_of(ctx, function, owner)
+    if role is None:
         return None
-    if name in _HOOK_METHODS:
+    if role.kind == "fixture":
+        return FIXTURE
+    if role.is_hook:
         return HOOK
-    if name.startswith("test") and is_test_class(ctx, owner):
+    if role.kind in ("test", "unknown") and function.name.startswith("test"):
+        if owner is None and not is_test_module(ctx.path):
+            return None
         return TEST
     return None
 

@@ -3,8 +3,8 @@
 The questions those rules keep asking:
 - which loop does an expression hold (`loop_kind`: the current, the running,
   or a fresh one), and which calls run a loop to completion (`runner_call`);
-- is this file test code (`is_test_code`), and which Python does the project
-  target (`target_python`);
+- which Python does the project target (`target_python`); whether this file is test code
+  (`is_test_code`, the semantic model's test support);
 - what role does the enclosing function play (`function_role`: a unittest hook,
   a pytest test or fixture, a helper) and did something set a current loop
   before it runs (`loop_was_set`);
@@ -16,19 +16,29 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine.fixer import cst  # libcst, imported when a fix is built
 
-from ..engine import knowledge
+from ..engine import knowledge, versions
+from ..engine.semantic import effects
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
-from ..engine.model import Range
-from ..engine.project import ClassModel
+from ..engine.model import Range, Related
+from ..engine.semantic.roles import (  # noqa: F401 (the role model, asked by the LP rules through here)
+    MODULE_HOOKS,
+    PYTEST_CLASS_HOOKS,
+    PYTEST_METHOD_HOOKS,
+    UNITTEST_CLASS_HOOKS,
+    UNITTEST_HOOKS,
+    Role,
+    enclosing_role as function_role,
+    fixture_of,
+    is_test_support as is_test_code,
+)
 from ..engine.summary import FixtureSummary, FunctionSummary, ModuleSummary
 from ..engine.symbols import External, Instance, ProjectFunction
-from ._unittest import ISOLATED, SYNC, runner_kind, top_level_class, walk_body
+from ._unittest import walk_body
 
 RUN_LOOP_ATTRS = frozenset({"run_until_complete", "run_forever"})
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -88,46 +98,6 @@ def call_name(ctx: FileContext, call: ast.Call) -> str:
 
 # -- where we are ---------------------------------------------------------------
 
-_TEST_DIRS = frozenset({"tests", "test", "testing"})
-_TEST_FRAMEWORKS = frozenset({"pytest", "pytest_asyncio", "_pytest", "unittest", "asynctest", "aiounittest"})
-
-
-def is_test_code(ctx: FileContext) -> bool:
-    """Is this module test code? (cached per file)
-
-    Test code is: a module pytest or unittest would collect (`test_*.py`,
-    `*_test.py`), a `conftest.py`, any module under a folder named `tests`,
-    `test` or `testing`, or a module that imports a test framework (`pytest`,
-    `pytest_asyncio`, `unittest` itself, not just `unittest.mock`): the shared
-    bases and helpers that test modules import.
-    """
-    cached = ctx.state.get("_loops.test_code")
-    if cached is None:
-        cached = _is_test_code(ctx.relpath, ctx.summary)
-        ctx.state["_loops.test_code"] = cached
-    return cached
-
-
-def _is_test_code(relpath: str, summary: ModuleSummary) -> bool:
-    parts = relpath.split("/")
-    name = parts[-1]
-    if name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py":
-        return True
-    if any(part in _TEST_DIRS for part in parts[:-1]):
-        return True
-    for bindings in summary.imports.values():
-        for binding in bindings:
-            if binding.level:
-                continue
-            head = binding.module.split(".")[0]
-            if head not in _TEST_FRAMEWORKS:
-                continue
-            if binding.module.startswith("unittest.mock") or (binding.module == "unittest" and binding.name == "mock"):
-                continue  # production code mocks too
-            return True
-    return False
-
-
 def at_import_time(ctx: FileContext) -> bool:
     """Is the current node evaluated when the module is imported (module level, class body, default value)?"""
     if ctx.function is not None:
@@ -160,9 +130,8 @@ def inside_async(ctx: FileContext) -> bool:
 def target_python(ctx: FileContext) -> tuple[int, int] | None:
     """(major, minor) from `[tool.looplint] python-version`, else from the project's own metadata.
 
-    The metadata detection lives in `looplint.engine.versions` when that module
-    exists; without it (or when it cannot tell) the version is unknown and the
-    rules word their messages for every version.
+    When the metadata cannot tell, the version is unknown and the rules word their
+    messages for every version.
     """
     cached = ctx.state.get("_loops.python")
     if cached is None:
@@ -181,56 +150,37 @@ def _parse_version(value) -> tuple[int, int] | None:
 
 
 def _detected_python(ctx: FileContext) -> tuple[int, int] | None:
-    info = getattr(project_versions(ctx), "python", None)
+    found = project_versions(ctx)
+    info = found.python if found is not None else None
     if info is None:
         return None
-    exact = getattr(info, "exact", None)
-    if exact:
-        return _parse_version(exact)
-    if getattr(info, "kind", "") in ("python-version-file", "override", "interpreter"):
-        return _parse_version(getattr(info, "spec", None))
+    if info.exact:
+        return _parse_version(info.exact)
+    if info.kind in ("python-version-file", "override", "interpreter"):
+        return _parse_version(info.spec)
     return None  # a requires-python range: several versions, word the message for all
 
 
 def project_versions(ctx: FileContext):
-    """`looplint.engine.versions.detect_versions(root)` when that module exists (None otherwise or on error)."""
+    """The versions the project uses (`engine.versions.detect_versions`), once per file; None if detection failed."""
     if "_loops.versions" not in ctx.state:
-        found = None
         try:
-            from ..engine import versions  # optional: absent in older engines
-        except ImportError:
-            versions = None
-        detect = getattr(versions, "detect_versions", None)
-        if detect is not None:
-            try:
-                found = detect(ctx.project.root)
-            except Exception:  # a detection problem must never break checking
-                found = None
+            found = versions.detect_versions(ctx.project.root)
+        except Exception:  # a detection problem must never break checking
+            found = None
         ctx.state["_loops.versions"] = found
     return ctx.state["_loops.versions"]
 
 
 def pytest_asyncio_at_least(ctx: FileContext, version: str) -> bool | None:
     """Does the project certainly use pytest-asyncio >= version (True), certainly not (False), or unknown (None)?"""
-    info = getattr(project_versions(ctx), "pytest_asyncio", None)
-    satisfies = getattr(info, "satisfies", None)
-    if satisfies is None:
-        return None
-    try:
-        return satisfies(f">={version}")
-    except Exception:
-        return None
+    found = project_versions(ctx)
+    info = found.pytest_asyncio if found is not None else None
+    return info.satisfies(f">={version}") if info is not None else None
 
 
 # -- the enclosing function's role ------------------------------------------------------
 
-UNITTEST_HOOKS = frozenset({"setUp", "tearDown", "asyncSetUp", "asyncTearDown"})
-UNITTEST_CLASS_HOOKS = frozenset({"setUpClass", "tearDownClass"})
-PYTEST_METHOD_HOOKS = frozenset({"setup_method", "teardown_method", "setup", "teardown"})
-PYTEST_CLASS_HOOKS = frozenset({"setup_class", "teardown_class"})
-MODULE_HOOKS = frozenset(
-    {"setUpModule", "tearDownModule", "setup_module", "teardown_module", "setup_function", "teardown_function"}
-)
 SETUP_ORDER = {  # hooks that run before a method of the given name (their current loop stays set)
     "setUpClass": (),
     "setup_class": (),
@@ -241,107 +191,6 @@ SETUP_ORDER = {  # hooks that run before a method of the given name (their curre
 }
 _BEFORE_ANY_TEST = ("setUpClass", "setUp", "setup_class", "setup_method")
 
-
-@dataclass
-class Role:
-    """What the function enclosing a node is, for a test runner.
-
-    kind: "test", "fixture", "hook" (per test), "class-hook", "module-hook",
-    "helper" (anything else), "unknown" (a class whose runner cannot be told).
-    style: "unittest" (plain TestCase), "isolated" (IsolatedAsyncioTestCase),
-    "pytest", or "module" (module-level helper).
-    """
-
-    kind: str
-    style: str
-    function: ast.FunctionDef | ast.AsyncFunctionDef
-    cls: ast.ClassDef | None = None
-    model: ClassModel | None = None
-    fixture: FixtureSummary | None = None
-
-    @property
-    def name(self) -> str:
-        return self.function.name
-
-    def describe(self) -> str:
-        owner = f"`{self.cls.name}.{self.name}`" if self.cls is not None else f"`{self.name}`"
-        if self.kind == "fixture":
-            return f"fixture {owner}"
-        if self.kind == "test":
-            return f"test {owner}"
-        if self.kind in ("hook", "class-hook", "module-hook"):
-            return f"{owner}"
-        return f"helper {owner}"
-
-
-def function_role(ctx: FileContext) -> Role | None:
-    """The role of the innermost enclosing def (None at module/class level, in lambdas and nested defs)."""
-    chain = ctx.function_chain()
-    if not chain or chain[0].kind != "function":
-        return None
-    if len(chain) > 1:
-        return None  # a def nested in a function: a callback or a decorator's wrapper
-    scope = chain[0]
-    function = scope.node
-    cache = ctx.state.setdefault("_loops.roles", {})
-    key = id(function)
-    if key not in cache:
-        cache[key] = _role(ctx, scope)
-    return cache[key]
-
-
-def _role(ctx: FileContext, scope) -> Role | None:
-    function = scope.node
-    name = function.name
-    parent = scope.parent
-    fixture = fixture_of(ctx, function, parent.node.name if parent is not None and parent.kind == "class" else None)
-    if parent is None or parent.kind == "module":
-        if fixture is not None:
-            return Role("fixture", "pytest", function, fixture=fixture)
-        if name.startswith("test"):
-            return Role("test", "pytest", function)
-        if name in MODULE_HOOKS:
-            return Role("module-hook", "module", function)
-        return Role("helper", "module", function)
-    if parent.kind != "class":
-        return None
-    found = top_level_class(ctx)
-    if found is None:
-        return None
-    cls, model = found
-    if cls is not parent.node:
-        return None
-    if fixture is not None:
-        return Role("fixture", "pytest", function, cls, model, fixture)
-    if model.is_testcase is False and not model.unknown_bases:
-        if not cls.name.startswith("Test"):
-            return Role("helper", "module", function, cls, model)
-        if name.startswith("test"):
-            return Role("test", "pytest", function, cls, model)
-        if name in PYTEST_METHOD_HOOKS:
-            return Role("hook", "pytest", function, cls, model)
-        if name in PYTEST_CLASS_HOOKS:
-            return Role("class-hook", "pytest", function, cls, model)
-        return Role("helper", "pytest", function, cls, model)
-    kind = runner_kind(model)
-    if kind is None:
-        return Role("unknown", "unknown", function, cls, model)
-    style = "isolated" if kind == ISOLATED else "unittest"
-    assert kind in (ISOLATED, SYNC)
-    if name.startswith("test"):
-        return Role("test", style, function, cls, model)
-    if name in UNITTEST_HOOKS:
-        return Role("hook", style, function, cls, model)
-    if name in UNITTEST_CLASS_HOOKS:
-        return Role("class-hook", style, function, cls, model)
-    return Role("helper", style, function, cls, model)
-
-
-def fixture_of(ctx: FileContext, function: ast.AST, class_name: str | None) -> FixtureSummary | None:
-    for fixture in ctx.summary.fixtures:
-        if fixture.func_name == function.name and fixture.class_name == class_name and fixture.line == function.lineno:
-            return fixture
-    return None
 
 
 # -- was a current loop set before this code runs? -----------------------------------------
@@ -697,3 +546,44 @@ def project_function_summary(ctx: FileContext, symbol) -> FunctionSummary | None
     if isinstance(symbol, ProjectFunction):
         return ctx.project.function_summary(symbol)
     return None
+
+
+# -- a sync helper, any number of calls away, that runs a loop -----------------------------------
+
+# Decorators that leave a helper a plain function called directly.
+_NEUTRAL_DECORATORS = frozenset({"staticmethod", "classmethod"})
+
+
+def helper_runs_loop(ctx: FileContext, node: ast.Call) -> tuple[effects.Evidence, "ProjectFunction"] | None:
+    """For a call of a sync project function: the evidence that it runs an event loop on every path
+    (itself, or through the functions it calls, in any module), with the function called."""
+    func = node.func
+    if not isinstance(func, (ast.Name, ast.Attribute)):
+        return None
+    names = ctx.reachable_names("sync-function", _is_sync)
+    if names is not None and (func.attr if isinstance(func, ast.Attribute) else func.id) not in names:
+        return None  # no sync project function is reachable under that name
+    symbol = ctx.resolve(func)
+    if not isinstance(symbol, ProjectFunction):
+        return None
+    helper = ctx.project.function_summary(symbol)
+    if helper is None or helper.is_async or any(d not in _NEUTRAL_DECORATORS for d in helper.decorators):
+        return None
+    evidence = effects.call_effects(ctx, node, awaited=False).get(effects.RUNS_LOOP)
+    if evidence is None or not evidence.always or len(evidence.chain) < 2:
+        return None  # a runner called directly is the rules' own case
+    return evidence, symbol
+
+
+def _is_sync(function) -> bool:
+    return not function.is_async
+
+
+def chain_related(evidence: effects.Evidence, last: str) -> list[Related]:
+    """Related locations for each call of an effect's chain after the first (the primitive last)."""
+    primitive = evidence.chain[-1]
+    return [
+        Related(step.path, Range(step.line, step.col, step.line, step.end_col),
+                last if step is primitive else f"calls `{step.text}()`")
+        for step in evidence.chain[1:]
+    ]

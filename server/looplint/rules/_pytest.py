@@ -16,6 +16,7 @@ import difflib
 from ..engine.fixer import cst  # libcst, imported when a fix is built
 
 from ..engine.checker import FileContext
+from ..engine.semantic.roles import fixture_of  # noqa: F401 (rules ask it through here)
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Range
 from ..engine.pytest_model import SCOPES, FixtureDef, PytestModel
@@ -39,13 +40,6 @@ def def_owner(ctx: FileContext) -> tuple[bool, str | None]:
     if scope.kind == "class" and scope.parent is not None and scope.parent.kind == "module":
         return True, scope.node.name  # type: ignore[attr-defined]
     return False, None
-
-
-def fixture_of(ctx: FileContext, node: ast.FunctionDef | ast.AsyncFunctionDef, cls: str | None) -> FixtureSummary | None:
-    for fixture in ctx.summary.fixtures:
-        if fixture.line == node.lineno and fixture.func_name == node.name and fixture.class_name == cls:
-            return fixture
-    return None
 
 
 def fixture_definition(ctx: FileContext, model: PytestModel, fixture: FixtureSummary) -> FixtureDef:

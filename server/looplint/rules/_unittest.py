@@ -15,32 +15,13 @@ from ..engine.fixer import cst  # libcst, imported when a fix is built
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.project import ClassModel
+from ..engine.semantic.dispatch import RUNS_ISOLATED, RUNS_SYNC, runner_kind  # noqa: F401 (the rules' runner question)
 from .helpers import PRESERVES, class_decorators_verdict
 
-ISOLATED = "isolated"
-SYNC = "sync"
-
-# Project overrides of the machinery that calls hooks: a base that defines one
-# of these decides itself how (and whether) hooks are awaited.
-HOOK_DISPATCH = frozenset({"_callSetUp", "_callTearDown", "_callAsync", "_callMaybeAsync", "_callCleanup"})
+ISOLATED = RUNS_ISOLATED
+SYNC = RUNS_SYNC
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-
-
-def runner_kind(model: ClassModel | None) -> str | None:
-    """How unittest will drive this class: ISOLATED, SYNC, or None when unknown.
-
-    ISOLATED needs IsolatedAsyncioTestCase certainly in the MRO; SYNC needs a
-    certain unittest.TestCase with no unknown or async-aware base. A project
-    class that overrides the hook dispatch makes both unknown.
-    """
-    if model is None or any(name in model.methods for name in HOOK_DISPATCH):
-        return None
-    if model.is_isolated is True:
-        return ISOLATED
-    if model.is_plain_sync_testcase:
-        return SYNC
-    return None
 
 
 def class_is_analysable(ctx: FileContext, node: ast.ClassDef) -> bool:

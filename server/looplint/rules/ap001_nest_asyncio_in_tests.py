@@ -8,7 +8,7 @@ from ..engine import knowledge
 from ..engine.checker import FileContext
 from ..engine.model import Severity
 from . import _coroutines as co
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _PYTEST_INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 _TESTS = (
@@ -131,6 +131,7 @@ class NestAsyncioInTests(Rule):
         Invalid(
             # A helper module in the tests folder that imports it for later use.
             path="tests/support/loops.py",
+            files={"tests/test_loops.py": "from tests.support import loops\n"},
             source="import nest_asyncio as na\n\nPATCH = na\n",
             at=(1, 8),
         ),

@@ -9,7 +9,7 @@ from ..engine.checker import FileContext
 from ..engine.model import Severity
 from ..engine.symbols import ProjectFunction
 from . import _coroutines as co
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _PYTEST_INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 _ALL = ("py310", "py311", "py312", "py313", "py311-pytest84-pa10", "py311-pytest83-pa023")
@@ -193,6 +193,7 @@ class SyncBridgeHelper(Rule):
         Invalid(
             # p23: the is_running branch, with the early-return spelling.
             path="tests/helpers.py",
+            files={"tests/test_save.py": "from tests.helpers import run_maybe_async\n"},
             source=(
                 "import asyncio\n\n"
                 "def run_maybe_async(coro):\n"

@@ -7,7 +7,8 @@ import ast
 from ..engine import knowledge
 from ..engine.checker import FileContext
 from ..engine.model import Severity
-from .base import Invalid, Rule, Valid
+from ..engine.semantic import effects
+from ..engine.rule import Invalid, Rule, Valid
 
 # What a guarded branch does that makes the sniffing matter: run, nest or hop loops.
 _LOOP_STRATEGY_NAMES = frozenset(
@@ -15,7 +16,6 @@ _LOOP_STRATEGY_NAMES = frozenset(
      *(f"{m}.apply" for m in knowledge.NEST_ASYNCIO_MODULES), *knowledge.THREAD_HOPS}
 )
 _LOOP_STRATEGY_ATTRS = frozenset({"run_until_complete", "run_in_executor", "submit"})
-_SNIFF_NODES = (ast.Compare, ast.Call, ast.Subscript)
 
 
 class TestEnvironmentSniffing(Rule):
@@ -91,47 +91,8 @@ class TestEnvironmentSniffing(Rule):
 
     # -- finding the sniff --------------------------------------------------------------
     def _sniff(self, test: ast.AST, ctx: FileContext) -> tuple[ast.AST, str] | None:
-        direct = _direct_sniff(test, ctx)
-        if direct is not None:
-            return direct
-        for node in _walk_expr(test):
-            if isinstance(node, ast.Name) and self._flag_is_sniff(node.id, ctx):
-                return node, f"`{node.id}` holds such a check"
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.args:
-                if self._function_is_sniff(node.func.id, ctx):
-                    return node, f"`{node.func.id}()` returns such a check"
-        return None
-
-    def _module_facts(self, ctx: FileContext) -> tuple[set[str], set[str]]:
-        """Module-level flags assigned a sniff, and module-level functions returning one (once per file)."""
-        key = (self.code, "facts")
-        facts = ctx.state.get(key)
-        if facts is None:
-            flags: set[str] = set()
-            functions: set[str] = set()
-            for statement in ctx.tree.body:
-                if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(
-                    statement.targets[0], ast.Name
-                ):
-                    if _direct_sniff(statement.value, ctx) is not None:
-                        flags.add(statement.targets[0].id)
-                elif isinstance(statement, ast.FunctionDef) and not statement.args.args:
-                    returns = [n.value for n in ast.walk(statement) if isinstance(n, ast.Return) and n.value]
-                    if returns and any(_direct_sniff(value, ctx) is not None for value in returns):
-                        functions.add(statement.name)
-            facts = ctx.state[key] = (flags, functions)
-        return facts
-
-    def _flag_is_sniff(self, name: str, ctx: FileContext) -> bool:
-        function = ctx.function
-        if function is not None:
-            values = ctx.locals_of(function.node).get(name)
-            if values is not None:
-                return len(values) == 1 and _direct_sniff(values[0], ctx) is not None
-        return name in self._module_facts(ctx)[0]
-
-    def _function_is_sniff(self, name: str, ctx: FileContext) -> bool:
-        return name in self._module_facts(ctx)[1]
+        """The check, directly, through a name bound to one, or any number of calls away."""
+        return effects.sniff(ctx, test)
 
     examples = (
         Invalid(
@@ -207,51 +168,9 @@ class TestEnvironmentSniffing(Rule):
     )
 
 
-def _walk_expr(node: ast.AST):
-    """Breadth-first over an expression, outermost first (lambdas are not entered)."""
-    queue = [node]
-    while queue:
-        current = queue.pop(0)
-        yield current
-        queue.extend(child for child in ast.iter_child_nodes(current) if not isinstance(child, ast.Lambda))
-
-
-def _mentions_runner(node: ast.AST) -> str | None:
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
-            if "pytest" in sub.value.lower():
-                return sub.value
-            if sub.value == "unittest":
-                return sub.value
-    return None
-
-
-def _env_source(node: ast.AST, ctx: FileContext) -> str | None:
-    for sub in ast.walk(node):
-        if isinstance(sub, (ast.Name, ast.Attribute)):
-            qualified = ctx.qualify(sub)
-            if qualified in knowledge.TEST_ENV_SOURCES:
-                return qualified
-    return None
-
-
-def _direct_sniff(test: ast.AST, ctx: FileContext) -> tuple[ast.AST, str] | None:
-    """The outermost comparison/call/subscript in `test` naming a test runner in an environment source."""
-    for node in _walk_expr(test):
-        if not isinstance(node, _SNIFF_NODES):
-            continue
-        marker = _mentions_runner(node)
-        if marker is None:
-            continue
-        source = _env_source(node, ctx)
-        if source is not None:
-            return node, f"`{marker}` in `{source}`"
-    return None
-
-
 def _loop_strategy(ctx: FileContext, branches: list[ast.AST]) -> str | None:
     for branch in branches:
-        for sub in ast.walk(branch):
+        for sub in effects.walk_local(branch):
             if isinstance(sub, ast.Attribute) and sub.attr in _LOOP_STRATEGY_ATTRS:
                 return sub.attr
             if isinstance(sub, (ast.Name, ast.Attribute)):
@@ -262,7 +181,17 @@ def _loop_strategy(ctx: FileContext, branches: list[ast.AST]) -> str | None:
                 modules = [a.name for a in sub.names] if isinstance(sub, ast.Import) else [sub.module or ""]
                 if any(m.split(".")[0] in knowledge.NEST_ASYNCIO_MODULES for m in modules):
                     return "nest_asyncio"
+            if isinstance(sub, ast.Call):
+                # A helper that runs or hops loops, one or more calls away.
+                found = effects.call_effects(ctx, sub, awaited=False)
+                for effect in _STRATEGY_EFFECTS:
+                    if effect in found:
+                        evidence = found[effect]
+                        return f"{evidence.detail}` through `{evidence.chain[0].text}()"
     return None
+
+
+_STRATEGY_EFFECTS = (effects.RUNS_LOOP, effects.BRIDGES, effects.SETS_LOOP)
 
 
 def _following(node: ast.stmt, ctx: FileContext) -> list[ast.stmt]:

@@ -10,8 +10,9 @@ from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Severity
 from ..engine.pytest_model import SCOPES, is_wider
-from ._pytest import def_owner, find_function, fixture_definition, fixture_of, pytest_model, quoted
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.semantic.roles import fixture_of
+from ._pytest import def_owner, find_function, fixture_definition, pytest_model, quoted
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 # anyio's own anyio_backend fixture (anyio 4.x): scope="module", params=get_available_backends()

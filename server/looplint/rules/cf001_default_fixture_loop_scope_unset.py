@@ -7,7 +7,7 @@ from pathlib import Path
 from ..engine.config_check import ConfigContext
 from ..engine.model import Edit, Range, Severity
 from ..engine.source import Source
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 KEY = "asyncio_default_fixture_loop_scope"
 _REQUIREMENTS = "pytest\npytest-asyncio>=0.24\n"

@@ -7,7 +7,7 @@ from ..engine.model import Severity
 from ..engine.pytest_config import ANYIO_KEYS, ASYNCIO_KEYS, ConfigEntry, Span
 from ..engine.pytest_model import SCOPES
 from ._pytest import nearest
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _TRUTH = ("y", "yes", "t", "true", "on", "1", "n", "no", "f", "false", "off", "0")
 _MODES = ("auto", "strict")

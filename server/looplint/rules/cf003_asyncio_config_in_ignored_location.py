@@ -7,7 +7,7 @@ import difflib
 from ..engine.config_check import ConfigContext, span_range
 from ..engine.model import Edit, Related, Severity
 from ..engine.pytest_config import ANYIO_KEYS, ASYNCIO_KEYS, ConfigEntry, ConfigProblem
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _KEYS = ASYNCIO_KEYS + ANYIO_KEYS
 # Options and the release that introduced them (older releases ignore them with "Unknown config option").

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine.config_check import ConfigContext
 from ..engine.model import Range, Related, Severity
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 
 class AnyioAndAsyncioAutoModes(Rule):

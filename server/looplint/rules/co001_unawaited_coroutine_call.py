@@ -12,7 +12,7 @@ from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Severity
 from ..engine.symbols import External
 from . import _coroutines as co
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from .helpers import expects_call_error, expects_unawaited_warning
 
 _PYTEST_INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"

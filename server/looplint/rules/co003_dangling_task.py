@@ -12,7 +12,7 @@ from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Severity
 from ..engine.summary import contains_yield
 from . import _coroutines as co
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _PYTEST_INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 
@@ -27,6 +27,7 @@ class DanglingTask(Rule):
     fix_title = "Keep the task and await it at the end of the function"
     tokens = ("create_task", "ensure_future")
     local = True
+    same_as = ("RUF006",)  # ruff's asyncio-dangling-task
     symptoms = (
         Symptom(
             when="pytest-asyncio ≥ 1.1 (1.5 here): the leftover task is cancelled silently; the test passes",
@@ -76,7 +77,11 @@ class DanglingTask(Rule):
     and awaited explicitly instead.
 
     Not reported: tasks kept in a name that is read later (awaited, gathered,
-    cancelled, stored on `self`, appended to a list), `TaskGroup.create_task`
+    cancelled, stored on `self`, appended to a list), tasks the test waits for
+    another way (it later awaits an event, future or queue the task's coroutine
+    was given, stops the object whose method the task runs — `shutdown()`,
+    `close()`, `stop()` —, or yields to the loop with `await asyncio.sleep()`
+    before asserting on the task's effects), `TaskGroup.create_task`
     and anyio task groups, `task.add_done_callback(...)` chains, callbacks
     nested in a test (a mock's `side_effect` that simulates a reply in the
     background), and task factories in synchronous or non-test code.
@@ -100,6 +105,8 @@ class DanglingTask(Rule):
         if role is None:
             return
         if name is not None and co.dropped_assignment_name(ctx, statement) is None:
+            return
+        if _waited_by_another_route(ctx, call, statement):
             return
         where = {co.TEST: "test", co.FIXTURE: "fixture", co.HOOK: "hook"}[role]
         reason = (
@@ -158,6 +165,37 @@ class DanglingTask(Rule):
             fixer.insert_after(last, awaiting)
 
     examples = (
+        Valid(
+            source=(
+                "import asyncio\nimport pytest\n\n"
+                "async def worker(done, results):\n"
+                "    results.append(1)\n"
+                "    done.set()\n\n"
+                "class Server:\n"
+                "    async def serve(self):\n"
+                "        await asyncio.sleep(10)\n"
+                "    async def shutdown(self):\n"
+                "        pass\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_event():\n"
+                "    done, results = asyncio.Event(), []\n"
+                "    asyncio.create_task(worker(done, results))\n"
+                "    await done.wait()\n"
+                "    assert results == [1]\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_server():\n"
+                "    server = Server()\n"
+                "    asyncio.create_task(server.serve())\n"
+                "    await server.shutdown()\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_effects_after_yielding():\n"
+                "    results = []\n"
+                "    asyncio.create_task(worker(asyncio.Event(), results))\n"
+                "    await asyncio.sleep(0.01)\n"
+                "    assert results == [1]\n"
+            ),
+            why="the test waits for the task another way: an event it sets, its owner's shutdown, yielding then asserting",
+        ),
         Invalid(
             source=(
                 "import asyncio\nimport pytest\n\n"
@@ -328,6 +366,67 @@ class DanglingTask(Rule):
             envs=("py310", "py311", "py312", "py313"),
         ),
     )
+
+
+# Methods through which a test waits for a task it handed an object to, or stops its owner.
+_WAITING_METHODS = frozenset(
+    {"wait", "join", "get", "result", "shutdown", "close", "aclose", "stop", "wait_closed", "wait_for", "cancel"}
+)
+
+
+def _waited_by_another_route(ctx: FileContext, call: ast.Call, statement: ast.stmt) -> bool:
+    """Does the test wait for the task otherwise than through the task object?
+
+    After the task is created, the function awaits (or stops) something the task's coroutine was
+    given or is a method of — `await done.wait()` for `worker(done)`, `await queue.join()`,
+    `await server.shutdown()` for `server.serve()` — or it yields to the loop (`await
+    asyncio.sleep(...)`) and then asserts: the test is written around the task running.
+    """
+    coroutine = call.args[0] if call.args else None
+    if not isinstance(coroutine, ast.Call):
+        return False
+    involved = {n.id for arg in [*coroutine.args, *(k.value for k in coroutine.keywords)] for n in ast.walk(arg)
+                if isinstance(n, ast.Name)}
+    receiver = coroutine.func.value if isinstance(coroutine.func, ast.Attribute) else None
+    owner = co.dotted(receiver) if receiver is not None else None
+    function = ctx.scope.node
+    after = (statement.end_lineno or statement.lineno, statement.end_col_offset or 0)
+    slept = False
+    for node in sorted(
+        (n for n in ast.walk(function) if isinstance(n, (ast.Await, ast.Assert, ast.Call, ast.With, ast.AsyncWith))),
+        key=lambda n: (n.lineno, n.col_offset),
+    ):
+        if (node.lineno, node.col_offset) < after:
+            continue
+        if isinstance(node, ast.Assert) or (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr.startswith("assert")
+        ):
+            if slept:
+                return True
+            continue
+        if isinstance(node, ast.Await):
+            target = node.value
+            if isinstance(target, ast.Call) and ctx.qualify(target.func) in ("asyncio.sleep", "anyio.sleep"):
+                slept = True
+                continue
+            if _mentions(target, involved) or (owner and _calls_method_of(target, owner)):
+                return True
+        elif isinstance(node, ast.Call) and owner and _calls_method_of(node, owner):
+            return True  # server.close() (sync): the owner is stopped before the test ends
+    return False
+
+
+def _mentions(node: ast.AST, names: set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
+
+
+def _calls_method_of(node: ast.AST, owner: str) -> bool:
+    """`owner.shutdown()`, `owner.close()`, ... (or such a call awaited or wrapped)."""
+    for sub in ast.walk(node):
+        if (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr in _WAITING_METHODS
+                and co.dotted(sub.func.value) == owner):
+            return True
+    return False
 
 
 def _task_factory(ctx: FileContext, call: ast.Call) -> str | None:

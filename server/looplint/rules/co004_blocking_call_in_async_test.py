@@ -11,13 +11,16 @@ from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Severity
 from . import _coroutines as co
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from .helpers import expected_failure_about, runs_on_another_thread
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _ENVS = ("py310", "py311", "py312", "py313")
 
 
 
 _BLOCKING = frozenset(knowledge.BLOCKING_CALLS)
+# Words of an xfail reason that says the test blocks the loop on purpose.
+_BLOCKING_WORDS = ("block", "busy", "slow callback", "slow_callback")
 
 class BlockingCallInAsyncTest(Rule):
     code = "CO004"
@@ -29,6 +32,8 @@ class BlockingCallInAsyncTest(Rule):
     fix_title = "Replace with `await asyncio.sleep()`"
     call_names = frozenset(name.rpartition(".")[2] for name in knowledge.BLOCKING_CALLS)
     local = True
+    # flake8-async / ruff: blocking HTTP calls, subprocesses, open() and time.sleep in async functions.
+    same_as = ("ASYNC210", "ASYNC211", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC230", "ASYNC251")
     symptoms = (
         Symptom(
             when="IsolatedAsyncioTestCase always runs in debug mode (3.10–3.13); pytest-asyncio ≥ 1.2 with "
@@ -69,7 +74,11 @@ class BlockingCallInAsyncTest(Rule):
     `asyncio.to_thread`/`run_in_executor` (not called), `time.sleep(0)`,
     reading files with `open()` (short local I/O is harmless in tests),
     plain socket calls (tests connect to a local listener, which the kernel
-    answers without the loop), and async code in non-test modules.
+    answers without the loop), async code in non-test modules, functions that
+    run on a worker thread by design (decorated with `thread=True`, as
+    textual's `@work(thread=True)`), tests marked `xfail` for blocking the loop,
+    and lines carrying ruff's or flake8-async's code for the same problem
+    (`# noqa: ASYNC251`).
     """
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -81,6 +90,8 @@ class BlockingCallInAsyncTest(Rule):
             return
         if _zero_sleep(qualified, node):
             return
+        if runs_on_another_thread(ctx) or expected_failure_about(ctx, _BLOCKING_WORDS):
+            return  # a worker thread by design; a test that shows the loop blocking on purpose
         where = self._where(ctx)
         if where is None:
             return
@@ -120,6 +131,23 @@ class BlockingCallInAsyncTest(Rule):
         co.wrap_call(fixer, call, lambda updated: updated.with_changes(func=func))
 
     examples = (
+        Valid(
+            source=(
+                "import time\nimport pytest\nfrom textual import work\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_noqa():\n"
+                "    time.sleep(0.1)  # noqa: ASYNC251\n\n"
+                "@pytest.mark.xfail(reason='blocks the event loop on purpose')\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_loop_busy():\n"
+                "    time.sleep(0.2)\n\n"
+                "class Screen:\n"
+                "    @work(thread=True)\n"
+                "    async def load(self):\n"
+                "        time.sleep(1)\n"
+            ),
+            why="suppressed with flake8-async's code; a test about blocking; a worker on its own thread",
+        ),
         Invalid(
             source=(
                 "import time\nimport unittest\n\n"

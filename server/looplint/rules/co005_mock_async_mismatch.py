@@ -12,7 +12,7 @@ from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Related, Severity
 from ..engine.symbols import External, Instance, ProjectFunction
 from . import _coroutines as co
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _ENVS = ("py310", "py311", "py312", "py313")
 _MOCK_CLASSES = frozenset(

@@ -8,7 +8,7 @@ from ..engine.checker import FileContext
 from ..engine.model import Severity
 from ..engine.summary import contains_yield, dotted_name
 from . import _coroutines as co
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from .helpers import PRESERVES, method_decorators_verdict
 
 _PYTEST_INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"

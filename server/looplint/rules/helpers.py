@@ -146,3 +146,64 @@ def _catches(expr: ast.expr | None, names: frozenset[str]) -> bool:
         return any(_catches(element, names) for element in expr.elts)
     name = expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else None
     return name in names
+
+
+# -- what the test itself is about -------------------------------------------------------------------
+
+_XFAIL = frozenset({"pytest.mark.xfail", "unittest.expectedFailure"})
+
+
+def expected_failure_about(ctx: FileContext, words: tuple[str, ...], raises: frozenset[str] = frozenset()) -> bool:
+    """Is the enclosing test marked as failing on purpose for this very problem?
+
+    `@pytest.mark.xfail(reason="...")` whose reason mentions one of `words` (lower case), or whose
+    `raises=` names one of `raises`; the test then exists to show the problem looplint would report.
+    """
+    for scope in ctx.function_chain():
+        for decorator in getattr(scope.node, "decorator_list", ()):
+            call = decorator if isinstance(decorator, ast.Call) else None
+            target = call.func if call is not None else decorator
+            if ctx.qualify(target) not in _XFAIL or call is None:
+                continue
+            for keyword in call.keywords:
+                value = keyword.value
+                if keyword.arg == "reason" and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    if any(word in value.value.lower() for word in words):
+                        return True
+                if keyword.arg == "raises" and _catches(value, raises):
+                    return True
+            if call.args and isinstance(call.args[-1], ast.Constant) and isinstance(call.args[-1].value, str):
+                if any(word in call.args[-1].value.lower() for word in words):
+                    return True
+    return False
+
+
+# Decorator keywords that run the decorated function on a worker thread (textual's `@work(thread=True)`).
+_THREAD_KEYWORDS = frozenset({"thread"})
+
+
+def runs_on_another_thread(ctx: FileContext) -> bool:
+    """Does the code being walked run on a thread of its own by design?
+
+    A function decorated with something called with `thread=True` (a worker), or a def or lambda
+    nested in the function that hands it to `asyncio.to_thread`, `run_in_executor` or a `Thread`.
+    """
+    chain = ctx.function_chain()
+    for scope in chain:
+        for decorator in getattr(scope.node, "decorator_list", ()):
+            if isinstance(decorator, ast.Call) and any(
+                k.arg in _THREAD_KEYWORDS and isinstance(k.value, ast.Constant) and k.value.value is True
+                for k in decorator.keywords
+            ):
+                return True
+    return False
+
+
+_LOOP_ERROR_WORDS = ("running event loop", "already running", "nested")
+
+
+def expects_loop_error(ctx: FileContext, node: ast.AST) -> bool:
+    """Code that expects the "loop is already running" RuntimeError: checked for, or an xfail about it."""
+    return expects_runtime_error(ctx, node) or expected_failure_about(
+        ctx, _LOOP_ERROR_WORDS, frozenset({"RuntimeError"})
+    )

@@ -8,11 +8,11 @@ from ..engine.fixer import cst  # libcst, imported when a fix is built
 
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
-from ..engine.model import Diagnostic, Range, Related, Severity
+from ..engine.model import Diagnostic, Severity
 from ..engine.symbols import ProjectFunction
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
-from ._loops import awaited, nest_asyncio_applied, runner_call
-from .helpers import expects_runtime_error
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ._loops import awaited, chain_related, helper_runs_loop, nest_asyncio_applied, runner_call
+from .helpers import expects_loop_error
 
 _ERRORS = {
     "asyncio.run": "asyncio.run() cannot be called from a running event loop",
@@ -20,8 +20,6 @@ _ERRORS = {
     "anyio.run": "Already running asyncio in this thread",
 }
 _SPELLING = {"asyncio.run": "asyncio.run()", "asyncio.Runner.run": "asyncio.Runner.run()", "anyio.run": "anyio.run()"}
-# Decorators that leave a helper a plain function called directly.
-_NEUTRAL_DECORATORS = frozenset({"staticmethod", "classmethod"})
 
 
 class AsyncioRunInRunningLoop(Rule):
@@ -59,7 +57,8 @@ class AsyncioRunInRunningLoop(Rule):
     `asyncio.run()` raises `RuntimeError` before it even starts, and the
     coroutine you passed is never awaited. `asyncio.Runner.run()` and
     `anyio.run()` refuse the same way. A sync helper that calls `asyncio.run()`
-    on every path fails the same way when an `async def` calls it.
+    on every path — itself, or through other functions in any module — fails the
+    same way when an `async def` calls it; the hover shows the call chain.
 
     ### How to fix
     Await the coroutine: you are already inside the loop.
@@ -97,7 +96,7 @@ class AsyncioRunInRunningLoop(Rule):
         if runner is None:
             self._check_helper(node, ctx)
             return
-        if nest_asyncio_applied(ctx) or expects_runtime_error(ctx, node):
+        if nest_asyncio_applied(ctx) or expects_loop_error(ctx, node):
             return
         function = ctx.function.node.name  # type: ignore[union-attr]
         fix, applicability, dropped = _direct_fix(node, runner)
@@ -118,49 +117,31 @@ class AsyncioRunInRunningLoop(Rule):
         )
 
     def _check_helper(self, node: ast.Call, ctx: FileContext) -> None:
-        """A sync project function that calls asyncio.run() on every path, called from here."""
-        func = node.func
-        if not isinstance(func, (ast.Name, ast.Attribute)):
+        """A sync project function that runs a loop on every path — itself or any number of calls
+        further, in any module — called from here."""
+        found = helper_runs_loop(ctx, node)
+        if found is None or found[0].detail not in _SPELLING or nest_asyncio_applied(ctx):
             return
-        names = ctx.reachable_names("runs-loop", _runs_loop)
-        if names is not None and (func.attr if isinstance(func, ast.Attribute) else func.id) not in names:
-            return  # no helper that runs a loop is reachable under that name
-        symbol = ctx.resolve(func)
-        if not isinstance(symbol, ProjectFunction):
-            return
-        helper = ctx.project.function_summary(symbol)
-        if helper is None or helper.is_async or not helper.unconditional_runs:
-            return
-        if any(d not in _NEUTRAL_DECORATORS for d in helper.decorators):
-            return
-        module = ctx.project.summary(symbol.path)
-        if module is None:
-            return
-        found = None
-        for callee, line, col in helper.unconditional_runs:
-            qualified = module.qualify(callee)
-            if qualified in ("asyncio.run", "anyio.run"):
-                found = (qualified, line, col, callee)
-                break
-        if found is None or nest_asyncio_applied(ctx):
-            return
-        runner, line, col, callee = found
+        evidence, symbol = found
+        runner = evidence.detail
         function = ctx.function.node.name  # type: ignore[union-attr]
-        where = ctx.project.relpath(symbol.path)
-        arg_index = _wrapped_argument(node, helper, symbol)
+        primitive = evidence.chain[-1]
+        where = ctx.project.relpath(primitive.path)
+        helper = ctx.project.function_summary(symbol)
+        arg_index = _wrapped_argument(node, helper, symbol) if len(evidence.chain) == 2 else None
         ctx.report(
             self,
             node,
             message=(
-                f"`{ast.unparse(func)}()` calls `{_SPELLING[runner]}` and is called inside `async def {function}`: "
+                f"`{ast.unparse(node.func)}()` calls `{_SPELLING[runner]}` and is called inside `async def {function}`: "
                 "it raises RuntimeError because an event loop is already running"
             ),
             reason=(
-                f"`{symbol.name}` ({where}:{line}) calls `{callee}(...)` on every path, and `{function}` calls it "
-                f"while its own loop runs, so it raises `RuntimeError: {_ERRORS[runner]}`. Await the coroutine "
-                "here, or make the helper async."
+                f"{evidence.describe_chain()} ({where}:{primitive.line}) runs `{runner}` on every path, and "
+                f"`{function}` calls it while its own loop runs, so it raises `RuntimeError: {_ERRORS[runner]}`. "
+                "Await the coroutine here, or make the helper async."
             ),
-            related=[Related(symbol.path, Range(line, col, line, col + len(callee)), f"`{callee}` runs a new loop here")],
+            related=chain_related(evidence, f"`{primitive.text}` runs a new loop here"),
             data={"kind": "wrapper", "arg": arg_index} if arg_index is not None else {},
             fixable=arg_index is not None,
             fix_applicability="unsafe",
@@ -191,6 +172,64 @@ class AsyncioRunInRunningLoop(Rule):
             raise FixUnavailable(f"no fix for {kind!r}")
 
     examples = (
+        Valid(
+            source=(
+                "import asyncio\nimport pytest\n\n"
+                "async def fetch():\n"
+                "    return 1\n\n"
+                "@pytest.mark.xfail(raises=RuntimeError, strict=True)\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_nested_run_is_refused():\n"
+                "    asyncio.run(fetch())\n"
+            ),
+            why="a test that expects the RuntimeError (xfail raises=RuntimeError)",
+        ),
+        Invalid(
+            # The loop runner is two calls away, in another module.
+            files={
+                "tests/__init__.py": "",
+                "tests/support.py": (
+                    "import asyncio\n\n"
+                    "def _drive(coro):\n"
+                    "    return asyncio.run(coro)\n\n"
+                    "def seed_database(rows):\n"
+                    "    return _drive(insert(rows))\n\n"
+                    "async def insert(rows):\n"
+                    "    return rows\n"
+                ),
+            },
+            source=(
+                "from tests.support import seed_database\n\n"
+                "async def test_seeded():\n"
+                "    seed_database([1, 2])\n"
+            ),
+            at=(4, 5),
+            message_contains="asyncio.run()",
+        ),
+        Valid(
+            files={
+                "tests/__init__.py": "",
+                "tests/support.py": (
+                    "import asyncio\n\n"
+                    "def _drive(coro):\n"
+                    "    try:\n"
+                    "        asyncio.get_running_loop()\n"
+                    "    except RuntimeError:\n"
+                    "        return asyncio.run(coro)\n"
+                    "    raise RuntimeError('await it')\n\n"
+                    "def seed_database(rows):\n"
+                    "    return _drive(insert(rows))\n\n"
+                    "async def insert(rows):\n"
+                    "    return rows\n"
+                ),
+            },
+            source=(
+                "from tests.support import seed_database\n\n"
+                "async def test_seeded():\n"
+                "    seed_database([1, 2])\n"
+            ),
+            why="a helper chain that runs the loop only when none is running",
+        ),
         Valid(
             source=(
                 "import asyncio\n"
@@ -491,5 +530,4 @@ def _wrapped_argument(node: ast.Call, helper, symbol: ProjectFunction) -> int | 
     return 0
 
 
-def _runs_loop(function) -> bool:
-    return not function.is_async and bool(function.unconditional_runs)
+

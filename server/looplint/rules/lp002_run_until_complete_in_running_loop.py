@@ -10,9 +10,9 @@ from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Severity
 from ..engine.symbols import ProjectFunction
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
-from ._loops import RUN_LOOP_ATTRS, awaited, local_binding, loop_kind, nest_asyncio_applied
-from .helpers import expects_runtime_error
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ._loops import RUN_LOOP_ATTRS, awaited, chain_related, helper_runs_loop, local_binding, loop_kind, nest_asyncio_applied
+from .helpers import expects_loop_error
 
 _SAME = "This event loop is already running"
 _OTHER = "Cannot run the event loop while another loop is running"
@@ -26,7 +26,7 @@ class RunUntilCompleteInRunningLoop(Rule):
     message = "`{call}` inside `async def {function}` raises RuntimeError: {why}; await the coroutine instead"
     fix_safety = "safe"
     fix_title = "Await the coroutine instead of running the loop"
-    tokens = ("run_until_complete", "run_forever")
+    tokens = ("async def",)  # a sync helper elsewhere may run the loop: the call site mentions no runner
     local = True
     symptoms = (
         Symptom(
@@ -70,6 +70,10 @@ class RunUntilCompleteInRunningLoop(Rule):
     is offered as unsafe: the coroutine then runs on the test's loop instead.
     `run_forever()` has no automatic fix.
 
+    A sync helper that runs such a loop on every path — itself or through other
+    functions, in any module — fails the same way when async code calls it;
+    that call is reported, with the chain in the hover.
+
     Not reported: calls in sync code (the usual way sync tests run
     coroutines), in sync defs or lambdas nested in the `async def` (they may
     run in a worker thread), methods of your own classes that happen to be
@@ -79,11 +83,14 @@ class RunUntilCompleteInRunningLoop(Rule):
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
         func = node.func
-        if not isinstance(func, ast.Attribute) or func.attr not in RUN_LOOP_ATTRS or not ctx.in_async:
+        if not ctx.in_async:
+            return
+        if not isinstance(func, ast.Attribute) or func.attr not in RUN_LOOP_ATTRS:
+            self._check_helper(node, ctx)
             return
         if isinstance(ctx.resolve(func), ProjectFunction) or nest_asyncio_applied(ctx):
             return
-        if expects_runtime_error(ctx, node):
+        if expects_loop_error(ctx, node):
             return
         receiver = func.value
         same, certain = _receiver_is_running_loop(ctx, receiver)
@@ -120,6 +127,33 @@ class RunUntilCompleteInRunningLoop(Rule):
             fix_title=None if applicability == "safe" else "Await the coroutine on the running loop (review: it no longer runs on that loop)",
         )
 
+    def _check_helper(self, node: ast.Call, ctx: FileContext) -> None:
+        """A sync project function that runs `run_until_complete` on every path (itself or any number of
+        calls further, in any module), called from async code."""
+        found = helper_runs_loop(ctx, node)
+        if found is None or found[0].detail.rpartition(".")[2] not in RUN_LOOP_ATTRS or nest_asyncio_applied(ctx):
+            return
+        if expects_loop_error(ctx, node):
+            return
+        evidence, _ = found
+        primitive = evidence.chain[-1]
+        function = ctx.function.node.name  # type: ignore[union-attr]
+        where = ctx.project.relpath(primitive.path)
+        ctx.report(
+            self,
+            node,
+            message=(
+                f"`{ast.unparse(node.func)}()` calls `{primitive.text}()` and is called inside `async def {function}`: "
+                "it raises RuntimeError because an event loop is already running"
+            ),
+            reason=(
+                f"{evidence.describe_chain()} ({where}:{primitive.line}) runs a loop with `{primitive.text}()` on "
+                f"every path; inside `async def {function}` a loop is already running, so it raises `RuntimeError`."
+            ),
+            related=chain_related(evidence, f"`{primitive.text}` runs the loop here"),
+            fixable=False,
+        )
+
     def fix(self, fixer: FixContext, diagnostic: Diagnostic) -> None:
         call = fixer.find(diagnostic.range, cst.Call)
         if len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
@@ -130,6 +164,26 @@ class RunUntilCompleteInRunningLoop(Rule):
         fixer.replace(call, awaited(fixer, call, argument.with_changes(lpar=[], rpar=[])))
 
     examples = (
+        Invalid(
+            files={
+                "tests/__init__.py": "",
+                "tests/support.py": (
+                    "import asyncio\n\n"
+                    "def drive(coro):\n"
+                    "    return asyncio.get_event_loop().run_until_complete(coro)\n\n"
+                    "class Seeder:\n"
+                    "    def seed(self):\n"
+                    "        return drive(asyncio.sleep(0))\n"
+                ),
+            },
+            source=(
+                "from tests.support import Seeder\n\n"
+                "async def test_seeded():\n"
+                "    Seeder().seed()\n"
+            ),
+            at=(4, 5),
+            message_contains="run_until_complete",
+        ),
         Valid(
             source=(
                 "import asyncio\n"

@@ -9,7 +9,7 @@ from ..engine.fixer import cst  # libcst, imported when a fix is built
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Severity
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from ._loops import (
     RUN_LOOP_ATTRS,
     Role,
@@ -385,6 +385,7 @@ class GetEventLoopInSyncContext(Rule):
                 "    return asyncio.get_event_loop_policy().get_event_loop().run_until_complete(coro)\n"
             ),
             path="tests/utils.py",
+            files={"tests/test_api.py": "from tests.utils import run\n"},
             at=(4, 12),
         ),
         Invalid(

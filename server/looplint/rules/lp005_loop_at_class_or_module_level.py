@@ -8,7 +8,7 @@ import re
 from ..engine import knowledge
 from ..engine.checker import FileContext
 from ..engine.model import Severity
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from ._loops import RUN_LOOP_ATTRS, assigned_target, at_import_time, is_test_code, loop_was_set, no_current_loop_outlook, target_python
 
 _FACTORY_NAMES = frozenset(name.rpartition(".")[2] for name in knowledge.LOOP_FACTORY_KINDS)
@@ -175,6 +175,7 @@ class LoopAtClassOrModuleLevel(Rule):
             # A shared helper module under tests/ counts as test code.
             source="import asyncio\n\nasyncio.new_event_loop().run_until_complete(seed())\n",
             path="tests/seed.py",
+            files={"tests/conftest.py": "import tests.seed\n"},
             at=(3, 1),
         ),
         Valid(

@@ -7,7 +7,7 @@ import ast
 from ..engine import knowledge
 from ..engine.checker import FileContext
 from ..engine.model import Related, Severity
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from ._loops import assigned_target, at_import_time, function_role, is_test_code, loop_kind
 from ._unittest import ISOLATED, runner_kind
 

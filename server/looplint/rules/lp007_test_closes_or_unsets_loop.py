@@ -6,7 +6,7 @@ import ast
 
 from ..engine.checker import FileContext
 from ..engine.model import Severity
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from ._loops import function_role, is_none, is_test_code, loop_kind, pytest_asyncio_at_least, set_loop_calls, uses_pytest_asyncio
 
 _ALL_PYTEST_ENVS = ("py310", "py311", "py312", "py313", "py311-pa13", "py311-pytest84-pa10", "py311-pytest83-pa023")

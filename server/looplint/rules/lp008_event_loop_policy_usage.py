@@ -7,7 +7,7 @@ import ast
 from ..engine import knowledge
 from ..engine.checker import FileContext
 from ..engine.model import Severity
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from ._loops import fixture_of, is_test_code, pytest_asyncio_at_least, target_python
 
 _POLICY_FIXTURE = "event_loop_policy"

@@ -8,7 +8,7 @@ from ..engine.fixer import FixContext
 from ..engine.model import Diagnostic, Severity
 from ..engine.pytest_model import PytestModel
 from ._pytest import add_decorator, find_function, pytest_model, unclaimed_outcome
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 
@@ -121,6 +121,7 @@ class MissingAsyncMarker(Rule):
                 severity=severity,
                 data={"mark": mark},
                 fix_title=f"Add @pytest.mark.{mark}",
+                never_runs=item.node if not hooks else None,
             )
 
     def fix(self, fixer: FixContext, diagnostic: Diagnostic) -> None:

@@ -11,8 +11,9 @@ from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Range, Severity
 from ..engine.pytest_model import PytestModel
-from ._pytest import decorator_at, decorator_range, def_owner, fixture_definition, fixture_of, pytest_model
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.semantic.roles import fixture_of
+from ._pytest import decorator_at, decorator_range, def_owner, fixture_definition, pytest_model
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 

@@ -7,8 +7,9 @@ import ast
 from ..engine import knowledge
 from ..engine.checker import FileContext
 from ..engine.model import Severity
-from ._pytest import def_owner, fixture_of, pytest_model
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.semantic.roles import fixture_of
+from ._pytest import def_owner, pytest_model
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 _CANONICAL = (

@@ -9,9 +9,10 @@ from ..engine.fixer import cst  # libcst, imported when a fix is built
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Severity
-from ._pytest import def_owner, fixture_of, param_range, pytest_model
+from ..engine.semantic.roles import fixture_of
+from ._pytest import def_owner, param_range, pytest_model
 from ._unittest import walk_body
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 _RUNTIME_TEST = (
@@ -71,7 +72,8 @@ class EventLoopFixtureRequested(Rule):
     become async: no automatic fix.
 
     Not reported: when the project defines its own `event_loop` fixture where
-    the request sees it (PA003 covers that), on pytest-asyncio < 0.22, for
+    the request sees it (PA003 covers that), when a plugin from outside the
+    project is loaded by name (`pytest_plugins`, `-p`) and may define one, on pytest-asyncio < 0.22, for
     sync functions on 0.22–0.26 (still supported there), and with
     pytest-asyncio disabled (`-p no:asyncio`).
     """
@@ -86,6 +88,8 @@ class EventLoopFixtureRequested(Rule):
         model = pytest_model(ctx)
         if not model.asyncio_enabled or model.definitions("event_loop", cls):
             return None
+        if model.foreign_plugin_may_define():
+            return None  # a plugin the project loads by name may provide its own `event_loop`
         if model.at_least("pytest-asyncio", "0.22") is False:
             return None
         removed = model.at_least("pytest-asyncio", "1.0")
@@ -189,6 +193,16 @@ class EventLoopFixtureRequested(Rule):
         fixer.replace(function.params, drop)
 
     examples = (
+        Valid(
+            files={"conftest.py": "pytest_plugins = ['loopfixtures.plugin']\n"},
+            source=(
+                "import pytest\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_x(event_loop):\n"
+                "    assert event_loop is not None\n"
+            ),
+            why="a plugin loaded by name from outside the project may define its own event_loop",
+        ),
         Invalid(
             files={"pytest.ini": _INI},
             source=(

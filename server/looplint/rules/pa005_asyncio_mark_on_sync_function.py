@@ -10,7 +10,7 @@ from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Range, Severity
 from ._pytest import add_decorator, find_function, pytest_model, remove_decorator
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 
@@ -23,6 +23,7 @@ class AsyncioMarkOnSyncFunction(Rule):
     message = "`@pytest.mark.asyncio` on sync test `{test}`: pytest-asyncio ignores it and warns"
     fix_safety = "safe"
     fix_title = "Remove the asyncio mark from the sync test"
+    fix_edits_elsewhere = True  # its fix reads or edits other methods or statements
     tokens = ("asyncio",)
     symptoms = (
         Symptom(

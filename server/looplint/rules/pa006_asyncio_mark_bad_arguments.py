@@ -9,7 +9,7 @@ from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Severity
 from ..engine.pytest_model import SCOPES, is_nonliteral
 from ._pytest import nearest, pytest_model, quoted, with_keyword, without_keyword
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 

@@ -8,8 +8,9 @@ from ..engine.checker import FileContext
 from ..engine.fixer import FixContext
 from ..engine.model import Diagnostic, Severity
 from ..engine.summary import dotted_name
-from ._pytest import def_owner, fixture_of, pytest_model, remove_decorator
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.semantic.roles import fixture_of
+from ._pytest import def_owner, pytest_model, remove_decorator
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 

@@ -11,7 +11,7 @@ from ..engine.model import Diagnostic, Range, Severity
 from ..engine.pytest_config import ConfigEntry
 from ..engine.pytest_model import SCOPES, is_wider
 from ._pytest import add_decorator, find_function, param_range, pytest_model, quoted, with_keyword
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 _SESSION_FIXTURE = (

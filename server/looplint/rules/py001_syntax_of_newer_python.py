@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..engine.checker import FileContext
 from ..engine.model import Range, Severity
 from ..engine.parse import NewerSyntaxError, newer_syntax
-from .base import Invalid, Rule, Valid
+from ..engine.rule import Invalid, Rule, Valid
 
 
 class SyntaxOfNewerPython(Rule):

@@ -7,7 +7,7 @@ import ast
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext
 from ..engine.model import Diagnostic, Range, Related, Severity
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from ._unittest import change_base_to_isolated, find_class
 from .helpers import PRESERVES, class_decorators_verdict, is_test_method_name, method_decorators_verdict
 
@@ -59,7 +59,10 @@ class AsyncTestOnSyncTestCase(Rule):
     ```
 
     Not reported: classes whose bases cannot be resolved (third-party or
-    dynamic), tests wrapped in decorators that run them (`aiounittest.async_test`,
+    dynamic), classes whose chain runs tests its own way (an `__init_subclass__`
+    or a metaclass that rewrites test methods, an override of `run`, `__call__`,
+    `debug`, `_callTestMethod` or `__getattribute__` that is not provably a
+    plain synchronous wrapper, a project class decorator on a base), tests wrapped in decorators that run them (`aiounittest.async_test`,
     `asgiref.sync.async_to_sync`, `tornado.testing.gen_test`, your own listed
     in `async-test-decorators`, or project decorators that call
     `run_until_complete`/`asyncio.run`), and decorators looplint cannot see into.
@@ -98,6 +101,7 @@ class AsyncTestOnSyncTestCase(Rule):
                     reason=reason,
                     data=data,
                     related=ctx.related_class(model),
+                    never_runs=method_node,
                 )
             elif owner != node.name and not _owner_is_testcase(ctx, path, owner):
                 # Inherited from a mixin that is not a TestCase itself: the
@@ -285,6 +289,78 @@ class AsyncTestOnSyncTestCase(Rule):
                 "        pass\n"
             ),
             why="async helpers that are not tests",
+        ),
+        Valid(
+            files={
+                "tests/__init__.py": "",
+                "tests/utils.py": (
+                    "import asyncio, functools, unittest\n\n"
+                    "class AsyncioTestCase(unittest.TestCase):\n"
+                    "    def __init_subclass__(cls, **kwargs):\n"
+                    "        super().__init_subclass__(**kwargs)\n"
+                    "        for name in unittest.defaultTestLoader.getTestCaseNames(cls):\n"
+                    "            test = getattr(cls, name)\n"
+                    "            if asyncio.iscoroutinefunction(test):\n"
+                    "                setattr(cls, name, cls.convert(test))\n\n"
+                    "    @staticmethod\n"
+                    "    def convert(test):\n"
+                    "        @functools.wraps(test)\n"
+                    "        def run(self, *args):\n"
+                    "            return self.loop.run_until_complete(test(self, *args))\n"
+                    "        return run\n"
+                ),
+            },
+            path="tests/test_client.py",
+            source=(
+                "from .utils import AsyncioTestCase\n\n"
+                "class ClientTests(AsyncioTestCase):\n"
+                "    async def test_connect(self):\n"
+                "        pass\n"
+            ),
+            why="a base whose __init_subclass__ rewrites coroutine test methods into sync ones (websockets)",
+        ),
+        Valid(
+            files={
+                "testing/__init__.py": (
+                    "import unittest\n\n"
+                    "class AsyncRunner(unittest.TestCase):\n"
+                    "    def _callTestMethod(self, method):\n"
+                    "        self._runner.run(method())\n"
+                ),
+            },
+            source=(
+                "from testing import AsyncRunner\n\n"
+                "class T(AsyncRunner):\n"
+                "    async def test_runs(self):\n"
+                "        pass\n"
+            ),
+            why="a base that overrides how test methods are called",
+        ),
+        Invalid(
+            files={
+                "tests/base.py": (
+                    "import logging, unittest\n\n"
+                    "class LoggedCase(unittest.TestCase):\n"
+                    "    def run(self, result=None):\n"
+                    "        logging.info('running %s', self.id())\n"
+                    "        return super().run(result)\n"
+                ),
+            },
+            source=(
+                "from tests.base import LoggedCase\n\n"
+                "class T(LoggedCase):\n"
+                "    async def test_never_runs(self):\n"
+                "        pass\n"
+            ),
+            at=(4, 15),
+            fixed=(
+                "from tests.base import LoggedCase\n"
+                "import unittest\n\n"
+                "class T(LoggedCase, unittest.IsolatedAsyncioTestCase):\n"
+                "    async def test_never_runs(self):\n"
+                "        pass\n"
+            ),
+            unsafe=True,
         ),
     )
 

@@ -21,7 +21,7 @@ from ._unittest import (
     runner_kind,
     walk_body,
 )
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from .helpers import PRESERVES, method_decorators_verdict
 
 _RENAMES = {"setUp": "asyncSetUp", "tearDown": "asyncTearDown"}
@@ -35,6 +35,7 @@ class AsyncDefSyncHook(Rule):
     message = "`async def {method}` never runs: unittest calls `{method}()` synchronously and drops the coroutine"
     fix_safety = "safe"
     fix_title = "Rename to asyncSetUp/asyncTearDown"
+    fix_edits_elsewhere = True  # its fix reads or edits other methods or statements
     tokens = ("async def setUp", "async def tearDown")
     symptoms = (
         Symptom(
@@ -132,6 +133,7 @@ class AsyncDefSyncHook(Rule):
             fix_title=f"Rename to {new}" + (" and derive from IsolatedAsyncioTestCase" if kind == SYNC else ""),
             fix_applicability="unsafe" if unsafe_because or kind == SYNC else "safe",
             fixable=not has_new,
+            never_runs=node,
         )
 
     def fix(self, fixer: FixContext, diagnostic: Diagnostic) -> None:

@@ -10,7 +10,7 @@ from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable, transformer
 from ..engine.model import Diagnostic, Severity
 from ._unittest import ISOLATED, class_is_analysable, find_class, find_method_cst, runner_kind, walk_body
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _HOOKS = frozenset({"asyncSetUp", "asyncTearDown"})
 

@@ -19,7 +19,7 @@ from ._unittest import (
     runner_kind,
     top_level_class,
 )
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from .helpers import PRESERVES, RUNS, is_test_method_name, method_decorators_verdict
 
 _HOOKS = ("asyncSetUp", "asyncTearDown")
@@ -103,6 +103,7 @@ class AsyncHookOnSyncTestCase(Rule):
                     reason=reason,
                     data=data,
                     related=ctx.related_class(model),
+                    never_runs=method,
                 )
             elif not _reported_at_owner(ctx, path, owner):
                 ctx.report(

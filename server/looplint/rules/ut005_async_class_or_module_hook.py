@@ -9,7 +9,7 @@ from ..engine.checker import FileContext
 from ..engine.model import Severity
 from ..engine.symbols import ProjectClass
 from ._unittest import class_is_analysable, runner_kind
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from .helpers import PRESERVES, method_decorators_verdict
 
 _CLASS_HOOKS = frozenset({"setUpClass", "tearDownClass"})

@@ -12,7 +12,7 @@ from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Severity
 from ..engine.symbols import External, Instance, ProjectClass, ProjectFunction, options_of
 from ._unittest import ISOLATED, SYNC, change_base_to_isolated, class_is_analysable, find_class, runner_kind, top_level_class
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from .helpers import is_test_method_name
 
 _CLEANUPS = frozenset({"addCleanup", "addClassCleanup"})

@@ -10,7 +10,7 @@ from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Range, Related, Severity
 from ._unittest import top_level_class, walk_body
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 # unittest assertion -> index of the callable in the callable form.
 _UNITTEST_FORMS = {"assertRaises": 1, "assertRaisesRegex": 2, "assertWarns": 1, "assertWarnsRegex": 2}

@@ -10,7 +10,7 @@ from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Range, Severity
 from ._unittest import ISOLATED, class_is_analysable, runner_kind
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _PARAMETRIZE = "pytest.mark.parametrize"
 _LOOP_MARKS = {"pytest.mark.asyncio": "asyncio", "pytest.mark.anyio": "anyio"}

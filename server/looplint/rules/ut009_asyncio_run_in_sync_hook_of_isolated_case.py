@@ -11,8 +11,9 @@ from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Related, Severity
 from ..engine.summary import ModuleSummary, dotted_name
 from ..engine.symbols import ProjectFunction
+from ._loops import chain_related, helper_runs_loop
 from ._unittest import ISOLATED, base_defines, find_class, find_method, find_method_cst, runner_kind, top_level_class, walk_body
-from .base import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _HOOKS = {"setUp": "asyncSetUp", "tearDown": "asyncTearDown", "setUpClass": None}
 # (method called on the object, factory that made the object): a fresh loop
@@ -20,6 +21,8 @@ _HOOKS = {"setUp": "asyncSetUp", "tearDown": "asyncTearDown", "setUpClass": None
 # absent: in setUp it returns the test's own loop, which works (e11).
 _PRIVATE_RUNS = {("run_until_complete", "asyncio.new_event_loop"), ("run", "asyncio.Runner")}
 
+# Runners that always make a loop of their own (a helper's `run_until_complete` may use the test's).
+_PRIVATE_RUNNERS = frozenset({"asyncio.run", "asyncio.Runner.run", "anyio.run", "trio.run", "async_to_sync(...)"})
 
 class AsyncioRunInSyncHookOfIsolatedCase(Rule):
     code = "UT009"
@@ -29,7 +32,8 @@ class AsyncioRunInSyncHookOfIsolatedCase(Rule):
     message = "`{call}` in `{hook}` runs on a throw-away event loop, not the test's: use `{target}` with `await`"
     fix_safety = "unsafe"
     fix_title = "Move the statement into the async hook and await the coroutine"
-    tokens = ("asyncio",)
+    fix_edits_elsewhere = True  # its fix reads or edits other methods or statements
+    tokens = ("setUp", "tearDown")  # the hooks it is about (the loop may be run by a helper elsewhere)
     # Local: the helpers it reads are looked up with ctx.module_definition (tracked).
     local = True
     position_data = {"class_line": "line"}
@@ -68,8 +72,9 @@ class AsyncioRunInSyncHookOfIsolatedCase(Rule):
 
     Not reported: `asyncio.get_event_loop().run_until_complete(...)` in
     `setUp` (it returns the test's own loop there, which works on 3.10–3.13),
-    classes that are not certainly `IsolatedAsyncioTestCase`s, helpers defined
-    in other files, and helpers more than one call away.
+    classes that are not certainly `IsolatedAsyncioTestCase`s, and helpers
+    that run a loop only on some paths. Helpers in other files and several
+    calls away are followed (the hover shows the chain).
     """
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -112,6 +117,8 @@ class AsyncioRunInSyncHookOfIsolatedCase(Rule):
             )
             return
         inner = self._helper_run(node, ctx)
+        if inner is None:
+            self._helper_chain(node, ctx, hook, target, chain)
         if inner is not None:
             helper_name, inner_call = inner
             ctx.report(
@@ -125,6 +132,28 @@ class AsyncioRunInSyncHookOfIsolatedCase(Rule):
                 related=[Related(ctx.path, ctx.node_range(inner_call), "the loop is run here")],
                 fixable=False,
             )
+
+    def _helper_chain(self, node: ast.Call, ctx: FileContext, hook, target: str | None, chain: str) -> None:
+        """A helper elsewhere (another module, a base class, several calls away) that runs a private loop."""
+        found = helper_runs_loop(ctx, node)
+        if found is None or found[0].detail not in _PRIVATE_RUNNERS:
+            return
+        evidence, _ = found
+        primitive = evidence.chain[-1]
+        ctx.report(
+            self,
+            node,
+            message=(
+                f"`{_short(node)}` runs `{primitive.text}()` from `{hook.name}`: a throw-away event loop, not the "
+                f"test's; do this in `{target or 'asyncSetUp'}` with `await`"
+            ),
+            reason=(
+                f"Class chain: `{chain}`. {evidence.describe_chain()} runs a loop of its own on every path, before "
+                "the test's loop runs: what it makes is bound to a loop that is closed by then."
+            ),
+            related=chain_related(evidence, "the loop is run here"),
+            fixable=False,
+        )
 
     def _helper_run(self, call: ast.Call, ctx: FileContext) -> tuple[str, ast.Call] | None:
         """One level: a sync function or method of this file whose body runs a private loop."""
@@ -199,6 +228,31 @@ class AsyncioRunInSyncHookOfIsolatedCase(Rule):
         fixer.replace(class_node, edit_class)
 
     examples = (
+        Invalid(
+            files={
+                "tests/__init__.py": "",
+                "tests/factories.py": (
+                    "import asyncio\n\n"
+                    "async def make_client():\n"
+                    "    return object()\n\n"
+                    "def _sync(coro):\n"
+                    "    return asyncio.run(coro)\n\n"
+                    "def client():\n"
+                    "    return _sync(make_client())\n"
+                ),
+            },
+            source=(
+                "import unittest\n"
+                "from tests.factories import client\n\n"
+                "class T(unittest.IsolatedAsyncioTestCase):\n"
+                "    def setUp(self):\n"
+                "        self.client = client()\n\n"
+                "    async def test_a(self):\n"
+                "        pass\n"
+            ),
+            at=(6, 23),
+            message_contains="asyncio.run",
+        ),
         Invalid(
             source=(
                 "import asyncio\n"
