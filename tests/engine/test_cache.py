@@ -290,6 +290,54 @@ def test_editing_a_test_module_to_request_a_conftest_fixture_rechecks_the_confte
     assert misses == 2
 
 
+# -- fixture values and test support: more that findings read from other files ----------------------------
+
+CLIENT_CONFTEST = "import httpx\nimport pytest\n\n\n@pytest.fixture\ndef client():\n    return httpx.AsyncClient()\n"
+USES_CLIENT = "import pytest\n\n\n@pytest.mark.asyncio\nasync def test_x(client):\n    client.get('/')\n"
+
+
+def test_editing_a_fixtures_body_in_a_conftest_gives_the_cold_result(tmp_path):
+    # What `client` is comes from the fixture's body: an AsyncClient's get() is a coroutine.
+    root = project(tmp_path, **{"api/conftest.py": CLIENT_CONFTEST, "api/test_api.py": USES_CLIENT})
+    cold, _, _ = run(root)
+    assert [f[2] for f in cold if f[0] == "api/test_api.py"] == ["CO001"]
+    (root / "api" / "conftest.py").write_text(CLIENT_CONFTEST.replace("AsyncClient", "Client"))
+    warm, hits, misses = run(root)
+    assert warm == run(root, cache=False)[0]
+    assert [f[2] for f in warm if f[0] == "api/test_api.py"] == ["CO004"]  # a blocking call now
+    assert misses == 2
+
+
+NEST_ASYNCIO_HELPER = "import nest_asyncio\n\nnest_asyncio.apply()\n"
+
+
+def test_a_new_test_module_importing_a_helper_makes_it_test_support_in_the_warm_result(tmp_path):
+    # tests/helpers.py is test support only because a test module imports it (the reverse scan).
+    root = project(tmp_path, **{"tests/helpers.py": NEST_ASYNCIO_HELPER})
+    cold, _, _ = run(root)
+    assert not [f for f in cold if f[0] == "tests/helpers.py"]
+    (root / "tests" / "test_new.py").write_text("import tests.helpers\n\n\ndef test_x():\n    pass\n")
+    warm, hits, misses = run(root)
+    assert warm == run(root, cache=False)[0]
+    assert [f[2] for f in warm if f[0] == "tests/helpers.py"] == ["AP001"]
+    assert misses == 2  # the new module and the helper
+
+
+def test_a_test_module_that_starts_or_stops_importing_a_helper_changes_the_warm_result(tmp_path):
+    root = project(tmp_path, **{"tests/helpers.py": NEST_ASYNCIO_HELPER})
+    run(root)
+    unrelated = root / "tests" / "test_unrelated.py"
+    unrelated.write_text("from tests import helpers\n" + UNRELATED)
+    warm, hits, misses = run(root)
+    assert warm == run(root, cache=False)[0]
+    assert [f[2] for f in warm if f[0] == "tests/helpers.py"] == ["AP001"]
+    assert misses == 2
+    unrelated.write_text(UNRELATED)
+    warm, hits, misses = run(root)
+    assert warm == run(root, cache=False)[0]
+    assert not [f for f in warm if f[0] == "tests/helpers.py"]
+
+
 # -- reading files only when they changed -----------------------------------------------------------------
 
 

@@ -49,6 +49,7 @@ from .model import Diagnostic, Edit, FileProblem, Fix, Range, Related, Severity
 from .project import Project
 from .pytest_config import CONFIG_FILE_NAMES
 from .pytest_model import USER_SCAN_LIMIT
+from .semantic import roles
 from .source import SourceError, read_source
 from .symbols import ProjectModule
 from .versions import detect_versions
@@ -188,6 +189,10 @@ def module_edges(project: Project, path: Path, summary, text: str | None = None)
                 scans.append(other)
         edges["scans"] = sorted(map(str, scans))
         edges["listing"] = folder_listing(project, path.parent)
+    # A module that is not test support by its content is when a test module imports it: that
+    # answer (read from every test module's text) is part of what its findings depend on.
+    if summary is not None and not roles.test_support_by_content(project, path, summary):
+        edges["test_imported"] = roles.imported_in(roles.test_imports(project), project.module_name(path))
     imports.discard(path)
     edges["imports"] = sorted(map(str, imports))
     return edges
@@ -201,6 +206,21 @@ def folder_listing(project: Project, folder: Path) -> str:
             break
         names.append(str(other))
     return content_hash("\n".join(names).encode())
+
+
+def scan_fingerprint(project: Project) -> str:
+    """What the reverse scan (`roles.test_imports`) reads, cheaply: the files it walks and the size
+    and modification time of the test modules among them."""
+    parts = []
+    for i, path in enumerate(project.iter_files()):
+        if i >= roles.SCAN_LIMIT:
+            parts.append("and more")  # too big to scan, whatever else changes
+            break
+        entry = str(path)
+        if roles.is_test_module_name(path):
+            entry += f" {_stat_key(entry)}"
+        parts.append(entry)
+    return content_hash("\n".join(parts).encode())
 
 
 def existence_facts(project: Project) -> dict[str, bool]:
@@ -347,6 +367,7 @@ class ProjectCache:
     nodes: dict[str, dict] = field(default_factory=dict)  # path -> {"hash", "stat", "imports", ..., "result"?}
     exists: dict[str, bool] = field(default_factory=dict)  # resolution's existence answers
     configs: dict[str, str] = field(default_factory=dict)  # config file -> hash, in every folder above a node
+    scan: str | None = None  # scan_fingerprint when the nodes' "test_imported" answers were recorded
     seen: dict[str, tuple] = field(default_factory=dict)  # path -> (stat, content hash) first seen by this run
     changed: set[str] = field(default_factory=set)  # content differs from the recorded hash
     invalid: set[str] = field(default_factory=set)  # recorded result no longer holds
@@ -397,6 +418,7 @@ class ProjectCache:
                 importers.setdefault(target, []).append(p)
                 if target not in self.nodes:
                     self.changed.add(target)  # a file whose content was not recorded: cannot vouch for it
+        self._check_test_imports()
         # Files whose import closure holds a changed file.
         closure_changed = set(self.changed)
         stack = list(self.changed)
@@ -416,6 +438,22 @@ class ProjectCache:
         for p, node in self.nodes.items():
             if p not in self.invalid and any(own_inputs_changed(s) for s in node.get("scans", ())):
                 self.invalid.add(p)
+
+    def _check_test_imports(self) -> None:
+        """A module whose test-support status came from the reverse scan changes (like its content)
+        when the answer does: a test module now imports it, or no longer does."""
+        readers = [p for p, node in self.nodes.items() if "test_imported" in node]
+        if not readers and self.nodes:
+            return
+        now = scan_fingerprint(self.project)
+        if readers and now != self.scan:
+            imported = roles.test_imports(self.project)
+            for p in readers:
+                if roles.imported_in(imported, self.project.module_name(Path(p))) != self.nodes[p]["test_imported"]:
+                    self.changed.add(p)
+        if now != self.scan:
+            self.scan = now
+            self.dirty = True
 
     def lookup(self, path: Path, *, with_fixes: bool) -> CheckResult | None:
         key = str(path)
@@ -466,7 +504,10 @@ class ProjectCache:
             if p in self.invalid:
                 node = {k: v for k, v in node.items() if k not in ("result", "with_fixes")}
             nodes[p] = node
-        data = {"key": self.key, "exists": self.exists, "configs": _configs_in(_folders_above(nodes)), "nodes": nodes}
+        if self.scan is None and any("test_imported" in node for node in nodes.values()):
+            self.scan = scan_fingerprint(self.project)
+        data = {"key": self.key, "exists": self.exists, "configs": _configs_in(_folders_above(nodes)),
+                "scan": self.scan, "nodes": nodes}
         directory = self.file.parent
         try:
             directory.mkdir(parents=True, exist_ok=True)
@@ -526,6 +567,7 @@ class Cache:
             cache.nodes = data["nodes"]
             cache.exists = data.get("exists") or {}
             cache.configs = data.get("configs") or {}
+            cache.scan = data.get("scan")
             if not cache.facts_hold():
                 cache.nodes, cache.exists = {}, {}
         cache.validate()
