@@ -171,15 +171,21 @@ CALLS_HELPER = dedent(
 )
 
 
-def test_editing_a_helpers_body_in_an_imported_module_gives_the_cold_result(tmp_path):
-    root = project(tmp_path, **{"tests/helpers.py": RUNS_A_LOOP, "tests/test_calls.py": CALLS_HELPER})
+def _stop_the_helper_running_a_loop(root: Path, helper: str, misses: int) -> None:
+    """LP001 in tests/test_calls.py comes from `helper`'s body; after an edit there, the warm run
+    equals a cold one and re-checked `misses` files."""
     cold, _, _ = run(root)
     assert [f for f in cold if f[0] == "tests/test_calls.py" and f[2] == "LP001"]
-    (root / "tests" / "helpers.py").write_text(RUNS_NOTHING)
-    warm, hits, misses = run(root)
+    (root / helper).write_text(RUNS_NOTHING)
+    warm, hits, missed = run(root)
     assert warm == run(root, cache=False)[0]
     assert not [f for f in warm if f[0] == "tests/test_calls.py"]
-    assert misses == 2  # the helper and its importer
+    assert missed == misses
+
+
+def test_editing_a_helpers_body_in_an_imported_module_gives_the_cold_result(tmp_path):
+    root = project(tmp_path, **{"tests/helpers.py": RUNS_A_LOOP, "tests/test_calls.py": CALLS_HELPER})
+    _stop_the_helper_running_a_loop(root, "tests/helpers.py", misses=2)  # the helper and its importer
 
 
 def test_a_helper_reached_through_a_chain_of_modules_invalidates_the_whole_chain(tmp_path):
@@ -188,13 +194,7 @@ def test_a_helper_reached_through_a_chain_of_modules_invalidates_the_whole_chain
         "tests/loops.py": RUNS_A_LOOP,
         "tests/test_calls.py": CALLS_HELPER,
     })
-    cold, _, _ = run(root)
-    assert [f for f in cold if f[0] == "tests/test_calls.py" and f[2] == "LP001"]
-    (root / "tests" / "loops.py").write_text(RUNS_NOTHING)
-    warm, hits, misses = run(root)
-    assert warm == run(root, cache=False)[0]
-    assert not [f for f in warm if f[0] == "tests/test_calls.py"]
-    assert misses == 3
+    _stop_the_helper_running_a_loop(root, "tests/loops.py", misses=3)
 
 
 def test_imports_inside_functions_and_submodules_reached_as_attributes_are_edges(tmp_path):
@@ -246,14 +246,9 @@ def test_a_module_of_another_project_is_a_dependency_like_any_other(tmp_path):
         "tests/test_calls.py": CALLS_HELPER.replace("tests.helpers", "tests.support.helpers"),
     })
     cold, _, _ = run(root)
-    assert [f for f in cold if f[0] == "tests/test_calls.py" and f[2] == "LP001"]
     warm, hits, misses = run(root)
     assert warm == cold and misses == 0
-    (root / "tests" / "support" / "helpers.py").write_text(RUNS_NOTHING)
-    warm, hits, misses = run(root)
-    assert warm == run(root, cache=False)[0]
-    assert not [f for f in warm if f[0] == "tests/test_calls.py"]
-    assert misses == 2
+    _stop_the_helper_running_a_loop(root, "tests/support/helpers.py", misses=2)
 
 
 # -- a conftest and the tests under it --------------------------------------------------------------------
