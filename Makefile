@@ -2,7 +2,7 @@
 #
 #   make demo    check the example projects and print what looplint finds
 #   make test    the whole test suite (Python + runtime truth + language server + Neovim + VS Code)
-#   make bench   CLI and language-server benchmarks against the ast.parse floor
+#   make bench   CLI, newer-syntax parse and language-server benchmarks against the ast.parse floor
 #   make truth   runtime-truth report (docs/runtime-truth.md)
 #   make pythons provision CPython 3.14 and 3.15 (Debian sid packages, cached) and print their paths
 #   make docs    regenerate docs/rules/ from the rule modules
@@ -48,13 +48,15 @@ demo: $(STAMP)
 	@$(PY) scripts/demo.py
 
 test-python: $(STAMP) $(TEST_PREREQS)
-	$(PY) -m pytest tests -q -rfEs --durations=15
+	LOOPLINT_TRUTH_ENVS=$(TRUTH_TEST_ENVS) $(PY) -m pytest tests -q -rfEs --durations=15
 
 test: test-python
 	@for target in $(TEST_AFTER); do $(MAKE) --no-print-directory $$target || exit 1; done
 
 bench: $(STAMP)
 	$(PY) bench/cli_bench.py
+	$(PY) bench/parse_bench.py
+	$(PY) bench/fix_bench.py
 	@for target in $(BENCH_AFTER); do $(MAKE) --no-print-directory $$target || exit 1; done
 
 docs: $(STAMP)

@@ -4,6 +4,11 @@
 
 TRUTH_PYTHON ?= .venv/bin/python
 TRUTH_JOBS ?= 2
+# The envs `make test` runs every rule's runtime examples on (tests/runtime, LOOPLINT_TRUTH_ENVS);
+# empty: TEST_ENVS of tests/runtime/envs.py (py311, py314, py315: CPython 3.11 with pytest 9 +
+# pytest-asyncio 1.5, CPython 3.14 and 3.15; every rule has examples there). `all`: every env, as
+# `make truth` runs them (CPython 3.10-3.13, pytest-asyncio 0.21, 0.23-0.26, 1.0, 1.3 too).
+TRUTH_TEST_ENVS ?=
 
 .PHONY: truth truth-venvs truth-lock
 

@@ -1,7 +1,7 @@
 """`make truth`: run every rule's runtime examples for real and report.
 
     .venv/bin/python scripts/truth_report.py [--output docs/runtime-truth.md]
-        [--rule CODE ...] [--jobs 2] [--timeout 120]
+        [--rule CODE ...] [--env ENV ...] [--jobs 2] [--timeout 120] [--save-logs DIR]
     .venv/bin/python scripts/truth_report.py --venvs-only     # build/verify the runner venvs
     .venv/bin/python scripts/truth_report.py --lock           # re-resolve the pins (then review the diff)
 
@@ -37,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rule", action="append", default=[], help="only this rule code (repeatable)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=None, help="seconds per runner invocation")
+    parser.add_argument("--env", action="append", default=[], help="only this env (repeatable; default: every env)")
+    parser.add_argument("--save-logs", type=Path, default=None,
+                        help="save each run's output and project as DIR/CODE-rtN-ENV/{run.log,project/} "
+                        "(for `looplint triage`)")
     parser.add_argument("--venvs-only", action="store_true", help="build the runner venvs and stop")
     parser.add_argument("--lock", action="store_true", help="re-resolve every env's pins (newest matching)")
     args = parser.parse_args(argv)
@@ -52,7 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     rules = {rule.code: rule for rule in all_rules()}
     selected = [rules[c.upper()] for c in args.rule] if args.rule else list(rules.values())
     options = {"timeout": args.timeout} if args.timeout else {}
-    harness = Harness(selected, jobs=args.jobs, log=log, **options)
+    unknown = [e for e in args.env if e not in envs_mod.ENVIRONMENTS]
+    if unknown:
+        parser.error(f"unknown env {unknown} (known: {', '.join(envs_mod.ENVIRONMENTS)})")
+    harness = Harness(selected, jobs=args.jobs, log=log, save_logs=args.save_logs, **options)
     try:
         if args.venvs_only:
             harness.prepare_envs(envs_mod.ENVIRONMENTS)
@@ -70,10 +77,10 @@ def main(argv: list[str] | None = None) -> int:
             return 1 if failed else 0
 
         harness.prepare_envs(envs_mod.ENVIRONMENTS)  # so the report shows every env, built or skipped
-        keys = case_keys(selected)
+        keys = [k for k in case_keys(selected) if not args.env or k.env in args.env]
         log(f"[truth] {len(selected)} rules, {len(keys)} runtime cases, {args.jobs} workers")
         harness.run(keys)
-        verdicts = [rule_verdict(rule, harness) for rule in selected]
+        verdicts = [rule_verdict(rule, harness, args.env or None) for rule in selected]
         env_states = harness.env_states()
         print(console_table(verdicts, rules))
         problems = [p for v in verdicts for p in v.problems]
@@ -87,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("\n" + results[key].failure_message())
             if len(failing) > 5:
                 print(f"\n({len(failing) - 5} more failing cases: run `pytest tests/runtime -k CODE` for details)")
-        output = args.output or (None if args.rule else REPO / "docs" / "runtime-truth.md")
+        output = args.output or (None if args.rule or args.env else REPO / "docs" / "runtime-truth.md")
         if output is not None:
             args.output = output
             args.output.parent.mkdir(parents=True, exist_ok=True)

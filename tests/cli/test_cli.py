@@ -298,19 +298,21 @@ def test_huge_file_is_skipped_with_a_message(tmp_path):
 
 def test_unreadable_file_is_reported(tmp_path, monkeypatch):
     """Root can read anything, so the permission error is simulated in-process."""
-    from looplint.engine import source as source_module
+    import os
+
+    from looplint.engine import files as files_module
     from looplint.engine.workspace import Engine
     from looplint.rules import all_rules
 
     write_project(tmp_path, {"test_x.py": ASYNC_ON_SYNC})
-    real_open = open
+    real_open = os.open
 
     def deny(path, *args, **kwargs):
         if str(path).endswith("test_x.py"):
             raise PermissionError(13, "Permission denied")
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(source_module, "open", deny, raising=False)
+    monkeypatch.setattr(files_module.os, "open", deny)
     result = Engine(all_rules()).check_file(tmp_path / "test_x.py")
     assert result.problem is not None and result.problem.message == "permission denied"
 

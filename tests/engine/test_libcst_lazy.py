@@ -76,3 +76,25 @@ def _import_time_nodes(body):
                 yield node.value
         else:
             yield node
+
+
+def test_a_transformer_defined_without_libcst_is_a_real_one_when_made():
+    import libcst
+
+    from looplint.engine.fixer import Transformer
+
+    class Rename(Transformer):
+        inits = 0
+
+        def __init__(self, old: str, new: str):
+            super().__init__()
+            Rename.inits += 1
+            self.old, self.new = old, new
+
+        def leave_Name(self, original, updated):
+            return updated.with_changes(value=self.new) if updated.value == self.old else updated
+
+    rename = Rename("a", "b")
+    assert isinstance(rename, libcst.CSTTransformer) and isinstance(rename, Rename) and Rename.inits == 1
+    assert libcst.parse_module("a = a + c\n").visit(rename).code == "b = b + c\n"
+    assert type(Rename("x", "y")) is type(rename)  # the class is made once

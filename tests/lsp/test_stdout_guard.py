@@ -12,13 +12,14 @@ NOISY_SERVER = [
     (
         "import os, sys\n"
         "from looplint.lsp import server\n"
-        "check = server.LooplintServer._analyse\n"
-        "def noisy(self, *args):\n"
+        "from looplint.lsp.features import diagnostics\n"
+        "check = diagnostics.analyse\n"
+        "def noisy(*args):\n"
         "    print('a print() from some plugin')\n"
         "    sys.stdout.write('Content-Length: 5\\r\\n\\r\\nnoise')\n"
         "    os.write(1, b'raw bytes on file descriptor 1\\n')\n"
-        "    return check(self, *args)\n"
-        "server.LooplintServer._analyse = noisy\n"
+        "    return check(*args)\n"
+        "diagnostics.analyse = noisy\n"
         "server.run_stdio()\n"
     ),
 ]

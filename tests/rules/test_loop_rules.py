@@ -194,7 +194,7 @@ _SETUP = """
 @pytest.mark.parametrize(
     "version,severity,words",
     [
-        (None, Severity.WARNING, "deprecated on 3.12+"),
+        (None, Severity.WARNING, "RuntimeError on Python 3.14+ when no loop is set"),
         ("3.11", Severity.WARNING, "RuntimeError on Python 3.11"),
         ("3.13", Severity.WARNING, "DeprecationWarning on Python 3.13"),
         ("3.14", Severity.ERROR, "Python 3.14 raises RuntimeError"),

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import threading
+from pathlib import Path
 
 import pytest
 
 from looplint.rules import all_rules
 
+from .envs import selected_envs
 from .harness import Harness, Key, case_keys
 
 
@@ -48,8 +51,16 @@ class SessionTruth:
         self.log = log
         self.rules = {rule.code: rule for rule in all_rules()}
         jobs = int(os.environ.get("LOOPLINT_TRUTH_JOBS", "2"))
-        self.harness = Harness(self.rules.values(), jobs=jobs, log=self.log)
+        self.envs = set(selected_envs())
+        # Each run's log and project are saved (LOOPLINT_TRUTH_LOGS, or a folder of the session)
+        # for test_triage_truth.py, which feeds them to `looplint triage`.
+        self._own_logs = not os.environ.get("LOOPLINT_TRUTH_LOGS")
+        self.logs = Path(os.environ.get("LOOPLINT_TRUTH_LOGS") or tempfile.mkdtemp(prefix="looplint-truth-logs-"))
+        self.harness = Harness(self.rules.values(), jobs=jobs, log=self.log, save_logs=self.logs)
         self._prefetched = False
+
+    def keys_for(self, code: str) -> list[Key]:
+        return [k for k in case_keys([self.rules[code]]) if k.env in self.envs]
 
     def _wanted_keys(self) -> list[Key]:
         keys: list[Key] = []
@@ -59,7 +70,7 @@ class SessionTruth:
                 keys.append(params["truth_key"])
             code = params.get("truth_rule")
             if code in self.rules:
-                keys.extend(case_keys([self.rules[code]]))
+                keys.extend(self.keys_for(code))
         return keys
 
     def prefetch(self) -> None:
@@ -79,7 +90,9 @@ class SessionTruth:
 
     def results_for(self, code: str):
         self.prefetch()
-        return self.harness.results_for(code)
+        keys = self.keys_for(code)
+        self.harness.run(keys)
+        return [self.harness.result(k) for k in keys]
 
 
 @pytest.fixture(scope="session")
@@ -87,3 +100,7 @@ def truth(request, truth_log):
     session_truth = SessionTruth(request.config, request.session.items, truth_log)
     yield session_truth
     session_truth.harness.close()
+    if session_truth._own_logs:
+        import shutil
+
+        shutil.rmtree(session_truth.logs, ignore_errors=True)

@@ -75,6 +75,27 @@ ENVIRONMENTS: dict[str, Env] = {
 }
 
 
+# The envs `pytest tests/runtime` (and so `make test`) runs by default: the current releases
+# (CPython 3.11 with pytest 9 + pytest-asyncio 1.5, CPython 3.14 and 3.15). Every rule has runtime
+# examples there. `make truth` runs every env.
+TEST_ENVS = ("py311", "py314", "py315")
+
+
+def selected_envs() -> list[str]:
+    """The envs `pytest tests/runtime` runs: `LOOPLINT_TRUTH_ENVS` (comma-separated names, or `all`),
+    by default TEST_ENVS. `make truth` (scripts/truth_report.py) always runs every env."""
+    value = os.environ.get("LOOPLINT_TRUTH_ENVS", "").strip()
+    if not value:
+        return list(TEST_ENVS)
+    if value == "all":
+        return list(ENVIRONMENTS)
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    unknown = [n for n in names if n not in ENVIRONMENTS]
+    if unknown:
+        raise ValueError(f"LOOPLINT_TRUTH_ENVS names unknown envs {unknown} (known: {', '.join(ENVIRONMENTS)})")
+    return names
+
+
 def cache_root() -> Path:
     return Path(os.environ.get("LOOPLINT_TRUTH_CACHE") or REPO / ".cache" / "truth-venvs")
 

@@ -237,6 +237,7 @@ class Harness:
         log: Log = print,
         workroot: Path | None = None,
         keep: bool | None = None,
+        save_logs: Path | None = None,
     ):
         self.rules = {rule.code: rule for rule in rules}
         self.jobs = max(1, jobs)
@@ -244,6 +245,9 @@ class Harness:
         self.looplint_command = looplint_command or default_looplint_command()
         self.log = log
         self.keep = bool(os.environ.get("LOOPLINT_TRUTH_KEEP")) if keep is None else keep
+        # Where each case's runner output (before the fix) and its project are saved, for
+        # `looplint triage` (tests/runtime/test_triage_truth.py); None: not saved.
+        self.save_logs = save_logs
         self._own_workroot = workroot is None
         self.workroot = workroot or Path(tempfile.mkdtemp(prefix="looplint-truth-"))
         _check_ancestors(self.workroot)
@@ -347,7 +351,8 @@ class Harness:
     def _looplint(self, cwd: Path, *args: str) -> tuple[int | None, str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PYTEST_", "LOOPLINT_"))}
         env.update(PYTHONPATH=_looplint_pythonpath(), PYTHONDONTWRITEBYTECODE="1", PYTHONIOENCODING="utf-8")
-        # No cache: every step checks the project as it is (and writes nothing into it).
+        # No cache: every step checks the project as it is (and writes nothing into it: a
+        # `.looplint_cache/` in the project would count as a change the fix made).
         command = [*self.looplint_command, "check", "--no-cache", *args]
         try:
             out = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=self.timeout,
@@ -492,6 +497,8 @@ class Harness:
             built.python, example.runner, result.files_before, example.path,
             self._workdir(f"run-{key.code}-{key.env}-before"), self.timeout,
         )
+        if self.save_logs is not None:
+            save_log(self.save_logs, key, example.runner, result.files_before, before.output)
         expected = example.outcome_in(key.env)
         if before.timed_out:
             result.problems.append(f"(b) the runner timed out after {self.timeout:.0f}s")
@@ -550,6 +557,21 @@ class Harness:
         result.fix_status = "failed" if result.fix_problems else "verified"
 
 
+def log_folder(root: Path, key: Key) -> Path:
+    return root / f"{key.code}-rt{key.index}-{key.env}"
+
+
+def save_log(root: Path, key: Key, runner: str, files: dict[str, str], output: str) -> Path:
+    """`<root>/<CODE>-rt<i>-<env>/run.log` (what the runner printed) beside `project/` (the example)."""
+    folder = log_folder(root, key)
+    if folder.exists():
+        shutil.rmtree(folder)
+    write_files(folder / "project", files)
+    (folder / "run.log").write_text(output, encoding="utf-8")
+    (folder / "runner.txt").write_text(runner + "\n", encoding="utf-8")
+    return folder / "run.log"
+
+
 def _symptoms_for(symptoms, env: str):
     return [s for s in symptoms if env in s.envs]
 
@@ -577,11 +599,15 @@ def _check_ancestors(workroot: Path) -> None:
 # -- per-rule verdicts --------------------------------------------------------------
 
 
-def symptom_coverage_problems(rule, results: list[CaseResult], env_state: Callable[[str], object]) -> list[str]:
-    """Every `Rule.symptoms` line printed (before the fix) in every env it names."""
+def symptom_coverage_problems(rule, results: list[CaseResult], env_state: Callable[[str], object],
+                              only_envs: Iterable[str] | None = None) -> list[str]:
+    """Every `Rule.symptoms` line printed (before the fix) in every env it names (of `only_envs`, when given)."""
     problems = []
+    only = set(only_envs) if only_envs is not None else None
     for symptom in rule.symptoms:
         for env in symptom.envs:
+            if only is not None and env in ENVIRONMENTS and env not in only:
+                continue
             if env not in ENVIRONMENTS:
                 problems.append(f"symptom {symptom.output!r} names unknown env {env!r}")
                 continue
@@ -613,16 +639,21 @@ class RuleVerdict:
         return not self.problems
 
 
-def rule_verdict(rule, harness: Harness) -> RuleVerdict:
+def rule_verdict(rule, harness: Harness, only_envs: Iterable[str] | None = None) -> RuleVerdict:
     declared = declaration_problems(rule)
     if rule.no_runtime_symptom and not declared:
         return RuleVerdict(rule.code, [], [], "-", "exempt", "-", [])
-    results = harness.results_for(rule.code) if rule.runtime else []
+    if only_envs is None:
+        results = harness.results_for(rule.code) if rule.runtime else []
+    else:
+        keys = [k for k in case_keys([rule]) if k.env in set(only_envs)]
+        harness.run(keys)
+        results = [harness.result(k) for k in keys]
     ran = [r for r in results if not r.skipped]
     envs_run = sorted({r.key.env for r in ran}, key=list(ENVIRONMENTS).index)
     envs_skipped = sorted({r.key.env for r in results if r.skipped} - set(envs_run),
                           key=lambda e: list(ENVIRONMENTS).index(e) if e in ENVIRONMENTS else 99)
-    coverage = symptom_coverage_problems(rule, results, harness.env_status)
+    coverage = symptom_coverage_problems(rule, results, harness.env_status, only_envs)
     before_ok = bool(ran) and all(not r.problems for r in ran) and not coverage and not declared
     diagnostic = "yes" if ran and all(r.lint and r.lint.found for r in ran) else "no"
     if rule.fix_safety is None:

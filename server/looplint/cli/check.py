@@ -92,12 +92,14 @@ def run(args) -> int:
 
 def _check_paths(args, engine, rules) -> int:
     from ..engine.config_check import is_config_file
-    from .run import Progress, check_files, collect_files
+    from .run import MISSING, Progress, check_files, collect_files
 
     paths = [Path(p) for p in args.paths] or [Path(".")]
-    files, missing = collect_files(engine, paths)
+    walk_problems: list[FileProblem] = []
+    files, missing = collect_files(engine, paths, walk_problems)
     # Reported in the output, like any file that could not be checked, and on stderr (exit status 2).
-    problems = [FileProblem(path, why, kind="missing") for path, why in missing]
+    problems = [FileProblem(path, why, kind="missing" if why in MISSING else "read-error") for path, why in missing]
+    problems += walk_problems  # inside the folders walked: in the report (exit status 1)
     for path, why in missing:
         _error(f"{path}: {why}")
     # pytest config files named on the command line are checked by the config rules (CF*).
@@ -122,14 +124,15 @@ def _check_paths(args, engine, rules) -> int:
         cache.save()
 
     fixed: list = []
+    failed_writes: list = []
     if args.fix or args.diff:
-        remaining = _apply_fixes(args, engine, run.diagnostics, want_edits, fixed)
+        remaining = _apply_fixes(args, engine, run.diagnostics, want_edits, fixed, failed_writes)
         if args.diff:
             count = len(fixed)
             if not args.quiet:
                 print(f"Would fix {count} {'problem' if count == 1 else 'problems'}." if count else "No fixes available.",
                       file=sys.stderr)
-            if missing:
+            if missing or failed_writes:
                 return EXIT_ERROR
             return EXIT_FOUND if count and not args.exit_zero else EXIT_OK
         run.diagnostics = [d for d in run.diagnostics if d.path not in remaining]
@@ -138,11 +141,22 @@ def _check_paths(args, engine, rules) -> int:
 
     diagnostics = sorted(run.diagnostics, key=lambda d: d.sort_key())
     problems = sorted(run.problems + problems, key=lambda p: str(p.path))
+    _warn_unbuilt_fixes(diagnostics)
     with _report_stream(args) as (stream, colour):
         _report(args, rules, diagnostics, problems, [*files, *named_configs], fixed, stream, colour)
-    if missing:
-        return EXIT_ERROR
+    if missing or failed_writes:
+        return EXIT_ERROR  # even with --exit-zero: that is about findings, this is an error
     return _exit_status(args, diagnostics, problems)
+
+
+def _warn_unbuilt_fixes(diagnostics) -> None:
+    """Edits were asked for (json, sarif) and some fix could not be built: say which and why."""
+    from .output import display_path
+
+    for d in diagnostics:
+        if d.fix_unavailable:
+            print(f"looplint: warning: {display_path(d.path)}:{d.range.line}: no fix for {d.code}: {d.fix_unavailable}",
+                  file=sys.stderr)
 
 
 def _open_cache(args):
@@ -152,18 +166,23 @@ def _open_cache(args):
     return Cache(directory.absolute() if directory else None)
 
 
-def _apply_fixes(args, engine, diagnostics, want_edits, fixed: list) -> dict:
-    """Fix every file with applicable fixes (or print the diff); returns path -> findings left after the fix."""
+def _apply_fixes(args, engine, diagnostics, want_edits, fixed: list, failed_writes: list) -> dict:
+    """Fix every file with applicable fixes (or print the diff); returns path -> findings left after the fix.
+
+    A file whose fixes could not be written (or read again) is added to `failed_writes`."""
     from ..engine.config_check import is_config_file
-    from ..engine.source import SourceError, encode_like, read_source
+    from ..engine.files import UnreadableFile, WriteError, read_bytes, replace_file
+    from ..engine.source import SourceError, decode_source, encode_like
     from . import output
 
     remaining: dict[Path, list] = {}
     for path in sorted({d.path for d in diagnostics if _applies(d, args.unsafe_fixes)}):
         try:
-            source = read_source(path)
-        except SourceError as exc:
+            original = read_bytes(path)
+            source = decode_source(original, path)
+        except (UnreadableFile, SourceError) as exc:
             _error(f"{path}: {exc}")
+            failed_writes.append(path)
             continue
         outcome = engine.fix_file_text(path, source.text, unsafe=args.unsafe_fixes)
         for diagnostic, why in outcome.failed:
@@ -185,9 +204,10 @@ def _apply_fixes(args, engine, diagnostics, want_edits, fixed: list) -> dict:
             fixed.extend((path, d) for d in outcome.applied)
             continue
         try:
-            path.write_bytes(encode_like(outcome.text, source))
-        except OSError as exc:
-            _error(f"cannot write {path}: {exc}")
+            replace_file(path, encode_like(outcome.text, source), expected=original, root=_root_as_named(path))
+        except WriteError as exc:
+            _error(f"{output.display_path(path)}: {exc}")
+            failed_writes.append(path)  # its findings stay in the report, none counted as fixed
             continue
         fixed.extend((path, d) for d in outcome.applied)
         recheck = engine.check_config_file if is_config_file(path) else engine.check_file
@@ -195,8 +215,21 @@ def _apply_fixes(args, engine, diagnostics, want_edits, fixed: list) -> dict:
     return remaining
 
 
+def _root_as_named(path: Path) -> Path | None:
+    """The project root above `path` as the user named it (symlinks not followed: fixes may
+    write through a link only to a target inside this folder)."""
+    from ..engine.project import ROOT_MARKERS
+
+    for folder in Path(os.path.abspath(path)).parents:
+        if any(os.path.lexists(folder / marker) for marker in ROOT_MARKERS):
+            return folder
+    return Path(os.path.abspath(path)).parent
+
+
 def _applies(diagnostic, unsafe: bool) -> bool:
-    return diagnostic.fix_applicability == "safe" or (unsafe and diagnostic.fix_applicability == "unsafe")
+    from ..engine.model import fix_applies
+
+    return fix_applies(diagnostic.fix_applicability, unsafe)
 
 
 # -- stdin ---------------------------------------------------------------------------------------------

@@ -31,8 +31,22 @@ class RunResult:
     files: list[Path] = field(default_factory=list)
 
 
-def collect_files(engine: Engine, paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Python files to check, in a stable order, and (path, why) for paths that do not exist."""
+# What collect_files says of a named path that does not exist (the other errors: it cannot be checked).
+MISSING = ("no such file or directory", "broken symbolic link")
+
+
+def collect_files(
+    engine: Engine, paths: list[Path], problems: list[FileProblem] | None = None
+) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Python files to check, in a stable order, and (path, why) for named paths that cannot be checked.
+
+    What the walk of a folder could not enter or read (an unreadable folder, a FIFO named
+    `*.py`...) is added to `problems` when given.
+    """
+
+    def on_error(path: Path, why: str) -> None:
+        if problems is not None:
+            problems.append(FileProblem(path, why, kind="read-error"))
     files: list[Path] = []
     errors: list[tuple[Path, str]] = []
     seen: set[Path] = set()
@@ -43,18 +57,33 @@ def collect_files(engine: Engine, paths: list[Path]) -> tuple[list[Path], list[t
         if path.is_symlink() and not path.exists():
             errors.append((path, "broken symbolic link"))
             continue
+        kind = _special_kind(path)
+        if kind is not None:  # a FIFO, a device, a socket: reading it would block or never end
+            errors.append((path, f"{kind}, not a regular file: not checked"))
+            continue
         if path.is_file() and path.suffix in _OTHER_CONFIG_SUFFIXES and path.name not in CONFIG_FILE_NAMES:
             continue  # mypy.ini, ruff.toml...: named by a hook that passes every .toml/.ini/.cfg file
         project = engine.project_for(path)
         if path.is_file():
             candidates = [Path(os.path.abspath(path))] if not project.settings.is_excluded(project.relpath(path)) else []
         else:
-            candidates = list(project.iter_files(path))
+            candidates = list(project.iter_files(path, on_error=on_error))
         for file in candidates:
             if file not in seen:
                 seen.add(file)
                 files.append(file)
     return files, errors
+
+
+def _special_kind(path: Path) -> str | None:
+    """What `path` is when it is neither a regular file nor a folder (None otherwise)."""
+    from ..engine.files import special_kind
+
+    try:
+        kind = special_kind(os.stat(path).st_mode)
+    except OSError:
+        return None
+    return None if kind == "a directory" else kind
 
 
 # -- worker processes --------------------------------------------------------------

@@ -45,6 +45,7 @@ from typing import Iterable
 
 from .. import __version__
 from .checker import CheckResult
+from .files import UnreadableFile, read_bytes
 from .model import Diagnostic, Edit, FileProblem, Fix, Range, Related, Severity
 from .project import Project
 from .pytest_config import CONFIG_FILE_NAMES
@@ -76,9 +77,8 @@ def _stat_key(path: str) -> list[int] | None:
 
 def _read_hash(path: str) -> str | None:
     try:
-        with open(path, "rb") as handle:
-            return content_hash(handle.read())
-    except OSError:
+        return content_hash(read_bytes(path))
+    except UnreadableFile:
         return None
 
 
@@ -332,6 +332,7 @@ def _dump_diagnostic(d: Diagnostic) -> dict:
         "path": str(d.path), "range": _range(d.range), "fix_message": d.fix_message,
         "fix_applicability": d.fix_applicability, "data": d.data, "reason": d.reason,
         "related": [[str(r.path), _range(r.range), r.message] for r in d.related], "fix": fix,
+        "fix_unavailable": d.fix_unavailable,
     }
 
 
@@ -348,6 +349,7 @@ def load_result(path: Path, data: dict) -> CheckResult:
                 path=Path(d["path"]), range=Range(*d["range"]), fix_message=d["fix_message"],
                 fix_applicability=d["fix_applicability"], data=d["data"], reason=d["reason"],
                 related=tuple(Related(Path(p), Range(*r), m) for p, r, m in d["related"]), fix=fix,
+                fix_unavailable=d.get("fix_unavailable", ""),
             )
         )
     if "problem" in data:
@@ -560,8 +562,8 @@ class Cache:
         key = project_key(project)
         cache = ProjectCache(project, file, key)
         try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(read_bytes(file))
+        except (UnreadableFile, ValueError):
             data = None
         if isinstance(data, dict) and data.get("key") == key and isinstance(data.get("nodes"), dict):
             cache.nodes = data["nodes"]

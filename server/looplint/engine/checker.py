@@ -213,6 +213,13 @@ class FileContext:
         cached = self._resolved.get(key)
         if cached is not None and cached[0] is expr:
             return cached[1]
+        if expr.__class__ is ast.Attribute or expr.__class__ is ast.Call:
+            # `a.b().c...` thousands deep: answer the inner links first (innermost outward),
+            # so that resolving each link finds the one below it answered, without recursion.
+            for inner in reversed(_deep_chain_below(expr)):
+                inner_key = (id(inner), id(self.scope))
+                if inner_key not in self._resolved:
+                    self._resolved[inner_key] = (inner, self._resolve(inner))
         symbol = self._resolve(expr)
         self._resolved[key] = (expr, symbol)
         return symbol
@@ -737,6 +744,26 @@ class FileContext:
         return related
 
 
+# Chains of attributes and calls shorter than this are resolved by plain recursion.
+_SHALLOW_CHAIN = 40
+
+
+def _deep_chain_below(expr: ast.AST) -> list[ast.AST]:
+    """The values and callees under an attribute/call chain, outermost first; [] for a short chain."""
+    chain: list[ast.AST] = []
+    node = expr
+    while True:
+        cls = node.__class__
+        if cls is ast.Attribute:
+            node = node.value  # type: ignore[attr-defined]
+        elif cls is ast.Call:
+            node = node.func  # type: ignore[attr-defined]
+        else:
+            break
+        chain.append(node)
+    return chain if len(chain) >= _SHALLOW_CHAIN else []
+
+
 def _is_bare_super(node: ast.AST) -> bool:
     return (
         isinstance(node, ast.Call)
@@ -964,7 +991,15 @@ class Checker:
             col = max((exc.offset or 1) - 1, 0)
             result.problem = FileProblem(path, f"syntax error: {exc.msg}", line, col, "syntax-error")
             return result
-        except (ValueError, RecursionError, MemoryError) as exc:
+        except RecursionError:
+            result.problem = FileProblem(
+                path, "cannot parse: nested too deeply for Python's parser (recursion limit)", 1, 0, "syntax-error"
+            )
+            return result
+        except MemoryError:
+            result.problem = FileProblem(path, "cannot parse: out of memory while parsing", 1, 0, "syntax-error")
+            return result
+        except ValueError as exc:  # e.g. "source code string cannot contain null bytes"
             result.problem = FileProblem(path, f"cannot parse: {exc}", 1, 0, "syntax-error")
             return result
         epoch = self.project.state_seen_from(path)  # before this file's own summary is replaced
@@ -1214,11 +1249,17 @@ def _scan(root: ast.AST, *, include_self: bool) -> tuple[set[type], set[str], li
     return types, calls, definitions
 
 
+# The walker's stack holds nodes to visit and two kinds of markers: None (leave the node on
+# top of ctx.parents) and a Scope (make it the current scope: entering or leaving one).
 class _Walker:
-    """The single recursive walk; scopes follow Python's evaluation rules.
+    """The single walk; scopes follow Python's evaluation rules.
 
     Decorators, default values and bases are evaluated in the enclosing scope,
-    so they are walked before the new scope is entered.
+    so they are walked before the new scope is entered. The walk is iterative
+    (an explicit stack, children in source order): a tree as deep as `ast.parse`
+    builds (thousands of levels for `a+a+...` or an `elif` chain) needs no
+    recursion. Rules see the same thing as in a recursive walk: each handler is
+    called on entering its node, with `ctx.parents` and `ctx.scope` as they are there.
     """
 
     # Nodes that never contain anything a rule handles; a large share of every
@@ -1237,101 +1278,127 @@ class _Walker:
 
     def walk_module(self, tree: ast.Module) -> None:
         self.ctx.parents.append(tree)
-        for statement in tree.body:
-            self.visit(statement)
+        self._walk(list(reversed(tree.body)))
         self.ctx.parents.pop()
 
     def visit(self, node: ast.AST) -> None:
+        """Walk `node` and everything under it."""
+        self._walk([node])
+
+    def _walk(self, stack: list) -> None:
         ctx = self.ctx
-        cls = node.__class__
-        handlers = self.dispatch.get(cls)
-        if handlers:
-            for handler in handlers:
-                handler(node, ctx)
-        if cls is ast.Call and self.call_named:
-            func = node.func  # type: ignore[attr-defined]
-            last = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else None
-            named = self.call_named.get(last) if last is not None else None
-            if named:
-                for handler in named:
+        parents = ctx.parents
+        dispatch = self.dispatch
+        call_named = self.call_named
+        special = self._SPECIAL
+        expand = self._expand
+        skip = self.skip
+        fields_of = _REVERSED_CHILD_FIELDS
+        pop = stack.pop
+        push = stack.append
+        node_type = ast.AST
+        while stack:
+            node = pop()
+            if node is None:
+                parents.pop()
+                continue
+            cls = node.__class__
+            if cls is Scope:
+                ctx.scope = node
+                continue
+            handlers = dispatch.get(cls)
+            if handlers:
+                for handler in handlers:
                     handler(node, ctx)
+            if cls is ast.Call and call_named:
+                func = node.func  # type: ignore[attr-defined]
+                last = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else None
+                named = call_named.get(last) if last is not None else None
+                if named:
+                    for handler in named:
+                        handler(node, ctx)
+            if cls in special:
+                expand(node, cls, stack)
+                continue
+            # Any other node: its children, in source order (pushed last-first), above a
+            # marker that leaves it; a node with no child to visit needs neither.
+            push(None)
+            names = fields_of.get(cls)
+            if names is None:
+                names = _reversed_child_fields(cls)
+            for name in names:
+                child = getattr(node, name, None)
+                if child is None:
+                    continue
+                child_cls = child.__class__
+                if child_cls is list:
+                    for item in reversed(child):
+                        if item.__class__ not in skip and isinstance(item, node_type):
+                            push(item)
+                elif child_cls not in skip and isinstance(child, node_type):
+                    push(child)
+            if stack[-1] is None:
+                pop()
+            else:
+                parents.append(node)
+
+    # Nodes `_expand` pushes the children of (the others: all their child fields, in order).
+    _SPECIAL = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.If})
+
+    def _expand(self, node: ast.AST, cls: type, stack: list) -> None:
+        """Push what walking a `_SPECIAL` node means (markers, then children last-first) onto the stack."""
+        ctx = self.ctx
         if cls is ast.FunctionDef or cls is ast.AsyncFunctionDef:
-            self._visit_function(node, cls is ast.AsyncFunctionDef)  # type: ignore[arg-type]
+            args = node.args  # type: ignore[attr-defined]
+            self._enter(node, stack, Scope("function", node, cls is ast.AsyncFunctionDef, ctx.scope),
+                        node.body, (node.decorator_list, args.defaults, args.kw_defaults))  # type: ignore[attr-defined]
             return
         if cls is ast.ClassDef:
-            self._visit_class(node)  # type: ignore[arg-type]
+            self._enter(node, stack, Scope("class", node, False, ctx.scope),
+                        node.body, (node.decorator_list, node.bases, node.keywords))  # type: ignore[attr-defined]
             return
         if cls is ast.Lambda:
-            self._visit_lambda(node)  # type: ignore[arg-type]
+            args = node.args  # type: ignore[attr-defined]
+            self._enter(node, stack, Scope("lambda", node, False, ctx.scope), [node.body],  # type: ignore[attr-defined]
+                        (args.defaults, args.kw_defaults))
             return
-        if cls is ast.If:
-            live = _static_truth(node.test)  # type: ignore[attr-defined]
-            if live is not None:
-                # `if True: ... else:`, `if False:`, `if TYPE_CHECKING:`: the dead
-                # branch never runs, nothing in it can misbehave at runtime.
-                ctx.parents.append(node)
-                self._visit_all(node.body if live else node.orelse)  # type: ignore[attr-defined]
-                ctx.parents.pop()
-                return
-        fields = _CHILD_FIELDS.get(cls) or _child_fields(cls)
-        parents = ctx.parents
-        parents.append(node)
-        skip = self.skip
-        visit = self.visit
-        for name in fields:
-            child = getattr(node, name, None)
-            if child is None:
-                continue
-            child_cls = child.__class__
-            if child_cls is list:
-                for item in child:
-                    if item.__class__ not in skip and isinstance(item, ast.AST):
-                        visit(item)
-            elif child_cls not in skip and isinstance(child, ast.AST):
-                visit(child)
-        parents.pop()
-
-    def _visit_all(self, nodes) -> None:
-        for node in nodes:
-            if node is not None:
-                self.visit(node)
-
-    def _visit_arguments(self, args: ast.arguments) -> None:
-        self._visit_all(args.defaults)
-        self._visit_all(args.kw_defaults)
-
-    def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, is_async: bool) -> None:
-        ctx = self.ctx
+        # ast.If
         ctx.parents.append(node)
-        self._visit_all(node.decorator_list)
-        self._visit_arguments(node.args)
-        outer = ctx.scope
-        ctx.scope = Scope("function", node, is_async, outer)
-        self._visit_all(node.body)
-        ctx.scope = outer
-        ctx.parents.pop()
+        stack.append(None)
+        live = _static_truth(node.test)  # type: ignore[attr-defined]
+        if live is not None:
+            # `if True: ... else:`, `if False:`, `if TYPE_CHECKING:`: the dead
+            # branch never runs, nothing in it can misbehave at runtime.
+            stack.extend(reversed(node.body if live else node.orelse))  # type: ignore[attr-defined]
+            return
+        stack.extend(reversed(node.orelse))  # type: ignore[attr-defined]
+        stack.extend(reversed(node.body))  # type: ignore[attr-defined]
+        if node.test.__class__ not in self.skip:  # type: ignore[attr-defined]
+            stack.append(node.test)  # type: ignore[attr-defined]
 
-    def _visit_class(self, node: ast.ClassDef) -> None:
-        ctx = self.ctx
-        ctx.parents.append(node)
-        self._visit_all(node.decorator_list)
-        self._visit_all(node.bases)
-        self._visit_all(node.keywords)
-        outer = ctx.scope
-        ctx.scope = Scope("class", node, False, outer)
-        self._visit_all(node.body)
-        ctx.scope = outer
-        ctx.parents.pop()
+    def _enter(self, node: ast.AST, stack: list, scope: Scope, body: list, outside: tuple[list, ...]) -> None:
+        """A def, class or lambda: `outside` (decorators, defaults, bases) in the enclosing scope, then
+        `body` in its own scope."""
+        self.ctx.parents.append(node)
+        push = stack.append
+        push(None)
+        push(scope.parent)  # leaving: back to the enclosing scope
+        stack.extend(reversed(body))
+        push(scope)
+        for nodes in reversed(outside):
+            for item in reversed(nodes):
+                if item is not None:
+                    push(item)
 
-    def _visit_lambda(self, node: ast.Lambda) -> None:
-        ctx = self.ctx
-        ctx.parents.append(node)
-        self._visit_arguments(node.args)
-        outer = ctx.scope
-        ctx.scope = Scope("lambda", node, False, outer)
-        self.visit(node.body)
-        ctx.scope = outer
-        ctx.parents.pop()
+
+_REVERSED_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _reversed_child_fields(cls: type) -> tuple[str, ...]:
+    fields = _REVERSED_CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = _REVERSED_CHILD_FIELDS[cls] = tuple(reversed(_child_fields(cls)))
+    return fields
 
 
 class _PrunedWalker(_Walker):
@@ -1344,17 +1411,19 @@ class _PrunedWalker(_Walker):
         self.wanted_types = frozenset(dispatch)
         self.wanted_calls = frozenset(call_named)
 
-    def visit(self, node: ast.AST) -> None:
-        cls = node.__class__
+    def _expand(self, node: ast.AST, cls: type, stack: list) -> None:
         if cls is ast.FunctionDef or cls is ast.AsyncFunctionDef or cls is ast.ClassDef:
             inside = self.census.get(id(node))
             if inside is not None and not (inside[0] & self.wanted_types or inside[1] & self.wanted_calls):
-                handlers = self.dispatch.get(cls)
-                if handlers:
-                    for handler in handlers:
-                        handler(node, self.ctx)
                 return
-        super().visit(node)
+        super()._expand(node, cls, stack)
+
+
+class _Everything:
+    """A set that holds every node type (`_StatementWalker` expands every node itself)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
 
 
 class _StatementWalker(_Walker):
@@ -1362,38 +1431,28 @@ class _StatementWalker(_Walker):
     handle no expression node in what it walks."""
 
     _LISTS = ("body", "handlers", "orelse", "finalbody", "cases")
+    _SPECIAL = _Everything()
 
     def __init__(self, ctx: FileContext, dispatch: dict[type, list[Callable]]):
         super().__init__(ctx, dispatch, None)
 
-    def visit(self, node: ast.AST) -> None:
-        ctx = self.ctx
-        cls = node.__class__
-        handlers = self.dispatch.get(cls)
-        if handlers:
-            for handler in handlers:
-                handler(node, ctx)
+    def _expand(self, node: ast.AST, cls: type, stack: list) -> None:
         if cls is ast.FunctionDef or cls is ast.AsyncFunctionDef or cls is ast.ClassDef:
-            ctx.parents.append(node)
-            outer = ctx.scope
             kind = "class" if cls is ast.ClassDef else "function"
-            ctx.scope = Scope(kind, node, cls is ast.AsyncFunctionDef, outer)
-            self._visit_all(node.body)  # type: ignore[attr-defined]
-            ctx.scope = outer
-            ctx.parents.pop()
+            scope = Scope(kind, node, cls is ast.AsyncFunctionDef, self.ctx.scope)
+            self._enter(node, stack, scope, node.body, ())  # type: ignore[attr-defined]
             return
-        ctx.parents.append(node)
+        self.ctx.parents.append(node)
+        stack.append(None)
         if cls is ast.If:
             live = _static_truth(node.test)  # type: ignore[attr-defined]
             if live is not None:
-                self._visit_all(node.body if live else node.orelse)  # type: ignore[attr-defined]
-                ctx.parents.pop()
+                stack.extend(reversed(node.body if live else node.orelse))  # type: ignore[attr-defined]
                 return
-        for name in self._LISTS:
+        for name in reversed(self._LISTS):
             children = getattr(node, name, None)
             if children:
-                self._visit_all(children)
-        ctx.parents.pop()
+                stack.extend(reversed(children))
 
 
 def decorator_names(ctx: FileContext, node: ast.AST) -> list[str]:

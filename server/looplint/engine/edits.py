@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Callable
 
-from .model import Diagnostic, Edit, Fix, Range
+from .model import Diagnostic, Edit, Fix, Range, fix_applies
 from .source import Source
 
 
@@ -110,7 +110,7 @@ class FixOutcome:
 def fix_until_done(
     text: str,
     lint: Callable[[str], list[Diagnostic]],
-    fixes_for: Callable[[str], Callable[[Diagnostic], Fix | None]],
+    fixes_for: Callable[[str], Callable[[Diagnostic], "Fix | str | None"]],
     parses: Callable[[str], bool],
     *,
     unsafe: bool = False,
@@ -121,7 +121,8 @@ def fix_until_done(
 
     `fixes_for(text)` prepares the fix builder for one round's text (for Python
     files it parses the text with libcst once per round); it may raise
-    ValueError to say the text cannot be fixed. Fixes that conflict in one round
+    ValueError to say the text cannot be fixed. A builder gives a Fix, or None
+    or the reason (a string) when that diagnostic's fix cannot be built. Fixes that conflict in one round
     are retried in the next on the new text. Each round's result must parse
     (`parses`), otherwise that round's fixes are dropped.
     """
@@ -129,9 +130,7 @@ def fix_until_done(
     failed: list[tuple[Diagnostic, str]] = []
     seen_failures: set[tuple[str, int, int]] = set()
     for _ in range(max_rounds):
-        candidates = [
-            d for d in lint(text) if d.fix_applicability == "safe" or (unsafe and d.fix_applicability == "unsafe")
-        ]
+        candidates = [d for d in lint(text) if fix_applies(d.fix_applicability, unsafe)]
         if only is not None:
             candidates = [d for d in candidates if only(d)]
         candidates = [d for d in candidates if (d.code, d.range.line, d.range.col) not in seen_failures]
@@ -146,9 +145,9 @@ def fix_until_done(
         round_applied = []
         for diagnostic in candidates:
             fix = build(diagnostic)
-            if fix is None:
+            if not isinstance(fix, Fix):  # None, or the reason it could not be built
                 seen_failures.add((diagnostic.code, diagnostic.range.line, diagnostic.range.col))
-                failed.append((diagnostic, "the fix could not be built for this code"))
+                failed.append((diagnostic, fix or "the fix could not be built for this code"))
                 continue
             if edits_overlap(accepted, list(fix.edits)):
                 continue  # next round

@@ -9,10 +9,13 @@ whose result does not parse is dropped: looplint never writes a broken file.
 from __future__ import annotations
 
 import ast
+import bisect
+import sys
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from .edits import FixOutcome, diff_edits, fix_until_done
-from .model import Diagnostic, Fix, Range
+from .model import Diagnostic, Edit, Fix, Range
+from .source import Source
 from .parse import parse_module
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,7 +28,7 @@ class _Libcst:
     libcst costs ~0.3 s to import and only fixes need it: rules take `cst` from here (never
     `import libcst` at module level), so a `looplint check` that builds no fix, or whose results
     come from the cache, never loads it. Code that runs at import time (a class's bases, default
-    values) must not touch `cst`: see `transformer`."""
+    values) must not touch `cst`: transformers derive from `Transformer`."""
 
     def __getattr__(self, name: str):
         import libcst
@@ -41,20 +44,55 @@ cst = _Libcst()
 Change = Callable[["cst.CSTNode"], "cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel"]
 
 
+# libcst's parser and code generation recurse once or more per level of nesting (and its
+# parser slows down with the square of the depth): fixes are built for files nested up to
+# this deep; deeper files keep their diagnostics and get no fix (with a note saying why).
+MAX_FIX_NESTING = 100
+
+
 class FixUnavailable(Exception):
     """The rule cannot build its fix for this occurrence (the code is shaped unexpectedly)."""
 
 
+class FixesUnavailable(Exception):
+    """No fix can be built for this text at all; the message says why."""
+
+
 class FixContext:
-    """A libcst view of one file that rules edit to express their fix."""
+    """A libcst view of one file that rules edit to express their fix.
+
+    Raises FixesUnavailable when libcst cannot represent the text (too deeply nested,
+    a syntax it does not know, or any failure inside libcst).
+    """
 
     def __init__(self, text: str):
         self.text = text
         from libcst.metadata import MetadataWrapper, PositionProvider
 
-        self.module = cst.parse_module(text)
-        self._wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-        self._positions = self._wrapper.resolve(PositionProvider)
+        depth = nesting_depth(text)
+        if depth > MAX_FIX_NESTING:
+            deep = f"{depth} levels" if depth < sys.maxsize else "deeper than the parser allows here"
+            raise FixesUnavailable(f"the code nests {deep}; fixes are built up to {MAX_FIX_NESTING} levels")
+        try:
+            self.module = cst.parse_module(text)
+            self._wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            self._positions = self._wrapper.resolve(PositionProvider)
+        except cst.ParserSyntaxError as exc:
+            raise FixesUnavailable(f"libcst cannot parse the file: {_one_line(exc)}") from None
+        except Exception as exc:  # a failure inside libcst must not cost the file its diagnostics
+            raise FixesUnavailable(f"libcst failed on the file ({type(exc).__name__})") from None
+        # libcst drops the last line end of a file whose lines end in CR alone: put it back on
+        # output. Any other difference would shift every position: no fixes then.
+        code = self.module.code
+        if not text.startswith(code) or text[len(code):] not in ("", "\r"):
+            raise FixesUnavailable("libcst does not reproduce this file exactly")
+        self._lost_tail = text[len(code):]
+        self._source = Source(text)
+        self._spans: list[tuple[int, int]] | None = None
+        self._body_end = len(text)
+        self._index_of: dict[int, int] | None = None
+        self._statement_starts: list[tuple[int, int]] | None = None
+        self._statement_parents: dict[int, dict[int, tuple[cst.CSTNode, cst.CSTNode]]] = {}
         self._parents = None
         self._by_start: dict[tuple[int, int], list[cst.CSTNode]] = {}
         for node, code_range in self._positions.items():
@@ -85,11 +123,50 @@ class FixContext:
         return Range(code_range.start.line, code_range.start.column, code_range.end.line, code_range.end.column)
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        if self._parents is None:
-            from libcst.metadata import ParentNodeProvider
+        """The node holding `node`. Parents are mapped one top-level statement at a time (the one
+        the node's position falls in): a fix pays for the statement it edits, not for the file."""
+        if node is self.module:
+            return None
+        index = self._statement_at(node)
+        if index is None:  # in the module's header or footer, or not positioned
+            if self._parents is None:
+                from libcst.metadata import ParentNodeProvider
 
-            self._parents = self._wrapper.resolve(ParentNodeProvider)
-        return self._parents.get(node)
+                self._parents = self._wrapper.resolve(ParentNodeProvider)
+            return self._parents.get(node)
+        statement = self.module.body[index]
+        if node is statement:
+            return self.module
+        parents = self._statement_parents.get(index)
+        if parents is None:
+            parents = self._statement_parents[index] = {}
+            stack: list[cst.CSTNode] = [statement]
+            while stack:
+                current = stack.pop()
+                for child in current.children:
+                    parents[id(child)] = (child, current)
+                    stack.append(child)
+        entry = parents.get(id(node))
+        return entry[1] if entry is not None and entry[0] is node else None
+
+    def _statement_at(self, node: cst.CSTNode) -> int | None:
+        """The index of the top-level statement whose text holds `node` (by position)."""
+        position = self._positions.get(node)
+        if position is None:
+            return None
+        if self._statement_starts is None:
+            self._statement_starts = [
+                (p.start.line, p.start.column) if (p := self._positions.get(s)) is not None else (0, 0)
+                for s in self.module.body
+            ]
+        start = (position.start.line, position.start.column)
+        index = bisect.bisect_right(self._statement_starts, start) - 1
+        if index < 0:
+            return None
+        end = self._positions.get(self.module.body[index])
+        if end is None or (position.end.line, position.end.column) > (end.end.line, end.end.column):
+            return None
+        return index
 
     def ancestor(self, node: cst.CSTNode, node_type: type | tuple[type, ...]) -> cst.CSTNode | None:
         current = self.parent(node)
@@ -180,28 +257,121 @@ class FixContext:
                 yield statement
 
     # -- output ---------------------------------------------------------------------------
+    def render_edits(self) -> list[Edit]:
+        """The text edits of the changes asked for ([] when they change nothing).
+
+        Only the top-level statements holding a change are transformed and printed again
+        (a fix costs the size of what it touches, not of the file); each must parse on its
+        own. Changes libcst cannot localise that way (the module itself) print the whole file.
+        """
+        spans = self._statement_spans()
+        touched: dict[int, None] = {}
+        for node, _ in self._changes.values():
+            index = self._top_level_index(node)
+            if index is None:
+                return diff_edits(self.text, self.render())
+            touched[index] = None
+        body = self.module.body
+        pieces: list[tuple[int, int, str]] = []  # (start, end, new text) in offsets of self.text
+        for index in touched:
+            new = body[index].visit(_ApplyChanges(self._changes))
+            if isinstance(new, cst.FlattenSentinel):
+                code = "".join(self.module.code_for_node(n) for n in new.nodes)
+            elif isinstance(new, cst.RemovalSentinel):
+                code = ""
+            else:
+                code = self.module.code_for_node(new)
+            start, end = spans[index]
+            if not self.text.endswith(("\n", "\r")) and end == len(self.text) and code.endswith(self.module.default_newline):
+                code = code[: -len(self.module.default_newline)]  # the file's last line has no line end
+            if code.strip() and not _parses(code):
+                raise FixUnavailable("the changed statement would not parse")
+            pieces.append((start, end, code))
+        if self._imports:
+            index = _import_index(self.module)
+            if any(i < index for i in touched):
+                return diff_edits(self.text, self.render())  # a change among the imports themselves
+            newline = self.module.default_newline
+            code = "".join(
+                (f"import {m}" if n is None else f"from {m} import {n}") + newline for m, n in self._imports
+            )
+            at = spans[index][0] if index < len(body) else self._body_end
+            if index >= len(body) and at == len(self.text) and not self.text.endswith(("\n", "\r")) and self.text:
+                code = newline + code
+            pieces.append((at, at, code))
+        merged: list[tuple[int, int, str]] = []
+        for start, end, code in sorted(pieces, key=lambda p: (p[0], p[1])):
+            if merged and merged[-1][1] == start:  # an import inserted where a changed statement starts
+                previous = merged.pop()
+                start, code = previous[0], previous[2] + code
+            merged.append((start, end, code))
+        edits: list[Edit] = []
+        source = self._source
+        for start, end, code in merged:
+            line, col = source.position(start)
+            for edit in diff_edits(self.text[start:end], code):
+                r = edit.range
+                edits.append(Edit(Range(r.line + line - 1, r.col + (col if r.line == 1 else 0),
+                                        r.end_line + line - 1, r.end_col + (col if r.end_line == 1 else 0)), edit.content))
+        return edits
+
+    def _statement_spans(self) -> list[tuple[int, int]]:
+        """(start, end) offsets in the text of each top-level statement, its leading comments and
+        blank lines included (computed once: one printing of the file)."""
+        if self._spans is None:
+            module = self.module
+            offset = sum(len(module.code_for_node(line)) for line in module.header)
+            spans = []
+            for statement in module.body:
+                length = len(module.code_for_node(statement))
+                spans.append((offset, min(offset + length, len(self.text))))
+                offset += length
+            self._spans = spans
+            self._body_end = min(offset, len(self.text))
+        return self._spans
+
+    def _top_level_index(self, node: cst.CSTNode) -> int | None:
+        """Which top-level statement holds `node` (None for the module itself)."""
+        if self._index_of is None:
+            self._index_of = {id(statement): i for i, statement in enumerate(self.module.body)}
+        current: cst.CSTNode | None = node
+        while current is not None:
+            index = self._index_of.get(id(current))
+            if index is not None and self.module.body[index] is current:
+                return index
+            current = self.parent(current)
+        return None
+
     def render(self) -> str:
         changes = self._changes
         module = self.module
         if changes:
-            module = module.visit(transformer(_ApplyChanges)(changes))  # type: ignore[assignment]
+            module = module.visit(_ApplyChanges(changes))  # type: ignore[assignment]
         if self._imports:
             module = _insert_imports(module, self._imports)
-        return module.code
+        return module.code + self._lost_tail
+
+
+class Transformer:
+    """Base of the libcst transformers looplint defines (`cst.CSTTransformer` would import libcst
+    when the class is defined): an instance is of a subclass that also derives from
+    `cst.CSTTransformer`, made when the first one is created."""
+
+    def __new__(cls, *args, **kwargs):
+        made = _TRANSFORMERS.get(cls)
+        if made is None:
+            made = _TRANSFORMERS[cls] = type(cls.__name__, (cls, cst.CSTTransformer), {"__new__": _plain_new})
+        return object.__new__(made)  # then __init__ runs as usual (cls's, through the MRO)
+
+
+def _plain_new(cls, *args, **kwargs):
+    return object.__new__(cls)
 
 
 _TRANSFORMERS: dict[type, type] = {}
 
 
-def transformer(methods: type) -> type:
-    """A libcst transformer class made of `methods` (a plain class: defining it needs no libcst)."""
-    made = _TRANSFORMERS.get(methods)
-    if made is None:
-        made = _TRANSFORMERS[methods] = type(methods.__name__, (methods, cst.CSTTransformer), {})
-    return made
-
-
-class _ApplyChanges:
+class _ApplyChanges(Transformer):
     def __init__(self, changes: dict[int, tuple[cst.CSTNode, list[Change]]]):
         super().__init__()
         self.changes = changes
@@ -218,10 +388,10 @@ class _ApplyChanges:
         return result
 
 
-def _insert_imports(module: cst.Module, imports: list[tuple[str, str | None]]) -> cst.Module:
-    body = list(module.body)
+def _import_index(module: cst.Module) -> int:
+    """Where new imports go in the module's body: after the docstring and the leading imports."""
     index = 0
-    for i, statement in enumerate(body):
+    for i, statement in enumerate(module.body):
         if _is_docstring(statement) and i == 0:
             index = 1
             continue
@@ -231,6 +401,12 @@ def _insert_imports(module: cst.Module, imports: list[tuple[str, str | None]]) -
             index = i + 1
             continue
         break
+    return index
+
+
+def _insert_imports(module: cst.Module, imports: list[tuple[str, str | None]]) -> cst.Module:
+    body = list(module.body)
+    index = _import_index(module)
     new_statements = []
     for module_name, name in imports:
         code = f"import {module_name}" if name is None else f"from {module_name} import {name}"
@@ -258,22 +434,55 @@ def _dotted(node: cst.CSTNode) -> str:
 
 # --- building and applying fixes ------------------------------------------------------
 
+def nesting_depth(text: str) -> int:
+    """How many levels deep the syntax tree of `text` goes (0 when it does not parse; a huge
+    number when the parser itself ran out of depth)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return 0
+    except (RecursionError, MemoryError):
+        return sys.maxsize
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+def _one_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
 def build_fix(rule: "Rule", fixer: FixContext, diagnostic: Diagnostic) -> Fix | None:
     """The text edits of one diagnostic's fix, or None when it cannot be built safely."""
+    fix = try_build_fix(rule, fixer, diagnostic)
+    return fix if isinstance(fix, Fix) else None
+
+
+def try_build_fix(rule: "Rule", fixer: FixContext, diagnostic: Diagnostic) -> Fix | str:
+    """The text edits of one diagnostic's fix, or why it cannot be built."""
     if diagnostic.fix_applicability is None:
-        return None
+        return "the diagnostic has no fix"
     fixer.reset()
     try:
         rule.fix(fixer, diagnostic)
-        new_text = fixer.render()
+        edits = fixer.render_edits()
     except (FixUnavailable, NotImplementedError, cst.ParserSyntaxError):
-        return None
-    if new_text == fixer.text or not _parses(new_text):
-        return None
+        return "the fix could not be built for this code"
+    except Exception as exc:  # libcst (or the rule on odd code) failed: drop this fix, keep the rest
+        return f"building the fix failed ({type(exc).__name__})"
+    if not edits:
+        return "the fix could not be built for this code"
+    # Each changed statement parsed on its own; the whole text is parsed once per batch of
+    # fixes (fix_until_done) or here when only this fix is asked for (check_whole).
     return Fix(
         message=diagnostic.fix_message or rule.fix_title or "Apply fix",
         applicability=diagnostic.fix_applicability,
-        edits=tuple(diff_edits(fixer.text, new_text)),
+        edits=tuple(edits),
     )
 
 
@@ -286,7 +495,8 @@ def _parses(text: str) -> bool:
 
 
 def attach_fixes(text: str, diagnostics: list[Diagnostic], rules_by_code: dict[str, "Rule"]) -> None:
-    """Fill in `diagnostic.fix` (the edits) for every fixable diagnostic of one file."""
+    """Fill in `diagnostic.fix` (the edits) for every fixable diagnostic of one file; a fix that
+    cannot be built leaves `fix` None and says why in `fix_unavailable`."""
     fixable = [d for d in diagnostics if d.fix_applicability]
     if not fixable:
         return
@@ -298,10 +508,14 @@ def attach_fixes(text: str, diagnostics: list[Diagnostic], rules_by_code: dict[s
     local = all(not getattr(rules_by_code[d.code], "fix_edits_elsewhere", False) for d in fixable)
     try:
         fixer = FixContext(_only_what_fixes_touch(text, fixable) if local else text)
-    except cst.ParserSyntaxError:
+    except FixesUnavailable as exc:
+        for diagnostic in fixable:
+            diagnostic.fix, diagnostic.fix_unavailable = None, str(exc)
         return
     for diagnostic in fixable:
-        diagnostic.fix = build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)
+        fix = try_build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)
+        diagnostic.fix = fix if isinstance(fix, Fix) else None
+        diagnostic.fix_unavailable = "" if isinstance(fix, Fix) else fix
 
 
 def _only_what_fixes_touch(text: str, diagnostics: list[Diagnostic]) -> str:
@@ -370,9 +584,9 @@ def fix_text(
     def fixes_for(current: str):
         try:
             fixer = FixContext(current)
-        except cst.ParserSyntaxError as exc:
-            raise ValueError(f"libcst cannot parse the file: {exc}") from None
-        return lambda diagnostic: build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)
+        except FixesUnavailable as exc:
+            raise ValueError(str(exc)) from None
+        return lambda diagnostic: try_build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)
 
     return fix_until_done(text, lint, fixes_for, _parses, unsafe=unsafe, only=only, max_rounds=max_rounds)
 

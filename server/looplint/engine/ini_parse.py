@@ -82,9 +82,14 @@ class IniDocument:
 
 
 def read_config_text(path) -> str:
-    """Read a config file the way pytest does (UTF-8, universal newlines)."""
-    with open(path, encoding="utf-8") as fp:
-        return fp.read()
+    """Read a config file the way pytest does (UTF-8, universal newlines): a regular file of bounded
+    size only (OSError otherwise, with the reason)."""
+    from .files import UnreadableFile, read_text
+
+    try:
+        return read_text(path)
+    except UnreadableFile as exc:
+        raise OSError(str(exc)) from None
 
 
 def _lines_with_offsets(data: str) -> list[tuple[int, str]]:

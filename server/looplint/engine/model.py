@@ -47,11 +47,34 @@ class Edit:
     content: str
 
 
+class Applicability(str, Enum):
+    """How far a fix can be trusted. SAFE: it cannot change what correct code does (applied by
+    `--fix`, preferred in editors); UNSAFE: it may, so it needs review (`--unsafe-fixes`).
+    A str enum: it reads, compares and serialises as "safe" / "unsafe"."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+    def __str__(self) -> str:  # "safe" in messages and f-strings, on every Python
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
+def fix_applies(applicability: "Applicability | str | None", unsafe: bool) -> bool:
+    """Is a fix of this applicability applied, with or without `--unsafe-fixes`?"""
+    return applicability == Applicability.SAFE or (unsafe and applicability == Applicability.UNSAFE)
+
+
 @dataclass(frozen=True, slots=True)
 class Fix:
     message: str
-    applicability: str  # "safe" | "unsafe"
+    applicability: Applicability
     edits: tuple[Edit, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "applicability", Applicability(self.applicability))
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,15 +96,20 @@ class Diagnostic:
     range: Range
     # A fix is described here and built on demand (libcst is only loaded then).
     fix_message: str | None = None
-    fix_applicability: str | None = None  # "safe" | "unsafe" | None (no fix)
+    fix_applicability: Applicability | None = None  # None: no fix
     # JSON-safe facts the fix and the hover need; carried through LSP Diagnostic.data.
     data: dict = field(default_factory=dict)
     reason: str = ""  # markdown: why *this* code triggers the rule (class chain, config key, versions)
     related: tuple[Related, ...] = ()
     fix: Fix | None = None  # filled in when edits were requested
+    fix_unavailable: str = ""  # when edits were requested and could not be built: why
     # The code this finding says never runs (a test body that is never awaited): what other
     # rules find inside it is told in this finding's related information instead (one story).
     never_runs: Range | None = None
+
+    def __post_init__(self) -> None:
+        if self.fix_applicability is not None and self.fix_applicability.__class__ is not Applicability:
+            self.fix_applicability = Applicability(self.fix_applicability)  # rules and caches may give a str
 
     @property
     def noqa_line(self) -> int:

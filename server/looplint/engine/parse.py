@@ -28,9 +28,11 @@ Python it needs; any other error is the running Python's own SyntaxError.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 import sys
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 RUNNING = sys.version_info[:2]
 NEWEST_SUPPORTED = (3, 15)
@@ -110,17 +112,34 @@ _OPERATORS = sorted(
     "** // >> << -> := == != <= >= += -= *= /= %= &= |= ^= @= **= //= >>= <<= ...".split(), key=len, reverse=True
 )
 _OPERATOR = re.compile("|".join(re.escape(o) for o in _OPERATORS) + r"|.", re.DOTALL)
-_BLANKS = re.compile(r"[ \t\f]+")
 _STRING_PREFIX = re.compile(r"(?i)[a-z]{0,2}(?=['\"])")
-_VALID_PREFIXES = {"", "r", "u", "b", "br", "rb", "f", "fr", "rf", "t", "tr", "rt"}
+# One match per token start: the lexer's loop runs once per token, not once per character.
+# Blanks, line continuations and comments before a token are skipped by the same match.
+_TOKEN = re.compile(
+    r"(?:[ \t\f]+|\\(?:\r\n|\r|\n)|#[^\r\n]*)*"
+    r"(?:(?P<newline>[\r\n])|(?P<string>(?i:rb|br|fr|rf|tr|rt|[rubft])?['\"])|(?P<number>\.?\d)"
+    r"|(?P<name>[^\W\d]\w*)|(?P<end>\Z)|(?P<op>))"
+)
+
+
+def _string_stops(quote: str, triple: bool, interpolated: bool) -> re.Pattern[str]:
+    """The characters a string's body must stop at: its quote, a backslash, a line break, braces."""
+    chars = re.escape(quote) + r"\\" + ("" if triple else r"\r\n") + (r"{}" if interpolated else "")
+    return re.compile(f"[{chars}]")
+
+
+_STRING_STOPS = {
+    (quote, triple, interpolated): _string_stops(quote, triple, interpolated)
+    for quote in "'\"" for triple in (False, True) for interpolated in (False, True)
+}
 
 
 class _Unsupported(Exception):
     """The lexer met something it does not model: leave the text to the running Python."""
 
 
-@dataclass
-class _Tok:
+class _Tok(NamedTuple):
+    # A tuple: the lexer makes one per token, and a tuple is the cheapest object to make.
     kind: str  # NAME NUMBER OP STRING NEWLINE
     start: int
     end: int
@@ -169,34 +188,32 @@ class _Lexer:
         text, n = self.text, self.n
         out: list[_Tok] = []
         depth = 0
+        token = _TOKEN.match
+        append = out.append
+        new = tuple.__new__  # a _Tok without the namedtuple's Python-level __new__
         while i < n:
-            c = text[i]
-            if c in " \t\f":
-                i = _BLANKS.match(text, i).end()
-            elif c == "\\" and text.startswith(("\\\n", "\\\r"), i):
-                i += 3 if text.startswith("\\\r\n", i) else 2
-            elif c in "\r\n":
+            m = token(text, i)
+            kind = m.lastgroup
+            i = m.start(kind)
+            if kind == "name":
+                append(new(_Tok, ("NAME", i, m.end(), m.group(kind), None)))
+                i = m.end()
+            elif kind == "newline":
                 if depth == 0 and not field_mode:
-                    out.append(_Tok("NEWLINE", i, i + 1))
+                    append(new(_Tok, ("NEWLINE", i, i + 1, "", None)))
                 i += 1
-            elif c == "#":
-                ends = [e for e in (text.find("\n", i), text.find("\r", i)) if e >= 0]
-                i = min(ends) if ends else n
-            elif c in "'\"" or (c.isalpha() and _STRING_PREFIX.match(text, i) and self._is_string(i)):
+            elif kind == "end":
+                break
+            elif kind == "string":
                 string = self.string(i)
-                out.append(_Tok("STRING", i, string.end, string=string))
+                append(new(_Tok, ("STRING", i, string.end, "", string)))
                 i = string.end
-            elif c.isdigit() or (c == "." and i + 1 < n and text[i + 1].isdigit()):
+            elif kind == "number":
                 m = _NUMBER.match(text, i)
                 i = m.end() if m and m.end() > i else i + 1
-                out.append(_Tok("NUMBER", m.start() if m else i - 1, i))
-            elif c.isidentifier():
-                m = _NAME.match(text, i)
-                if not m:
-                    raise _Unsupported(f"identifier at {i}")
-                out.append(_Tok("NAME", i, m.end(), m.group()))
-                i = m.end()
-            else:
+                append(new(_Tok, ("NUMBER", m.start() if m else i - 1, i, "", None)))
+            else:  # an operator, or a character no other token starts with
+                c = text[i]
                 op = _OPERATOR.match(text, i).group()
                 if field_mode and depth == 0:
                     if c == "}" or c == ":" or (c == "!" and op != "!="):
@@ -209,15 +226,11 @@ class _Lexer:
                     depth -= 1
                     if depth < 0:
                         raise _Unsupported("unbalanced bracket")
-                out.append(_Tok("OP", i, i + len(op), op))
+                append(new(_Tok, ("OP", i, i + len(op), op, None)))
                 i += len(op)
         if field_mode:
             raise _Unsupported("unterminated f-string field")
         return out, i
-
-    def _is_string(self, i: int) -> bool:
-        m = _STRING_PREFIX.match(self.text, i)
-        return m is not None and m.group().lower() in _VALID_PREFIXES and m.end() > i
 
     def _debug_equals(self, i: int) -> bool:
         j = i + 1
@@ -234,19 +247,26 @@ class _Lexer:
         body = j + len(quote)
         string = _String(i, -1, prefix, quote, body, -1)
         raw = "r" in prefix
+        interpolated = string.interpolated
+        stops = _STRING_STOPS[(quote[0], len(quote) == 3, interpolated)].search
         k = body
         piece = k
         while True:
-            if k >= n:
+            stop = stops(text, k)
+            if stop is None:
                 raise _Unsupported("unterminated string")
+            k = stop.start()
             c = text[k]
-            if text.startswith(quote, k):
-                if string.interpolated and k > piece:
-                    string.parts.append((piece, k))
-                string.body_end, string.end = k, k + len(quote)
-                return string
+            if c == quote[0]:
+                if len(quote) == 1 or text.startswith(quote, k):
+                    if interpolated and k > piece:
+                        string.parts.append((piece, k))
+                    string.body_end, string.end = k, k + len(quote)
+                    return string
+                k += 1  # one quote inside a triple-quoted string
+                continue
             if c == "\\":
-                if not raw and string.interpolated and text.startswith("\\N{", k):
+                if not raw and interpolated and text.startswith("\\N{", k):
                     close = text.find("}", k)
                     if close < 0:
                         raise _Unsupported("unterminated \\N{")
@@ -254,21 +274,19 @@ class _Lexer:
                 else:
                     k += 2
                 continue
-            if c in "\r\n" and len(quote) == 1:
+            if c in "\r\n":
                 raise _Unsupported("newline in a single-quoted string")
-            if string.interpolated and c in "{}":
-                if text.startswith(c * 2, k):
-                    k += 2
-                    continue
-                if c == "}":
-                    raise _Unsupported("single } in an f-string")
-                if k > piece:
-                    string.parts.append((piece, k))
-                f = self.field(k)
-                string.parts.append(f)
-                k = piece = f.close + 1
+            # a brace of an f-string or t-string
+            if text.startswith(c * 2, k):
+                k += 2
                 continue
-            k += 1
+            if c == "}":
+                raise _Unsupported("single } in an f-string")
+            if k > piece:
+                string.parts.append((piece, k))
+            f = self.field(k)
+            string.parts.append(f)
+            k = piece = f.close + 1
 
     def field(self, brace: int) -> _Field:
         """The replacement field whose `{` is at `brace`."""
@@ -377,13 +395,16 @@ class _Rewrite:
     def result(self) -> str:
         if not self.inserted:
             return "".join(self.out)
-        return "".join(self.inserted.get(k, "") + c for k, c in enumerate(self.out))
+        parts, previous = [], 0
+        for offset in sorted(self.inserted):
+            parts += ["".join(self.out[previous:offset]), self.inserted[offset]]
+            previous = offset
+        parts.append("".join(self.out[previous:]))
+        return "".join(parts)
 
     # -- positions ----------------------------------------------------------------------
     def line_col(self, offset: int) -> tuple[int, int]:
         """(1-based line, UTF-8 byte column) of an offset of the original text."""
-        import bisect
-
         line = bisect.bisect_right(self._line_starts, offset) - 1
         start = self._line_starts[line]
         return line + 1, len(self.text[start:offset].encode("utf-8", "surrogatepass"))
@@ -411,17 +432,30 @@ class _Rewrite:
         back = self._unshifter()
         by_start: dict[tuple[int, int], list[ast.AST]] = {}
         parents: dict[int, tuple[ast.AST, str, list | None]] = {}
+        # Only the lines of rewritten constructs need mending: subtrees whose lines hold none
+        # are not walked, so the cost follows the constructs, not the size of the file.
+        wanted = self._mended_lines()
+        lines = sorted(wanted)
+
+        def touches(node: ast.AST) -> bool:
+            first = node.lineno
+            for decorator in getattr(node, "decorator_list", ()):  # decorators sit above the def's line
+                first = min(first, decorator.lineno)
+            last = node.end_lineno
+            at = bisect.bisect_left(lines, first)
+            return at < len(lines) and (last is None or lines[at] <= last)
+
         stack: list[ast.AST] = [tree]
-        while stack:  # breadth does not matter: one pass over every node
+        while stack:
             node = stack.pop()
             for name in node._fields:
                 value = getattr(node, name, None)
                 if isinstance(value, list):
                     for item in value:
-                        if isinstance(item, ast.AST):
+                        if isinstance(item, ast.AST) and (not hasattr(item, "lineno") or touches(item)):
                             parents[id(item)] = (node, name, value)
                             stack.append(item)
-                elif isinstance(value, ast.AST):
+                elif isinstance(value, ast.AST) and (not hasattr(value, "lineno") or touches(value)):
                     parents[id(value)] = (node, name, None)
                     stack.append(value)
             lineno = getattr(node, "lineno", None)
@@ -430,7 +464,8 @@ class _Rewrite:
                     node.col_offset = back(lineno, node.col_offset)
                     if node.end_lineno is not None:
                         node.end_col_offset = back(node.end_lineno, node.end_col_offset)
-                by_start.setdefault((lineno, node.col_offset), []).append(node)
+                if lineno in wanted:
+                    by_start.setdefault((lineno, node.col_offset), []).append(node)
         for offset in self.dummies:
             self._drop_dummy(by_start.get(self.line_col(offset), []), parents)
         for offset in self.except_tuples:
@@ -458,6 +493,11 @@ class _Rewrite:
                 setattr(parent, name, joined)
             for node in ast.walk(joined):
                 parents.setdefault(id(node), (joined, "values", None))
+
+    def _mended_lines(self) -> set[int]:
+        """The lines on which `mend` looks nodes up or moves columns."""
+        offsets = [*self.dummies, *self.except_tuples, *self.starred, *self.inserted, *(g.start for g in self.groups)]
+        return {self.line_col(offset)[0] for offset in offsets}
 
     def _restar(self, offset: int, by_start, parents) -> None:
         """Wrap the expression after a blanked `*` in the `Starred` the newer Python gives."""
@@ -600,6 +640,10 @@ def _rewrite(text: str, running: tuple[int, int] = RUNNING) -> _Rewrite | None:
     return rewrite
 
 
+# The names `_rewrite_tokens` acts on (soft keywords, and what starts a def, a class or a handler).
+_NAMES_OF_INTEREST = frozenset({"type", "lazy", "def", "class", "except"})
+
+
 def _rewrite_tokens(rw: _Rewrite, tokens: list[_Tok], statement_level: bool) -> None:
     n = len(tokens)
     starts_statement = True
@@ -607,6 +651,10 @@ def _rewrite_tokens(rw: _Rewrite, tokens: list[_Tok], statement_level: bool) -> 
     k = 0
     while k < n:
         tok = tokens[k]
+        if (tok.kind == "NAME" and tok.value not in _NAMES_OF_INTEREST) or tok.kind == "NUMBER":
+            starts_statement = False  # most tokens: nothing to rewrite here
+            k += 1
+            continue
         nxt = tokens[k + 1] if k + 1 < n else None
         if tok.kind == "STRING":
             group = [tok]

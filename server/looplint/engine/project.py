@@ -289,9 +289,9 @@ class Project:
         except ValueError:
             return path.as_posix()
 
-    def iter_files(self, start: Path | None = None) -> Iterator[Path]:
-        """Python files under `start` (default: the root) that are not excluded."""
-        yield from iter_python_files(start or self.root, self)
+    def iter_files(self, start: Path | None = None, on_error: Callable[[Path, str], None] | None = None) -> Iterator[Path]:
+        """Python files under `start` (default: the root) that are not excluded (see iter_python_files)."""
+        yield from iter_python_files(start or self.root, self, on_error)
 
     def is_excluded(self, path: Path) -> bool:
         """Excluded by the user's `exclude` patterns or inside a tool folder (.venv, build, ...)."""
@@ -722,6 +722,17 @@ def _norm(path: Path) -> Path:
     return result
 
 
+def _not_a_file(path: Path) -> str:
+    """Why a `*.py` entry that is neither a file nor a folder is not checked."""
+    from .files import special_kind
+
+    try:
+        kind = special_kind(os.stat(path).st_mode)
+    except OSError:
+        return "broken symbolic link"
+    return f"{kind}, not a regular file: not checked"
+
+
 def iter_python_files(start: Path, project: Project, on_error: Callable[[Path, str], None] | None = None) -> Iterator[Path]:
     """Walk `start` for *.py files, skipping excluded and hidden tool folders, surviving symlink loops."""
     start = _norm(start)
@@ -763,6 +774,6 @@ def iter_python_files(start: Path, project: Project, on_error: Callable[[Path, s
             elif is_file and entry.name.endswith(".py"):
                 if not project.is_excluded(path):
                     yield path
-            elif not is_file and not is_dir and entry.is_symlink() and entry.name.endswith(".py") and on_error:
-                on_error(path, "broken symbolic link")
+            elif not is_file and not is_dir and entry.name.endswith(".py") and on_error:
+                on_error(path, _not_a_file(path))
         stack.extend(reversed(subdirs))

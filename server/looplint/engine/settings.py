@@ -121,9 +121,13 @@ _KEYS = {
 
 def load_settings(config_path: Path, known_codes: Iterable[str]) -> Settings:
     """Read `[tool.looplint]` from a pyproject.toml (or top-level keys of a looplint.toml)."""
+    from .files import UnreadableFile, read_bytes
+
     try:
-        text = config_path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_bytes(config_path).decode("utf-8-sig")
+    except UnreadableFile as exc:
+        raise ConfigError(config_path, 1, "(file)", f"cannot read: {exc}") from None
+    except UnicodeDecodeError as exc:
         raise ConfigError(config_path, 1, "(file)", f"cannot read: {exc}") from None
     return parse_settings_text(config_path, text, known_codes)
 
@@ -135,15 +139,41 @@ def parse_settings_text(config_path: Path, text: str, known_codes: Iterable[str]
     except tomllib.TOMLDecodeError as exc:
         line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 1
         raise ConfigError(config_path, line, "(file)", f"invalid TOML: {exc}") from None
+    tool = data.get("tool")
+    if tool is not None and not isinstance(tool, dict):  # `tool = 5`: TOML allows it, looplint cannot read it
+        raise ConfigError(config_path, _line_of(text, ("tool",)), "tool", f"must be a table, got {_kind(tool)}")
     if config_path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("looplint")
+        table = (tool or {}).get("looplint")
         header = "tool.looplint"
     else:
-        table = data.get("tool", {}).get("looplint", data)
+        table = (tool or {}).get("looplint", data)
         header = "tool.looplint" if "tool" in data else ""
     if table is None:
         return Settings()
+    if not isinstance(table, dict):  # `[[tool.looplint]]`, `tool.looplint = [...]`, `looplint = "x"`
+        line = _line_of(text, ("tool", "looplint"))
+        raise ConfigError(config_path, line, "(table)", f"must be a table, got {_kind(table)}")
     return parse_table(table, config_path, text, header, set(known_codes))
+
+
+def _kind(value) -> str:
+    """How a TOML value that is not a table reads in a message."""
+    if isinstance(value, list):
+        return "an array of tables" if value and all(isinstance(v, dict) for v in value) else "an array"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _line_of(text: str, path: tuple[str, ...]) -> int:
+    """The line where a key (or table) is written, 1 when it cannot be found."""
+    from .toml_positions import locate_toml
+
+    found = locate_toml(text)
+    location = found.keys.get(path)
+    offset = location.key_start if location is not None else (found.table_span(path) or (None,))[0]
+    if offset is None:  # `[[tool.looplint]]`: an array of tables, whose first element is path + (0,)
+        span = found.table_span(path + (0,))
+        offset = span[0] if span else None
+    return text.count("\n", 0, offset) + 1 if offset is not None else 1
 
 
 def parse_table(table: dict, path: Path, text: str, header: str, known: set[str]) -> Settings:

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import codecs
 import io
-import os
 import re
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-# Files bigger than this are reported and skipped: ast on a 20 MB generated
-# module takes seconds and such files are never hand-written tests.
-MAX_FILE_BYTES = 10 * 1024 * 1024
+from .files import MAX_FILE_BYTES, UnreadableFile, read_bytes
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _DEF_NAME = re.compile(r"(?:async\s+)?(?:def|class)\s+(\w+)")
@@ -158,24 +155,9 @@ def decode_source(data: bytes, path: Path | None = None) -> Source:
 def read_source(path: Path) -> Source:
     """Read and decode a file; every failure becomes a SourceError with a plain message."""
     try:
-        size = os.stat(path).st_size
-    except FileNotFoundError:
-        raise SourceError("no such file") from None
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror or exc}") from None
-    if size > MAX_FILE_BYTES:
-        raise SourceError(
-            f"skipped: file is {size / 1048576:.1f} MB, larger than the {MAX_FILE_BYTES // 1048576} MB limit"
-        )
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except IsADirectoryError:
-        raise SourceError("is a directory") from None
-    except PermissionError:
-        raise SourceError("permission denied") from None
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror or exc}") from None
+        data = read_bytes(path, MAX_FILE_BYTES)
+    except UnreadableFile as exc:
+        raise SourceError(str(exc)) from None
     return decode_source(data, path)
 
 

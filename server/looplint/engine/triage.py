@@ -181,21 +181,33 @@ class TestSpan:
 
 
 def map_events(events: list[Event], diagnostics: list[Diagnostic], spans: list[TestSpan]) -> None:
-    """Attach to each event the findings of its rules, those in the named test first."""
+    """Attach to each event the findings of its rules, per rule those in the named test first.
+
+    Per rule: its findings in the named test, else in the test's file, else elsewhere. Findings
+    elsewhere are kept when no rule of the event has one near the test, and always for findings
+    in configuration files (pytest.ini, pyproject.toml): a CF rule's cause is never inside a test.
+    """
     for event in events:
         candidates = [d for d in diagnostics if d.code in event.codes]
         if not candidates:
             continue
-        inside = []
-        if event.test is not None:
+        if event.test is None:
+            event.findings = candidates
+        else:
             places = [s for s in spans if s.name == event.test.name and (event.test.cls is None or s.cls == event.test.cls)
                       and (event.test.file is None or s.path.as_posix().endswith(event.test.file.replace("\\", "/")))]
-            inside = [d for d in candidates if any(p.path == d.path and p.first <= d.range.line <= p.last for p in places)]
-            if not inside and places:
-                # a finding in the named test's class (a hook, a base) or file
-                same_class = [d for d in candidates if any(p.path == d.path for p in places)]
-                inside = same_class
-        event.findings = inside or candidates
+            near: list[Diagnostic] = []
+            far: list[list[Diagnostic]] = []
+            for code in event.codes:
+                mine = [d for d in candidates if d.code == code]
+                inside = [d for d in mine if any(p.path == d.path and p.first <= d.range.line <= p.last for p in places)]
+                same_file = [d for d in mine if any(p.path == d.path for p in places)]
+                if inside or same_file:
+                    near += inside or same_file
+                elif mine:
+                    far.append(mine)
+            event.findings = near + [d for mine in far for d in mine
+                                     if not near or all(f.path.suffix != ".py" for f in mine)]
         # rules with a finding first
         found = {d.code for d in event.findings}
         event.codes = sorted(event.codes, key=lambda code: code not in found)

@@ -45,6 +45,7 @@ try:
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
+from .files import read_text_or_none
 from .toml_positions import locate_toml
 
 __all__ = [
@@ -350,10 +351,8 @@ def convert_poetry_constraint(constraint: str) -> str:
 
 
 def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except (OSError, ValueError):
-        return None
+    """A requirement, lock, config or version file's text; None when it is not a readable regular file."""
+    return read_text_or_none(path)
 
 
 def _load_toml(path: Path):
@@ -582,21 +581,20 @@ def _installed(site_dirs: list[Path]) -> dict[str, VersionInfo]:
 
 
 def _read_metadata(meta: Path) -> tuple[str, str, int] | None:
-    try:
-        with open(meta, encoding="utf-8", errors="replace") as fp:
-            name = version = None
-            vline = 0
-            for i, line in enumerate(fp, 1):
-                if not line.strip():
-                    break  # end of the headers
-                if line.startswith("Name:") and name is None:
-                    name = line[5:].strip()
-                elif line.startswith("Version:") and version is None:
-                    version, vline = line[8:].strip(), i
-                if name and version:
-                    break
-    except OSError:
+    text = read_text_or_none(meta)  # a regular file only: a FIFO or /dev/zero there must not hang us
+    if text is None:
         return None
+    name = version = None
+    vline = 0
+    for i, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            break  # end of the headers
+        if line.startswith("Name:") and name is None:
+            name = line[5:].strip()
+        elif line.startswith("Version:") and version is None:
+            version, vline = line[8:].strip(), i
+        if name and version:
+            break
     if not name or not version:
         return None
     return name, version, vline

@@ -7,6 +7,7 @@ project a file belongs to, loads that project's `[tool.looplint]` settings
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,7 +98,8 @@ class Engine:
         codes = self.rules_by_code.keys()
         config = self.config_file or root / "pyproject.toml"
         try:
-            settings = load_settings(config, codes) if config.is_file() else Settings()
+            # A pyproject.toml that is there but not a regular file (a FIFO...) is an error, not "no config".
+            settings = load_settings(config, codes) if os.path.lexists(config) else Settings()
         except ConfigError as exc:
             if not self.lenient_config:
                 raise

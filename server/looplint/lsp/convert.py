@@ -12,8 +12,10 @@ rebuild the fix from what the client sends back, with no cache on our side:
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 
@@ -31,6 +33,17 @@ _SEVERITY = {
 
 def path_to_uri(path: Path) -> str:
     return path.absolute().as_uri()
+
+
+def uri_to_path(uri: str) -> Path | None:
+    """The file a `file:` URI names (None for other schemes: untitled buffers, remote files)."""
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    path = unquote(parsed.path)
+    if os.name == "nt" and path.startswith("/") and len(path) > 2 and path[2] == ":":  # pragma: no cover
+        path = path[1:]
+    return Path(os.path.abspath(path))
 
 
 def to_lsp_diagnostic(

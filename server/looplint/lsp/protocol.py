@@ -6,6 +6,8 @@
 2. A request whose parameters cannot be read (wrong types, missing fields)
    gets a JSON-RPC `InvalidParams` error answer. pygls logs such a message
    and drops it, which leaves the client waiting forever.
+3. A request after `shutdown` gets an `InvalidRequest` error answer (pygls
+   drops it silently).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import logging
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
@@ -60,6 +62,12 @@ class LooplintProtocol(LanguageServerProtocol):
 
     def handle_message(self, message):
         if message is ANSWERED:
+            return
+        method = getattr(message, "method", None)
+        if self._shutdown and method is not None and method != types.EXIT and getattr(message, "id", None) is not None:
+            # After `shutdown` only `exit` is allowed; a request still deserves an answer.
+            error = JsonRpcInvalidRequest(f"the server is shutting down: {method} refused")
+            self._send_response(message.id, error=error.to_response_error())
             return
         super().handle_message(message)
 

@@ -31,6 +31,7 @@ RULE_MODULES = (
     "lp006_loop_bound_object_shared_across_loops",
     "lp007_test_closes_or_unsets_loop",
     "lp008_event_loop_policy_usage",
+    "lp009_get_running_loop_in_sync_context",
     # coroutine misuse
     "co001_unawaited_coroutine_call",
     "co002_coroutine_used_as_value_in_assertion",

@@ -382,20 +382,23 @@ def no_current_loop_outlook(version: tuple[int, int] | None) -> tuple[str, str]:
     """(short message tail, markdown) for `get_event_loop()` without a current loop, per target version."""
     if version is None:
         return (
-            "RuntimeError once an earlier test unset the current loop; deprecated on 3.12+",
-            "- **every version (3.10–3.13 run here):** `RuntimeError: There is no current event loop in thread "
+            "RuntimeError on Python 3.14+ when no loop is set, and on every version once an earlier test unset "
+            "the current loop (DeprecationWarning on 3.12-3.13)",
+            "- **every version (3.10–3.15 run here):** `RuntimeError: There is no current event loop in thread "
             "'MainThread'.` once anything earlier in the process called `set_event_loop(None)`: `asyncio.run()`, "
             "an `IsolatedAsyncioTestCase` test, pytest-asyncio ≥ 1.4 after an async test. The failure depends on "
             "test order.\n"
             "- **3.12, 3.13:** `DeprecationWarning: There is no current event loop` when no loop is set.\n"
-            "- **3.14:** `RuntimeError` whenever no loop is set (documented; not verified here).",
+            "- **3.14, 3.15 (3.14.10 and 3.15.2 run here):** `RuntimeError: There is no current event loop in "
+            "thread 'MainThread'.` whenever no loop is set, even in a test that runs alone.",
         )
     label = f"{version[0]}.{version[1]}"
     if version >= (3, 14):
         return (
             f"Python {label} raises RuntimeError when no loop is set",
-            f"- **Python {label} (your target):** `get_event_loop()` raises `RuntimeError` when no loop is set "
-            "(python/cpython#126353; documented, not verified here).",
+            f"- **Python {label} (your target):** `get_event_loop()` raises `RuntimeError: There is no current "
+            "event loop in thread 'MainThread'.` whenever no loop is set (seen on 3.14.10 and 3.15.2), even in a "
+            "test that runs alone.",
         )
     if version >= (3, 12):
         return (

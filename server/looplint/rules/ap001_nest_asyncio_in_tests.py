@@ -36,13 +36,13 @@ class NestAsyncioInTests(Rule):
         Symptom(
             when="with nest_asyncio applied, `asyncio.run()` inside a running loop passes (all versions)",
             output="PASSED test_example.py::test_nested_run",
-            envs=("py310", "py311", "py312", "py313", "py311-pytest84-pa10", "py311-pytest83-pa023"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315", "py311-pytest84-pa10", "py311-pytest83-pa023"),
         ),
         Symptom(
             when="pytest-asyncio 1.5: the patched loop is left open at exit",
             output="ResourceWarning: unclosed event loop <_UnixSelectorEventLoop running=False closed=False "
             "debug=False>",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
     explanation = """
@@ -158,7 +158,7 @@ class NestAsyncioInTests(Rule):
             outcome="passed",
             body_ran=True,
             symptoms=symptoms,
-            envs=("py310", "py311", "py312", "py313", "py311-pytest84-pa10", "py311-pytest83-pa023"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315", "py311-pytest84-pa10", "py311-pytest83-pa023"),
             note="without nest_asyncio the same test fails with `asyncio.run() cannot be called from a running "
             "event loop`",
         ),

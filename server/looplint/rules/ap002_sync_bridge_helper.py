@@ -12,7 +12,7 @@ from . import _coroutines as co
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _PYTEST_INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
-_ALL = ("py310", "py311", "py312", "py313", "py311-pytest84-pa10", "py311-pytest83-pa023")
+_ALL = ("py310", "py311", "py312", "py313", "py314", "py315", "py311-pytest84-pa10", "py311-pytest83-pa023")
 # Calls that schedule a coroutine on a loop without waiting for it.
 _SCHEDULERS = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.run_coroutine_threadsafe"})
 # Loop runners that a bridge hands a coroutine to (run_forever serves, it does not bridge).
@@ -29,7 +29,7 @@ class SyncBridgeHelper(Rule):
     also_tokens = ("asyncio", "anyio", "trio", "asgiref", "loop")
     symptoms = (
         Symptom(
-            when="thread hop (3.10–3.13, every pytest-asyncio): objects made on the worker's loop",
+            when="thread hop (3.10–3.15, every pytest-asyncio): objects made on the worker's loop",
             output="RuntimeError: Task <Task pending name='Task-...' coro=<test_thread_dodge() ...> got Future "
             "<Future pending> attached to a different loop",
             envs=_ALL,
@@ -37,7 +37,7 @@ class SyncBridgeHelper(Rule):
         Symptom(
             when="`is_running()` branch, pytest-asyncio ≥ 1.1: the task is cancelled silently and the test passes",
             output="PASSED test_example.py::test_helper_from_async",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         Symptom(
             when="`is_running()` branch, pytest-asyncio 1.0 and 0.23",
@@ -294,7 +294,7 @@ class SyncBridgeHelper(Rule):
                 "test_example.py": (
                     "import asyncio\nimport pytest\n\n"
                     "async def save(x):\n"
-                    "    await asyncio.sleep(0.01)\n"
+                    "    await asyncio.sleep(0.5)\n"
                     "    __SENTINEL__\n"
                     "    assert x != 2, 'would fail'\n\n"
                     "def run_maybe_async(coro):\n"

@@ -24,10 +24,9 @@ class DefaultFixtureLoopScopeUnset(Rule):
     fix_title = "Set asyncio_default_fixture_loop_scope = function"
     symptoms = (
         Symptom(
-            when="pytest-asyncio 1.3 and 1.5 (run here), at every start (and in every xdist worker); 1.0.0 with "
-                 "pytest 8.4.2 emits it while pytest configures itself, where a normal run does not show it",
+            when="pytest-asyncio 0.24, 0.25, 1.3 and 1.5 (0.24.0, 0.25.3, 1.3.0, 1.5.0 run here), at every start (and in every xdist worker); 0.26.0 shows none in a normal run, and 1.0.0 with pytest 8.4.2 emits it while pytest configures itself, where a normal run does not show it",
             output="PytestDeprecationWarning: The configuration option \"asyncio_default_fixture_loop_scope\" is unset.",
-            envs=("py311", "py311-pa13"),
+            envs=("py311", "py311-pa13", "py311-pytest83-pa024", "py311-pytest83-pa025"),
         ),
     )
     explanation = """
@@ -212,7 +211,7 @@ class DefaultFixtureLoopScopeUnset(Rule):
             outcome="passed",
             body_ran=True,
             symptoms=symptoms,
-            envs=("py311", "py311-pa13"),
+            envs=("py311", "py311-pa13", "py311-pytest83-pa024", "py311-pytest83-pa025"),
         ),
     )
 

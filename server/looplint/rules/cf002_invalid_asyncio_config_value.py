@@ -24,9 +24,9 @@ class InvalidAsyncioConfigValue(Rule):
     fix_title = "Use the valid value"
     symptoms = (
         Symptom(
-            when="a bad asyncio_mode, pytest-asyncio 1.5.0: every test module fails to collect",
-            output="pytest.UsageError: 'Auto' is not a valid asyncio_mode. Valid modes: auto, strict.",
-            envs=("py311",),
+            when="a bad asyncio_mode, pytest-asyncio 0.21–1.5 (0.21.2, 0.24.0, 0.25.3, 0.26.0 and 1.5.0 run here): every test module fails to collect",
+            output="UsageError: 'Auto' is not a valid asyncio_mode. Valid modes: auto, strict.",
+            envs=("py311", "py311-pytest74-pa021", "py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
         ),
         Symptom(
             when="a bad anyio_mode, anyio 4.16.0: silently strict, so unmarked async tests are not run",
@@ -232,7 +232,7 @@ class InvalidAsyncioConfigValue(Rule):
             outcome="collection-error",
             body_ran=False,
             symptoms=(symptoms[0],),
-            envs=("py311",),
+            envs=("py311", "py311-pytest74-pa021", "py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
         ),
         RuntimeExample(
             files={

@@ -16,7 +16,7 @@ from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from .helpers import expects_call_error, expects_unawaited_warning
 
 _PYTEST_INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
-_ALL_ENVS = ("py310", "py311", "py312", "py313", "py311-pytest84-pa10", "py311-pytest83-pa023")
+_ALL_ENVS = ("py310", "py311", "py312", "py313", "py314", "py315", "py311-pytest84-pa10", "py311-pytest83-pa023")
 
 
 class UnawaitedCoroutineCall(Rule):
@@ -30,7 +30,7 @@ class UnawaitedCoroutineCall(Rule):
     local = True
     symptoms = (
         Symptom(
-            when="every version (3.10–3.13; pytest-asyncio 0.23, 1.0, 1.5; unittest)",
+            when="every version (3.10–3.15; pytest-asyncio 0.23, 1.0, 1.5; unittest)",
             output="RuntimeWarning: coroutine '...' was never awaited",
             envs=_ALL_ENVS,
         ),
@@ -472,7 +472,7 @@ class UnawaitedCoroutineCall(Rule):
             outcome="passed",
             body_ran=False,
             symptoms=symptoms,
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
 

@@ -28,12 +28,12 @@ class CoroutineUsedAsValueInAssertion(Rule):
         Symptom(
             when="every version: `assertTrue(coro())` and `assert coro()` pass; the coroutine is never awaited",
             output="RuntimeWarning: coroutine '...' was never awaited",
-            envs=("py310", "py311", "py312", "py313", "py311-pytest84-pa10", "py311-pytest83-pa023"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315", "py311-pytest84-pa10", "py311-pytest83-pa023"),
         ),
         Symptom(
             when="every version: equality compares the coroutine object",
             output="AssertionError: <coroutine object ... at 0x...> != False",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
     explanation = """
@@ -289,7 +289,7 @@ class CoroutineUsedAsValueInAssertion(Rule):
             outcome="failed",
             body_ran=False,
             symptoms=symptoms,
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         RuntimeExample(
             files={
@@ -308,7 +308,7 @@ class CoroutineUsedAsValueInAssertion(Rule):
             outcome="passed",
             body_ran=False,
             symptoms=(symptoms[0],),
-            envs=("py311", "py313", "py311-pytest84-pa10", "py311-pytest83-pa023"),
+            envs=("py311", "py313", "py314", "py315", "py311-pytest84-pa10", "py311-pytest83-pa023"),
             note="`assert coro()` always passes; the coroutine never runs",
         ),
     )

@@ -32,7 +32,7 @@ class DanglingTask(Rule):
         Symptom(
             when="pytest-asyncio ≥ 1.1 (1.5 here): the leftover task is cancelled silently; the test passes",
             output="PASSED test_example.py::test_order_total",
-            envs=("py311", "py313"),
+            envs=("py311", "py313", "py314", "py315"),
         ),
         Symptom(
             when="pytest-asyncio 1.0 and 0.23: at exit",
@@ -40,9 +40,9 @@ class DanglingTask(Rule):
             envs=("py311-pytest84-pa10", "py311-pytest83-pa023"),
         ),
         Symptom(
-            when="IsolatedAsyncioTestCase (3.10–3.13): leftover tasks are cancelled silently; the test passes",
+            when="IsolatedAsyncioTestCase (3.10–3.15): leftover tasks are cancelled silently; the test passes",
             output="test_order_total (...) ... ok",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
     explanation = """
@@ -327,7 +327,7 @@ class DanglingTask(Rule):
                 "test_example.py": (
                     "import asyncio\nimport pytest\n\n"
                     "async def check_total(order):\n"
-                    "    await asyncio.sleep(0.01)\n"
+                    "    await asyncio.sleep(0.5)\n"
                     "    __SENTINEL__\n"
                     "    assert order['total'] == 10, 'wrong total'\n\n"
                     "@pytest.mark.asyncio\n"
@@ -341,7 +341,7 @@ class DanglingTask(Rule):
             body_ran=False,
             fixed_outcome="failed",
             symptoms=symptoms[:2],
-            envs=("py311", "py313", "py311-pytest84-pa10", "py311-pytest83-pa023"),
+            envs=("py311", "py313", "py314", "py315", "py311-pytest84-pa10", "py311-pytest83-pa023"),
             note="the assertion inside the task never runs and the test passes; after the fix it fails as it should",
         ),
         RuntimeExample(
@@ -349,7 +349,7 @@ class DanglingTask(Rule):
                 "test_example.py": (
                     "import asyncio\nimport unittest\n\n"
                     "async def check_total(order):\n"
-                    "    await asyncio.sleep(0.01)\n"
+                    "    await asyncio.sleep(0.5)\n"
                     "    __SENTINEL__\n"
                     "    assert order['total'] == 10, 'wrong total'\n\n"
                     "class T(unittest.IsolatedAsyncioTestCase):\n"
@@ -363,7 +363,7 @@ class DanglingTask(Rule):
             body_ran=False,
             fixed_outcome="failed",
             symptoms=(symptoms[2],),
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
 

@@ -14,7 +14,7 @@ from . import _coroutines as co
 from .helpers import expected_failure_about, runs_on_another_thread
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
-_ENVS = ("py310", "py311", "py312", "py313")
+_ENVS = ("py310", "py311", "py312", "py313", "py314", "py315")
 
 
 
@@ -28,7 +28,9 @@ class BlockingCallInAsyncTest(Rule):
     severity = Severity.WARNING
     summary = "A blocking call inside an async test, fixture or hook stops the event loop while it runs."
     message = "Blocking call `{callee}()` in async test code stops the event loop"
-    fix_safety = "safe"
+    # Unsafe: the wait stays, but the loop now runs other work meanwhile, and a test may block
+    # on purpose (CPython's "loop busy" timeout tests do): only a reviewer knows.
+    fix_safety = "unsafe"
     fix_title = "Replace with `await asyncio.sleep()`"
     call_names = frozenset(name.rpartition(".")[2] for name in knowledge.BLOCKING_CALLS)
     local = True
@@ -36,7 +38,7 @@ class BlockingCallInAsyncTest(Rule):
     same_as = ("ASYNC210", "ASYNC211", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC230", "ASYNC251")
     symptoms = (
         Symptom(
-            when="IsolatedAsyncioTestCase always runs in debug mode (3.10–3.13); pytest-asyncio ≥ 1.2 with "
+            when="IsolatedAsyncioTestCase always runs in debug mode (3.10–3.15); pytest-asyncio ≥ 1.2 with "
             "`asyncio_debug = true` logs the same",
             output="Executing <...> took ... seconds",
             envs=_ENVS,
@@ -66,8 +68,11 @@ class BlockingCallInAsyncTest(Rule):
     resp = await asyncio.to_thread(requests.get, url)
     ```
 
-    `time.sleep(x)` → `await asyncio.sleep(x)` is fixed automatically (safe:
-    same wait, the loop keeps running). Other calls have no automatic fix.
+    `time.sleep(x)` → `await asyncio.sleep(x)` is offered as an unsafe fix
+    (`--unsafe-fixes`, or the editor's quick fix): the wait is the same, but
+    the loop keeps running meanwhile, which is what a test that blocks on
+    purpose (one about slow callbacks or timeouts) must not get. Other calls
+    have no automatic fix.
 
     Not reported: synchronous tests, sync defs and lambdas nested in async
     tests (they may run in a thread), blocking functions passed to
@@ -157,6 +162,7 @@ class BlockingCallInAsyncTest(Rule):
             ),
             at=(6, 9),
             end=(6, 24),
+            unsafe=True,
             fixed=(
                 "import time\nimport unittest\nimport asyncio\n\n"
                 "class T(unittest.IsolatedAsyncioTestCase):\n"
@@ -178,6 +184,7 @@ class BlockingCallInAsyncTest(Rule):
                 "        sleep(0.1)\n"
             ),
             at=((9, 5), (14, 9)),
+            unsafe=True,
             fixed=(
                 "import asyncio\nimport unittest\nfrom time import sleep\n\n"
                 "import pytest_asyncio\n\n"

@@ -14,7 +14,7 @@ from ..engine.symbols import External, Instance, ProjectFunction
 from . import _coroutines as co
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
-_ENVS = ("py310", "py311", "py312", "py313")
+_ENVS = ("py310", "py311", "py312", "py313", "py314", "py315")
 _MOCK_CLASSES = frozenset(
     {"unittest.mock.Mock", "unittest.mock.MagicMock", "mock.Mock", "mock.MagicMock"}
 )
@@ -37,12 +37,17 @@ class MockAsyncMismatch(Rule):
         Symptom(
             when="a Mock/MagicMock awaited where the real method is `async def` (3.10–3.13)",
             output="TypeError: object int can't be used in 'await' expression",
+            envs=("py310", "py311", "py312", "py313"),
+        ),
+        Symptom(
+            when="an AsyncMock called without await (3.10–3.15); `assert_called_once()` still passes",
+            output="RuntimeWarning: coroutine 'AsyncMockMixin._execute_mock_call' was never awaited",
             envs=_ENVS,
         ),
         Symptom(
-            when="an AsyncMock called without await (3.10–3.13); `assert_called_once()` still passes",
-            output="RuntimeWarning: coroutine 'AsyncMockMixin._execute_mock_call' was never awaited",
-            envs=_ENVS,
+            when="the same Mock awaited, Python 3.14 and 3.15 (the TypeError is worded anew)",
+            output="TypeError: 'int' object can't be awaited",
+            envs=("py314", "py315"),
         ),
     )
     explanation = """
@@ -50,7 +55,8 @@ class MockAsyncMismatch(Rule):
 
     - **A `Mock`/`MagicMock` over an `async def` method.** Calling it returns
       the mock's `return_value` (or another MagicMock), which cannot be
-      awaited: `TypeError: object int can't be used in 'await' expression`.
+      awaited: `TypeError: object int can't be used in 'await' expression`
+      (3.10–3.13), `TypeError: 'int' object can't be awaited` (3.14, 3.15).
       `patch()` picks `AsyncMock` by itself for async targets (3.8+); the
       mistake happens with explicit assignments such as
       `client.get = Mock(return_value=2)`.
@@ -394,7 +400,7 @@ class MockAsyncMismatch(Rule):
             runner="unittest",
             outcome="error",
             body_ran=False,
-            symptoms=(symptoms[0],),
+            symptoms=(symptoms[0], symptoms[2]),
             envs=_ENVS,
             note="the TypeError stops the test before the sentinel line",
         ),

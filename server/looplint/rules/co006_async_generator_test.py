@@ -24,15 +24,21 @@ class AsyncGeneratorTest(Rule):
     local = True
     symptoms = (
         Symptom(
-            when="pytest-asyncio 0.23, 1.0 and 1.5: collected as xfail NOTRUN",
+            when="pytest-asyncio 0.23–1.5 (0.23.8, 0.24.0, 0.25.3, 0.26.0, 1.0.0 and 1.5.0 run here): collected as xfail NOTRUN",
             output="PytestCollectionWarning: Tests based on asynchronous generators are not supported. "
             "test_agen will be ignored.",
-            envs=("py310", "py311", "py312", "py313", "py311-pytest84-pa10", "py311-pytest83-pa023"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315", "py311-pytest84-pa10", "py311-pytest83-pa023", "py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
         ),
         Symptom(
-            when="unittest 3.11+ (3.10 passes without any message)",
+            when="unittest 3.11–3.13 (3.10 passes without any message)",
             output="DeprecationWarning: It is deprecated to return a value that is not None from a test case",
             envs=("py311", "py312", "py313"),
+        ),
+        Symptom(
+            when="unittest 3.14 and 3.15 (the warning shows its arguments as a tuple)",
+            output="DeprecationWarning: (\"It is deprecated to return a value that is not None from a test case "
+            "(... returned 'async_generator')\",)",
+            envs=("py314", "py315"),
         ),
     )
     explanation = """
@@ -191,7 +197,7 @@ class AsyncGeneratorTest(Rule):
             outcome="xfailed",
             body_ran=False,
             symptoms=(symptoms[0],),
-            envs=("py310", "py311", "py312", "py313", "py311-pytest84-pa10", "py311-pytest83-pa023"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315", "py311-pytest84-pa10", "py311-pytest83-pa023", "py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
         ),
         RuntimeExample(
             files={
@@ -207,8 +213,8 @@ class AsyncGeneratorTest(Rule):
             runner="unittest",
             outcome="passed",
             body_ran=False,
-            symptoms=(symptoms[1],),
-            envs=("py310", "py311", "py312", "py313"),
+            symptoms=symptoms[1:],
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
             note="3.10 passes without any warning",
         ),
     )

@@ -34,19 +34,19 @@ class AsyncioRunInRunningLoop(Rule):
     local = True
     symptoms = (
         Symptom(
-            when="every Python version (3.10–3.13 run here), unittest and pytest-asyncio alike",
+            when="every Python version (3.10–3.15 run here), unittest and pytest-asyncio alike",
             output="RuntimeError: asyncio.run() cannot be called from a running event loop",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         Symptom(
-            when="the coroutine handed to asyncio.run() is dropped (3.10–3.13)",
+            when="the coroutine handed to asyncio.run() is dropped (3.10–3.15)",
             output="RuntimeWarning: coroutine 'fetch' was never awaited",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         Symptom(
             when="`anyio.run()` (anyio 4.x) inside a running asyncio loop",
             output="RuntimeError: Already running asyncio in this thread",
-            envs=("py311", "py313"),
+            envs=("py311", "py313", "py314", "py315"),
         ),
     )
     explanation = """
@@ -444,7 +444,7 @@ class AsyncioRunInRunningLoop(Rule):
             outcome="error",
             body_ran=True,
             symptoms=symptoms[:2],
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         RuntimeExample(
             files={
@@ -463,7 +463,7 @@ class AsyncioRunInRunningLoop(Rule):
             outcome="failed",
             body_ran=True,
             symptoms=symptoms[:1],
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
             note="the one-level interprocedural case under pytest-asyncio (auto mode); the fix is unsafe",
         ),
         RuntimeExample(
@@ -483,7 +483,7 @@ class AsyncioRunInRunningLoop(Rule):
             outcome="error",
             body_ran=True,
             symptoms=symptoms[2:],
-            envs=("py311", "py313"),
+            envs=("py311", "py313", "py314", "py315"),
         ),
     )
 

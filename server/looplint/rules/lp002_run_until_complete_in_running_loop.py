@@ -30,19 +30,19 @@ class RunUntilCompleteInRunningLoop(Rule):
     local = True
     symptoms = (
         Symptom(
-            when="the receiver is the running loop (3.10–3.13)",
+            when="the receiver is the running loop (3.10–3.15)",
             output=f"RuntimeError: {_SAME}",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         Symptom(
-            when="the receiver is another loop (3.10–3.13)",
+            when="the receiver is another loop (3.10–3.15)",
             output=f"RuntimeError: {_OTHER}",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         Symptom(
-            when="the coroutine is dropped (3.10–3.13)",
+            when="the coroutine is dropped (3.10–3.15)",
             output="RuntimeWarning: coroutine 'fetch' was never awaited",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
     explanation = """
@@ -341,7 +341,7 @@ class RunUntilCompleteInRunningLoop(Rule):
             outcome="error",
             body_ran=True,
             symptoms=(symptoms[0], symptoms[2]),
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         RuntimeExample(
             files={
@@ -365,7 +365,7 @@ class RunUntilCompleteInRunningLoop(Rule):
             outcome="failed",
             body_ran=True,
             symptoms=(symptoms[1],),
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
             note="another loop; the fix is unsafe (the coroutine moves to the test's loop)",
         ),
     )

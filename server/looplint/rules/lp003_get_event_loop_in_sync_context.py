@@ -32,6 +32,23 @@ _QUALIFIED = ("asyncio.get_event_loop", "asyncio.get_event_loop_policy.get_event
 _REPORTED_ROLES = frozenset({"test", "fixture", "hook", "class-hook", "module-hook"})
 
 
+# One test module alone: it passes on 3.12-3.13 with a warning and fails on 3.14+.
+_ALONE = {
+    "test_example.py": (
+        "import asyncio\n"
+        "import unittest\n\n"
+        "async def fetch():\n"
+        "    return 1\n\n"
+        "class T(unittest.TestCase):\n"
+        "    def setUp(self):\n"
+        "        self.loop = asyncio.get_event_loop()\n\n"
+        "    def test_x(self):\n"
+        "        __SENTINEL__\n"
+        "        self.assertEqual(self.loop.run_until_complete(fetch()), 1)\n"
+    ),
+}
+
+
 class GetEventLoopInSyncContext(Rule):
     code = "LP003"
     name = "get-event-loop-in-sync-context"
@@ -43,15 +60,20 @@ class GetEventLoopInSyncContext(Rule):
     tokens = ("get_event_loop",)
     symptoms = (
         Symptom(
-            when="every Python version (3.10–3.13 run here) once an earlier test unset the current loop "
+            when="every Python version (3.10–3.15 run here) once an earlier test unset the current loop "
             "(an IsolatedAsyncioTestCase, asyncio.run(), pytest-asyncio ≥ 1.4 after an async test)",
             output="RuntimeError: There is no current event loop in thread 'MainThread'.",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         Symptom(
             when="Python 3.12 and 3.13 when no loop is set",
             output="DeprecationWarning: There is no current event loop",
             envs=("py312", "py313"),
+        ),
+        Symptom(
+            when="Python 3.14 and 3.15 when no loop is set, even when the test runs alone",
+            output="RuntimeError: There is no current event loop in thread 'MainThread'.",
+            envs=("py314", "py315"),
         ),
     )
     explanation = """
@@ -60,8 +82,9 @@ class GetEventLoopInSyncContext(Rule):
 
     - nothing set a loop yet: Python 3.10–3.11 (current patch releases) quietly
       create one; 3.12 and 3.13 do too but warn `DeprecationWarning: There is
-      no current event loop`; 3.14 raises `RuntimeError` (documented in
-      python/cpython#126353, not verified here);
+      no current event loop`; 3.14 and 3.15 raise `RuntimeError: There is no
+      current event loop in thread 'MainThread'.` (seen on 3.14.10 and 3.15.2),
+      so such a test fails even when it runs alone;
     - an earlier test called `set_event_loop(None)`: on **every** version the
       call raises `RuntimeError: There is no current event loop in thread
       'MainThread'.` Callers of `set_event_loop(None)` include `asyncio.run()`,
@@ -476,7 +499,7 @@ class GetEventLoopInSyncContext(Rule):
                 "    def test_sync(self):\n"
                 "        asyncio.get_event_loop().call_soon(print)\n"
             ),
-            why="IsolatedAsyncioTestCase sets its loop as current before setUp (3.10–3.13)",
+            why="IsolatedAsyncioTestCase sets its loop as current before setUp (3.10–3.15)",
         ),
         Valid(
             source=(
@@ -544,7 +567,7 @@ class GetEventLoopInSyncContext(Rule):
             outcome="error",
             body_ran=False,
             symptoms=symptoms[:1],
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
             note="e20: the IsolatedAsyncioTestCase class sorts first and unsets the current loop when it finishes",
         ),
         RuntimeExample(
@@ -571,30 +594,26 @@ class GetEventLoopInSyncContext(Rule):
             outcome="error",
             body_ran=False,
             symptoms=symptoms[:1],
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
             note="p14b: pytest-asyncio >= 1.4 unsets the loop after the async test (1.0.0 and 1.3.0 pass)",
         ),
         RuntimeExample(
-            files={
-                "test_example.py": (
-                    "import asyncio\n"
-                    "import unittest\n\n"
-                    "async def fetch():\n"
-                    "    return 1\n\n"
-                    "class T(unittest.TestCase):\n"
-                    "    def setUp(self):\n"
-                    "        self.loop = asyncio.get_event_loop()\n\n"
-                    "    def test_x(self):\n"
-                    "        __SENTINEL__\n"
-                    "        self.assertEqual(self.loop.run_until_complete(fetch()), 1)\n"
-                ),
-            },
+            files=_ALONE,
             runner="unittest",
             outcome="passed",
             body_ran=True,
-            symptoms=symptoms[1:],
+            symptoms=symptoms[1:2],
             envs=("py312", "py313"),
-            note="e06: alone it passes, with a DeprecationWarning on 3.12+",
+            note="e06: alone it passes, with a DeprecationWarning on 3.12 and 3.13",
+        ),
+        RuntimeExample(
+            files=_ALONE,
+            runner="unittest",
+            outcome="error",
+            body_ran=False,
+            symptoms=symptoms[2:],
+            envs=("py314", "py315"),
+            note="the same test alone fails on 3.14 and 3.15: setUp raises before the test runs",
         ),
     )
 

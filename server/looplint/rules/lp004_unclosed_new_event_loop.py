@@ -39,9 +39,9 @@ class UnclosedNewEventLoop(Rule):
     tokens = ("new_event_loop", "SelectorEventLoop", "ProactorEventLoop", "uvloop")
     symptoms = (
         Symptom(
-            when="when the loop is garbage-collected, with `-W default`, `-X dev` or pytest's warning capture (3.10–3.13)",
+            when="when the loop is garbage-collected, with `-W default`, `-X dev` or pytest's warning capture (3.10–3.15)",
             output="ResourceWarning: unclosed event loop <_UnixSelectorEventLoop running=False closed=False debug=False>",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
     explanation = """
@@ -355,7 +355,7 @@ class UnclosedNewEventLoop(Rule):
             outcome="passed",
             body_ran=True,
             symptoms=symptoms,
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
             note="e12",
         ),
         RuntimeExample(
@@ -382,7 +382,7 @@ class UnclosedNewEventLoop(Rule):
             outcome="passed",
             body_ran=True,
             symptoms=symptoms,
-            envs=("py310", "py311", "py312", "py313", "py311-pytest84-pa10", "py311-pytest83-pa023", "py311-pa13"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315", "py311-pytest84-pa10", "py311-pytest83-pa023", "py311-pa13"),
         ),
     )
 

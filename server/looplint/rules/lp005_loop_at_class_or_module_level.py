@@ -14,6 +14,22 @@ from ._loops import RUN_LOOP_ATTRS, assigned_target, at_import_time, is_test_cod
 _FACTORY_NAMES = frozenset(name.rpartition(".")[2] for name in knowledge.LOOP_FACTORY_KINDS)
 
 
+# Its get_event_loop() at import passes on 3.12-3.13 with a warning and fails on 3.14+.
+_IMPORT_TIME = {
+    "test_example.py": (
+        "import asyncio\n"
+        "import unittest\n\n"
+        "LOOP = asyncio.get_event_loop()\n\n"
+        "async def fetch():\n"
+        "    return 1\n\n"
+        "class T(unittest.TestCase):\n"
+        "    def test_x(self):\n"
+        "        __SENTINEL__\n"
+        "        self.assertEqual(LOOP.run_until_complete(fetch()), 1)\n"
+    ),
+}
+
+
 class LoopAtClassOrModuleLevel(Rule):
     code = "LP005"
     name = "loop-at-class-or-module-level"
@@ -23,19 +39,24 @@ class LoopAtClassOrModuleLevel(Rule):
     tokens = ("new_event_loop", "get_event_loop", "run_until_complete", "run_forever", "EventLoop", "uvloop")
     symptoms = (
         Symptom(
-            when="a class-level loop used by an IsolatedAsyncioTestCase test (3.10–3.13)",
+            when="a class-level loop used by an IsolatedAsyncioTestCase test (3.10–3.15)",
             output="RuntimeError: Cannot run the event loop while another loop is running",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         Symptom(
-            when="the loop made at import is never closed (3.10–3.13)",
+            when="the loop made at import is never closed (3.10–3.15)",
             output="ResourceWarning: unclosed event loop <_UnixSelectorEventLoop running=False closed=False ...>",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         Symptom(
             when="`get_event_loop()` at import, Python 3.12 and 3.13",
             output="DeprecationWarning: There is no current event loop",
             envs=("py312", "py313"),
+        ),
+        Symptom(
+            when="`get_event_loop()` at import, Python 3.14 and 3.15: the test module fails to import",
+            output="RuntimeError: There is no current event loop in thread 'MainThread'.",
+            envs=("py314", "py315"),
         ),
     )
     explanation = """
@@ -51,8 +72,9 @@ class LoopAtClassOrModuleLevel(Rule):
       import-time loop fail in tests.
     - `asyncio.get_event_loop()` there depends on what was imported before:
       `DeprecationWarning: There is no current event loop` on 3.12–3.13,
-      `RuntimeError` on 3.14 (documented, not verified here), and a loop that
-      is not the loop the tests run on.
+      `RuntimeError: There is no current event loop in thread 'MainThread'.`
+      on 3.14 and 3.15 (the module then fails to import: seen on 3.14.10 and
+      3.15.2), and otherwise a loop that is not the loop the tests run on.
     - `...run_until_complete(...)` there runs a coroutine during import (and
       during collection-only runs such as `pytest --collect-only`).
 
@@ -140,7 +162,7 @@ class LoopAtClassOrModuleLevel(Rule):
             reason=(
                 "The coroutine runs during import, outside every test and also when tests are only collected; "
                 + (
-                    "`get_event_loop()` there is deprecated on 3.12+ and raises on 3.14 when no loop is set."
+                    "`get_event_loop()` there is deprecated on 3.12-3.13 and raises RuntimeError on 3.14+ when no loop is set."
                     if kind == "current"
                     else "the loop created for it is never closed."
                 )
@@ -247,28 +269,25 @@ class LoopAtClassOrModuleLevel(Rule):
             outcome="error",
             body_ran=True,
             symptoms=symptoms[:2],
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
             note="e18 (LP002 also reports the run_until_complete call)",
         ),
         RuntimeExample(
-            files={
-                "test_example.py": (
-                    "import asyncio\n"
-                    "import unittest\n\n"
-                    "LOOP = asyncio.get_event_loop()\n\n"
-                    "async def fetch():\n"
-                    "    return 1\n\n"
-                    "class T(unittest.TestCase):\n"
-                    "    def test_x(self):\n"
-                    "        __SENTINEL__\n"
-                    "        self.assertEqual(LOOP.run_until_complete(fetch()), 1)\n"
-                ),
-            },
+            files=_IMPORT_TIME,
             runner="unittest",
             outcome="passed",
             body_ran=True,
-            symptoms=symptoms[2:],
+            symptoms=symptoms[2:3],
             envs=("py312", "py313"),
+        ),
+        RuntimeExample(
+            files=_IMPORT_TIME,
+            runner="unittest",
+            outcome="error",
+            body_ran=False,
+            symptoms=symptoms[3:],
+            envs=("py314", "py315"),
+            note="on 3.14 and 3.15 the module does not import: unittest reports a _FailedTest",
         ),
     )
 

@@ -25,14 +25,14 @@ class LoopBoundObjectSharedAcrossLoops(Rule):
     call_names = _CLASS_NAMES | frozenset(knowledge.LOOP_BOUND_LOOP_METHODS)
     symptoms = (
         Symptom(
-            when="asyncio primitives, once a second test waits on them (3.10–3.13; depends on contention and test order)",
+            when="asyncio primitives, once a second test waits on them (3.10–3.15; depends on contention and test order)",
             output="RuntimeError: <asyncio.locks.Event object at ... [unset]> is bound to a different event loop",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         Symptom(
-            when="futures and tasks made on another loop (3.10–3.13)",
+            when="futures and tasks made on another loop (3.10–3.15)",
             output="RuntimeError: Task <Task pending ...> got Future <Future pending> attached to a different loop",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
     explanation = """
@@ -310,7 +310,7 @@ class LoopBoundObjectSharedAcrossLoops(Rule):
             outcome="error",
             body_ran=True,
             symptoms=symptoms[:1],
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
             note="e09: the first test binds the Event to its loop; the second test's wait fails",
         ),
         RuntimeExample(
@@ -334,7 +334,7 @@ class LoopBoundObjectSharedAcrossLoops(Rule):
             outcome="error",
             body_ran=True,
             symptoms=symptoms[1:],
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
             note="e19",
         ),
     )

@@ -9,8 +9,8 @@ from ..engine.model import Severity
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from ._loops import function_role, is_none, is_test_code, loop_kind, pytest_asyncio_at_least, set_loop_calls, uses_pytest_asyncio
 
-_ALL_PYTEST_ENVS = ("py310", "py311", "py312", "py313", "py311-pa13", "py311-pytest84-pa10", "py311-pytest83-pa023")
-_MODULE_SCOPE_ENVS = ("py310", "py311", "py312", "py313", "py311-pa13", "py311-pytest84-pa10")
+_ALL_PYTEST_ENVS = ("py310", "py311", "py312", "py313", "py314", "py315", "py311-pa13", "py311-pytest84-pa10", "py311-pytest83-pa023")
+_MODULE_SCOPE_ENVS = ("py310", "py311", "py312", "py313", "py314", "py315", "py311-pa13", "py311-pytest84-pa10")
 
 _MODULE_SCOPED = (
     "import asyncio\n"
@@ -49,7 +49,7 @@ class ClosesOrUnsetsManagedLoop(Rule):
         Symptom(
             when="pytest-asyncio 1.3 and 1.5, at the loop's teardown",
             output="RuntimeWarning: An exception occurred during teardown of an asyncio.Runner. ...",
-            envs=("py310", "py311", "py312", "py313", "py311-pa13"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315", "py311-pa13"),
         ),
         Symptom(
             when="an async test closes its running loop (every version)",

@@ -11,7 +11,7 @@ from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from ._loops import fixture_of, is_test_code, pytest_asyncio_at_least, target_python
 
 _POLICY_FIXTURE = "event_loop_policy"
-_PA_ENVS = ("py310", "py311", "py312", "py313")
+_PA_ENVS = ("py310", "py311", "py312", "py313", "py314", "py315")
 
 
 class EventLoopPolicyUsage(Rule):
@@ -28,13 +28,26 @@ class EventLoopPolicyUsage(Rule):
             output='PytestDeprecationWarning: Overriding the "event_loop_policy" fixture is deprecated ...',
             envs=_PA_ENVS,
         ),
+        Symptom(
+            when="Python 3.14 and 3.15: every use of the policy API warns",
+            output="DeprecationWarning: 'asyncio.get_event_loop_policy' is deprecated and slated for removal in "
+            "Python 3.16",
+            envs=("py314", "py315"),
+        ),
+        Symptom(
+            when="Python 3.14 and 3.15: the policy classes too",
+            output="DeprecationWarning: 'asyncio.DefaultEventLoopPolicy' is deprecated and slated for removal in "
+            "Python 3.16",
+            envs=("py314", "py315"),
+        ),
     )
     explanation = """
     The policy system (`asyncio.set_event_loop_policy`,
     `get_event_loop_policy`, the `*EventLoopPolicy` classes) is deprecated in
-    Python 3.14 and scheduled for removal in 3.16 (python/cpython#127949; the
-    asyncio-policy docs). That part is **documented, not verified here** (no
-    3.14 interpreter was available); on 3.10–3.13 these calls run without a
+    Python 3.14: on 3.14.10 and 3.15.2 every use prints `DeprecationWarning:
+    'asyncio.get_event_loop_policy' is deprecated and slated for removal in
+    Python 3.16` (likewise `set_event_loop_policy`, `DefaultEventLoopPolicy`,
+    `AbstractEventLoopPolicy`, subclassing them); 3.10–3.13 run them without a
     warning. A policy also changes every loop made afterwards in the process,
     so one test module's policy leaks into all later tests.
 
@@ -109,7 +122,8 @@ class EventLoopPolicyUsage(Rule):
             reason=(
                 "pytest-asyncio 1.4 replaced the policy fixture with loop factories; 1.5.0 warns "
                 '`PytestDeprecationWarning: Overriding the "event_loop_policy" fixture is deprecated`. '
-                "The policy it returns is also deprecated in Python 3.14 (documented, not verified here)."
+                "The policy it returns is also deprecated from Python 3.14 (`DeprecationWarning: "
+                "'asyncio.DefaultEventLoopPolicy' is deprecated and slated for removal in Python 3.16`)."
                 + (" The project pins an older pytest-asyncio, so this is informational for now." if known_old else "")
             ),
         )
@@ -132,10 +146,12 @@ class EventLoopPolicyUsage(Rule):
                 f"`{qualified}` is part of asyncio's policy API (python/cpython#127949). A policy changes every loop "
                 "made later in the process, so one module's choice leaks into other tests. "
                 + (
-                    f"Your project targets Python {version[0]}.{version[1]}, where this is deprecated (documented; "
-                    "not verified here)."
+                    f"Your project targets Python {version[0]}.{version[1]}, where every use of asyncio's policy "
+                    f"API prints `DeprecationWarning: 'asyncio.{qualified.rsplit('.', 1)[-1]}' is deprecated and "
+                    "slated for removal in Python 3.16`."
                     if deprecated
-                    else "Python 3.14 deprecates it (documented; not verified here: no 3.14 interpreter was available)."
+                    else "Python 3.14 and 3.15 print `DeprecationWarning: 'asyncio.<name>' is deprecated and slated "
+                    "for removal in Python 3.16` on every use."
                 )
             ),
         )
@@ -229,9 +245,28 @@ class EventLoopPolicyUsage(Rule):
             runner="pytest",
             outcome="passed",
             body_ran=True,
-            symptoms=symptoms,
+            symptoms=(symptoms[0], symptoms[2]),
             envs=_PA_ENVS,
             note="p19 (pytest-asyncio 1.0.0 and 1.3.0 print no warning)",
+        ),
+        RuntimeExample(
+            files={
+                "test_example.py": (
+                    "import asyncio\n\n"
+                    "class QuietPolicy(asyncio.DefaultEventLoopPolicy):\n"
+                    "    pass\n\n"
+                    "def test_policy():\n"
+                    "    policy = asyncio.get_event_loop_policy()\n"
+                    "    __SENTINEL__\n"
+                    "    assert policy is not None\n"
+                ),
+            },
+            runner="pytest",
+            outcome="passed",
+            body_ran=True,
+            symptoms=symptoms[1:],
+            envs=("py314", "py315"),
+            note="passes today; the warnings name the Python that removes the API",
         ),
     )
 

@@ -24,14 +24,14 @@ class MissingAsyncMarker(Rule):
     tokens = ("async def",)
     symptoms = (
         Symptom(
-            when="pytest ≥ 8.4 (9.2.0 and 8.4.2 run here)",
+            when="pytest ≥ 8.4 (9.2.0, 8.4.2 with pytest-asyncio 1.0.0 and with 0.26.0 run here)",
             output="Failed: async def functions are not natively supported.",
-            envs=("py311", "py311-pytest84-pa10"),
+            envs=("py311", "py311-pytest84-pa10", "py311-pytest84-pa026"),
         ),
         Symptom(
-            when="pytest < 8.4 (8.3.5 + pytest-asyncio 0.23.8 run here): skipped, the body never runs",
+            when="pytest < 8.4 (7.4 with pytest-asyncio 0.21.2, 8.3.5 with 0.23.8, 0.24.0 and 0.25.3 run here): skipped, the body never runs",
             output="SKIPPED [1] ...async def function and no async plugin installed (see warnings)",
-            envs=("py311-pytest83-pa023",),
+            envs=("py311-pytest83-pa023", "py311-pytest74-pa021", "py311-pytest83-pa024", "py311-pytest83-pa025"),
         ),
     )
     explanation = """
@@ -289,8 +289,8 @@ class MissingAsyncMarker(Rule):
             outcome="failed",
             body_ran=False,
             symptoms=symptoms,
-            envs=("py311", "py311-pytest84-pa10", "py311-pytest83-pa023"),
-            env_outcomes={"py311-pytest83-pa023": "skipped"},
+            envs=("py311", "py311-pytest84-pa10", "py311-pytest83-pa023", "py311-pytest74-pa021", "py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
+            env_outcomes={"py311-pytest83-pa023": "skipped", "py311-pytest74-pa021": "skipped", "py311-pytest83-pa024": "skipped", "py311-pytest83-pa025": "skipped"},
         ),
         RuntimeExample(
             # The surprise of §3.10: an empty pytest.ini silently overrides pyproject.toml's auto mode.

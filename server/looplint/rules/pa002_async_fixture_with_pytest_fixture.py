@@ -42,9 +42,9 @@ class AsyncFixtureWithPytestFixture(Rule):
             envs=("py311-pytest84-pa10",),
         ),
         Symptom(
-            when="pytest 8.3 + pytest-asyncio 0.23.8: the test gets a coroutine object (never awaited)",
+            when="pytest 7.4–8.4 with pytest-asyncio 0.21–0.26 (0.21.2, 0.23.8, 0.24.0, 0.25.3, 0.26.0 run here): the test gets a coroutine object (never awaited)",
             output="RuntimeWarning: coroutine '...' was never awaited",
-            envs=("py311-pytest83-pa023",),
+            envs=("py311-pytest83-pa023", "py311-pytest74-pa021", "py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
         ),
     )
     explanation = """
@@ -298,8 +298,8 @@ class AsyncFixtureWithPytestFixture(Rule):
             outcome="error",
             body_ran=False,
             symptoms=symptoms,
-            envs=("py311", "py311-pytest84-pa10", "py311-pytest83-pa023"),
-            env_outcomes={"py311-pytest84-pa10": "failed", "py311-pytest83-pa023": "failed"},
+            envs=("py311", "py311-pytest84-pa10", "py311-pytest83-pa023", "py311-pytest74-pa021", "py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
+            env_outcomes={"py311-pytest84-pa10": "failed", "py311-pytest83-pa023": "failed", "py311-pytest74-pa021": "failed", "py311-pytest83-pa024": "failed", "py311-pytest83-pa025": "failed", "py311-pytest84-pa026": "failed"},
         ),
     )
 

@@ -38,9 +38,9 @@ class EventLoopFixtureOverride(Rule):
             envs=("py311", "py311-pytest84-pa10"),
         ),
         Symptom(
-            when="pytest-asyncio 0.22–0.26 (0.23.8 run here): a deprecation warning, the override still works",
+            when="pytest-asyncio 0.22–0.26 (0.23.8, 0.24.0, 0.25.3 and 0.26.0 run here): a deprecation warning, the override still works",
             output="DeprecationWarning: The event_loop fixture provided by pytest-asyncio has been redefined in",
-            envs=("py311-pytest83-pa023",),
+            envs=("py311-pytest83-pa023", "py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
         ),
     )
     explanation = """
@@ -207,8 +207,8 @@ class EventLoopFixtureOverride(Rule):
             outcome="failed",
             body_ran=True,
             symptoms=symptoms,
-            envs=("py311", "py311-pytest84-pa10", "py311-pytest83-pa023"),
-            env_outcomes={"py311-pytest83-pa023": "passed"},
+            envs=("py311", "py311-pytest84-pa10", "py311-pytest83-pa023", "py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
+            env_outcomes={"py311-pytest83-pa023": "passed", "py311-pytest83-pa024": "passed", "py311-pytest83-pa025": "passed", "py311-pytest84-pa026": "passed"},
             note="pytest-asyncio ≥ 1.0: the custom loop is not the running one; 0.23.8: it is, with a warning",
         ),
     )

@@ -44,9 +44,9 @@ class EventLoopFixtureRequested(Rule):
             envs=("py311", "py311-pytest84-pa10"),
         ),
         Symptom(
-            when="pytest-asyncio 0.22–0.26 (0.23.8 run here): a deprecation warning for async tests and fixtures",
+            when="pytest-asyncio 0.22–0.26 (0.23.8, 0.24.0, 0.25.3 and 0.26.0 run here): a deprecation warning for async tests and fixtures",
             output="PytestDeprecationWarning: ... is asynchronous and explicitly requests the \"event_loop\" fixture.",
-            envs=("py311-pytest83-pa023",),
+            envs=("py311-pytest83-pa023", "py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
         ),
     )
     explanation = """
@@ -312,7 +312,7 @@ class EventLoopFixtureRequested(Rule):
             outcome="passed",
             body_ran=True,
             symptoms=(symptoms[1],),
-            envs=("py311-pytest83-pa023",),
+            envs=("py311-pytest83-pa023", "py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
             note="0.23.8 still provides the fixture, with a deprecation warning for async tests",
         ),
     )

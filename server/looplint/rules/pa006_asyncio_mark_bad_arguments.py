@@ -30,9 +30,9 @@ class AsyncioMarkBadArguments(Rule):
             envs=("py311",),
         ),
         Symptom(
-            when="positional arguments, pytest-asyncio 0.24–1.3 (1.3.0 run here): an error at setup",
+            when="positional arguments, pytest-asyncio 0.25–1.3 (0.25.3 and 0.26.0: the module fails to collect; 1.3.0: an error at setup)",
             output="ValueError: mark.asyncio accepts only a keyword argument 'loop_scope'.",
-            envs=("py311-pa13",),
+            envs=("py311-pa13", "py311-pytest83-pa025", "py311-pytest84-pa026"),
         ),
         Symptom(
             when="an unknown scope, pytest-asyncio 1.5.0: the module fails to collect",
@@ -41,10 +41,20 @@ class AsyncioMarkBadArguments(Rule):
             envs=("py311",),
         ),
         Symptom(
-            when="`scope=` (deprecated since 0.24; 1.5.0 run here): a warning, the test runs",
+            when="`scope=` (deprecated since 0.24; 0.24.0, 0.25.3, 0.26.0 and 1.5.0 run here): a warning, the test runs",
             output="PytestDeprecationWarning: The \"scope\" keyword argument to the asyncio marker has been "
                    "deprecated. Please use the \"loop_scope\" argument instead.",
-            envs=("py311",),
+            envs=("py311", "py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
+        ),
+        Symptom(
+            when="positional arguments, pytest-asyncio 0.24 (0.24.0 run here): the module fails to collect",
+            output="ValueError: mark.asyncio accepts only a keyword argument 'scope'.",
+            envs=("py311-pytest83-pa024",),
+        ),
+        Symptom(
+            when="an unknown scope, pytest-asyncio 0.24–0.26 (0.24.0, 0.25.3, 0.26.0 run here): the module fails to collect",
+            output="AssertionError: assert 'modul' in {'class', 'function', 'module', 'package', 'session'}",
+            envs=("py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
         ),
     )
     explanation = """
@@ -204,8 +214,8 @@ class AsyncioMarkBadArguments(Rule):
             runner="pytest",
             outcome="collection-error",
             body_ran=False,
-            symptoms=(symptoms[0], symptoms[1]),
-            envs=("py311", "py311-pa13"),
+            symptoms=(symptoms[0], symptoms[1], symptoms[4]),
+            envs=("py311", "py311-pa13", "py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
             env_outcomes={"py311-pa13": "error"},
         ),
         RuntimeExample(
@@ -217,8 +227,8 @@ class AsyncioMarkBadArguments(Rule):
             runner="pytest",
             outcome="collection-error",
             body_ran=False,
-            symptoms=(symptoms[2],),
-            envs=("py311",),
+            symptoms=(symptoms[2], symptoms[5]),
+            envs=("py311", "py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
         ),
         RuntimeExample(
             files={
@@ -230,7 +240,7 @@ class AsyncioMarkBadArguments(Rule):
             outcome="passed",
             body_ran=True,
             symptoms=(symptoms[3],),
-            envs=("py311",),
+            envs=("py311", "py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
         ),
     )
 

@@ -36,10 +36,10 @@ class FixtureLoopScopeNarrowerThanCacheScope(Rule):
     local = True
     symptoms = (
         Symptom(
-            when="pytest-asyncio 1.0–1.5 (1.5.0, 1.3.0 and 1.0.0 run here): an error at setup of every test using it",
+            when="pytest-asyncio 0.24–1.5 (0.24.0, 0.25.3, 0.26.0, 1.0.0, 1.3.0 and 1.5.0 run here): an error at setup of every test using it",
             output="ScopeMismatch: You tried to access the function scoped fixture ... with a module scoped request "
                    "object.",
-            envs=("py311", "py311-pa13", "py311-pytest84-pa10"),
+            envs=("py311", "py311-pa13", "py311-pytest84-pa10", "py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
         ),
     )
     explanation = """
@@ -242,7 +242,7 @@ class FixtureLoopScopeNarrowerThanCacheScope(Rule):
             outcome="error",
             body_ran=False,
             symptoms=symptoms,
-            envs=("py311", "py311-pa13", "py311-pytest84-pa10"),
+            envs=("py311", "py311-pa13", "py311-pytest84-pa10", "py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
         ),
         RuntimeExample(
             # pytest-dev/pytest-asyncio#1175: a sync fixture, the configured default loop scope.

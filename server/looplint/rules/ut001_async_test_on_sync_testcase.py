@@ -27,14 +27,14 @@ class AsyncTestOnSyncTestCase(Rule):
     position_data = {"class_line": "line"}
     symptoms = (
         Symptom(
-            when="every Python version (3.10–3.13 run here)",
+            when="every Python version (3.10–3.15 run here)",
             output="RuntimeWarning: coroutine '...' was never awaited",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         Symptom(
             when="Python 3.11 and later",
             output="DeprecationWarning: It is deprecated to return a value that is not None from a test case",
-            envs=("py311", "py312", "py313"),
+            envs=("py311", "py312", "py313", "py314", "py315"),
         ),
     )
     explanation = """
@@ -379,7 +379,7 @@ class AsyncTestOnSyncTestCase(Rule):
             outcome="passed",
             body_ran=False,
             symptoms=symptoms,
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
 

@@ -8,7 +8,7 @@ import re
 from ..engine.fixer import cst  # libcst, imported when a fix is built
 
 from ..engine.checker import FileContext
-from ..engine.fixer import FixContext, FixUnavailable, transformer
+from ..engine.fixer import FixContext, FixUnavailable, Transformer
 from ..engine.model import Diagnostic, Severity
 from ._unittest import (
     ISOLATED,
@@ -54,9 +54,14 @@ class AsyncDefSyncHook(Rule):
             envs=("py313",),
         ),
         Symptom(
+            when="IsolatedAsyncioTestCase, Python 3.14 and 3.15",
+            output=".../unittest/async_case.py:98: RuntimeWarning: coroutine '...setUp' was never awaited",
+            envs=("py314", "py315"),
+        ),
+        Symptom(
             when="then, on every version, the first use of what setUp should have set",
             output="AttributeError: '...' object has no attribute '...'",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
     explanation = """
@@ -145,7 +150,7 @@ class AsyncDefSyncHook(Rule):
         method = find_method_cst(class_node, old)
         if method is None or method.asynchronous is None:
             raise FixUnavailable("hook not found")
-        new_body = method.body.visit(transformer(_SuperHookToAsync)(old, new))
+        new_body = method.body.visit(_SuperHookToAsync(old, new))
 
         def rename(updated: cst.CSTNode) -> cst.CSTNode:
             return updated.with_changes(name=cst.Name(new), body=new_body)  # type: ignore[union-attr]
@@ -383,7 +388,7 @@ class AsyncDefSyncHook(Rule):
             outcome="error",
             body_ran=True,
             symptoms=symptoms,
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         RuntimeExample(
             files={
@@ -404,15 +409,15 @@ class AsyncDefSyncHook(Rule):
                 Symptom(
                     when="plain TestCase, every version",
                     output=".../unittest/case.py:...: RuntimeWarning: coroutine 'T.setUp' was never awaited",
-                    envs=("py310", "py311", "py312", "py313"),
+                    envs=("py310", "py311", "py312", "py313", "py314", "py315"),
                 ),
                 Symptom(
                     when="plain TestCase, every version",
                     output="AttributeError: 'T' object has no attribute 'value'",
-                    envs=("py310", "py311", "py312", "py313"),
+                    envs=("py310", "py311", "py312", "py313", "py314", "py315"),
                 ),
             ),
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
             note="the unsafe fix renames the hook and changes the base to IsolatedAsyncioTestCase",
         ),
     )
@@ -453,7 +458,7 @@ def _is_super_call(expr: ast.AST) -> bool:
     return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "super"
 
 
-class _SuperHookToAsync:  # a libcst transformer: fixer.transformer
+class _SuperHookToAsync(Transformer):
     """`super().setUp()` -> `await super().asyncSetUp()` (an existing await is kept, not doubled)."""
 
     def __init__(self, old: str, new: str):

@@ -7,7 +7,7 @@ import ast
 from ..engine.fixer import cst  # libcst, imported when a fix is built
 
 from ..engine.checker import FileContext
-from ..engine.fixer import FixContext, FixUnavailable, transformer
+from ..engine.fixer import FixContext, FixUnavailable, Transformer
 from ..engine.model import Diagnostic, Severity
 from ._unittest import ISOLATED, class_is_analysable, find_class, find_method_cst, runner_kind, walk_body
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
@@ -35,7 +35,7 @@ class SyncDefAsyncHook(Rule):
         Symptom(
             when="Python 3.11 and later",
             output="AssertionError: <bound method T.asyncSetUp of <...>> is not an async function",
-            envs=("py311", "py312", "py313"),
+            envs=("py311", "py312", "py313", "py314", "py315"),
         ),
     )
     explanation = """
@@ -98,7 +98,7 @@ class SyncDefAsyncHook(Rule):
         method = find_method_cst(class_node, diagnostic.data["method"])
         if method is None or method.asynchronous is not None:
             raise FixUnavailable("sync hook not found")
-        body = method.body.visit(transformer(_AwaitSuperHook)(diagnostic.data["method"]))
+        body = method.body.visit(_AwaitSuperHook(diagnostic.data["method"]))
         fixer.replace(method, lambda updated: updated.with_changes(asynchronous=cst.Asynchronous(), body=body))
 
     examples = (
@@ -240,7 +240,7 @@ class SyncDefAsyncHook(Rule):
             outcome="failed",
             body_ran=False,
             symptoms=symptoms,
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
 
@@ -249,7 +249,7 @@ def _is_none(expr: ast.AST) -> bool:
     return isinstance(expr, ast.Constant) and expr.value is None
 
 
-class _AwaitSuperHook:  # a libcst transformer: fixer.transformer
+class _AwaitSuperHook(Transformer):
     """`super().asyncSetUp()` not already awaited -> `await super().asyncSetUp()`."""
 
     def __init__(self, name: str):

@@ -43,7 +43,7 @@ class AsyncHookOnSyncTestCase(Rule):
             when="asyncSetUp on a plain TestCase, every version: no warning, the hook silently never runs; the test "
             "then fails on what it should have set",
             output="AttributeError: 'T' object has no attribute 'value'",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
     explanation = """
@@ -353,7 +353,7 @@ class AsyncHookOnSyncTestCase(Rule):
             outcome="error",
             body_ran=True,
             symptoms=symptoms,
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         RuntimeExample(
             files={
@@ -375,10 +375,10 @@ class AsyncHookOnSyncTestCase(Rule):
                 Symptom(
                     when="addAsyncCleanup on a plain TestCase, every version (3.12+ adds a suggestion)",
                     output="AttributeError: 'T' object has no attribute 'addAsyncCleanup'",
-                    envs=("py310", "py311", "py312", "py313"),
+                    envs=("py310", "py311", "py312", "py313", "py314", "py315"),
                 ),
             ),
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
 

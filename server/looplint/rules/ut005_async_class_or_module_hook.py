@@ -28,14 +28,14 @@ class AsyncClassOrModuleHook(Rule):
     local = True
     symptoms = (
         Symptom(
-            when="every version (3.10–3.13), unittest runner (under pytest the test fails the same way)",
+            when="every version (3.10–3.15), unittest runner (under pytest the test fails the same way)",
             output=".../unittest/suite.py:166: RuntimeWarning: coroutine 'T.setUpClass' was never awaited",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         Symptom(
             when="then, on the first use of what the hook should have set",
             output="AttributeError: 'T' object has no attribute 'value'",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
     explanation = """
@@ -225,7 +225,7 @@ class AsyncClassOrModuleHook(Rule):
             outcome="error",
             body_ran=True,
             symptoms=symptoms,
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
             note="no automatic fix: the rule only explains",
         ),
         RuntimeExample(
@@ -248,12 +248,12 @@ class AsyncClassOrModuleHook(Rule):
                 Symptom(
                     when="module hook, every version",
                     output=".../unittest/suite.py:215: RuntimeWarning: coroutine 'setUpModule' was never awaited",
-                    envs=("py310", "py311", "py312", "py313"),
+                    envs=("py310", "py311", "py312", "py313", "py314", "py315"),
                 ),
                 Symptom(when="module hook, every version", output="KeyError: 'value'",
-                        envs=("py310", "py311", "py312", "py313")),
+                        envs=("py310", "py311", "py312", "py313", "py314", "py315")),
             ),
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
             note="no automatic fix: the rule only explains",
         ),
     )

@@ -35,14 +35,14 @@ class AsyncCallableInSyncCleanup(Rule):
     position_data = {"class_line": "line"}
     symptoms = (
         Symptom(
-            when="plain TestCase.addCleanup, every version (3.10–3.13; the line number differs)",
+            when="plain TestCase.addCleanup, every version (3.10–3.15; the line number differs)",
             output=".../unittest/case.py:...: RuntimeWarning: coroutine 'close_conn' was never awaited",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         Symptom(
             when="enterContext with an async context manager (3.11+; 3.10 has no enterContext)",
             output="TypeError: '...' object does not support the context manager protocol",
-            envs=("py311", "py312", "py313"),
+            envs=("py311", "py312", "py313", "py314", "py315"),
         ),
     )
     explanation = """
@@ -401,7 +401,7 @@ class AsyncCallableInSyncCleanup(Rule):
             outcome="passed",
             body_ran=True,
             symptoms=(symptoms[0],),
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
             note="the unsafe fix makes the class an IsolatedAsyncioTestCase, whose addCleanup awaits coroutines",
         ),
         RuntimeExample(
@@ -424,7 +424,7 @@ class AsyncCallableInSyncCleanup(Rule):
             outcome="error",
             body_ran=False,
             symptoms=(symptoms[1],),
-            envs=("py311", "py312", "py313"),
+            envs=("py311", "py312", "py313", "py314", "py315"),
             note="enterContext/enterAsyncContext exist from 3.11; the unsafe fix awaits enterAsyncContext",
         ),
     )

@@ -31,19 +31,19 @@ class AssertRaisesAsyncCallable(Rule):
     position_data = {"calls": "ranges"}
     symptoms = (
         Symptom(
-            when="unittest, callable form, every version (3.10–3.13)",
+            when="unittest, callable form, every version (3.10–3.15)",
             output="AssertionError: ValueError not raised by boom",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         Symptom(
             when="unittest, with-block without await, every version",
             output="AssertionError: ValueError not raised",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         Symptom(
             when="both forms, every version",
             output="RuntimeWarning: coroutine 'boom' was never awaited",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
     explanation = """
@@ -375,7 +375,7 @@ class AssertRaisesAsyncCallable(Rule):
             outcome="failed",
             body_ran=True,
             symptoms=symptoms,
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
         RuntimeExample(
             files={
@@ -399,11 +399,11 @@ class AssertRaisesAsyncCallable(Rule):
             body_ran=True,
             symptoms=(
                 Symptom(when="pytest 9.x, both forms", output="E       Failed: DID NOT RAISE ValueError",
-                        envs=("py310", "py311", "py312", "py313")),
+                        envs=("py310", "py311", "py312", "py313", "py314", "py315")),
                 Symptom(when="pytest 9.x, both forms", output="RuntimeWarning: coroutine 'boom' was never awaited",
-                        envs=("py310", "py311", "py312", "py313")),
+                        envs=("py310", "py311", "py312", "py313", "py314", "py315")),
             ),
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
 

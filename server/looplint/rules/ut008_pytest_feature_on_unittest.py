@@ -36,7 +36,7 @@ class PytestFeatureOnUnittest(Rule):
         Symptom(
             when="parametrize or a fixture parameter on a TestCase method, pytest 9.x and unittest alike (every Python)",
             output="TypeError: ...test_param() missing 1 required positional argument: 'x'",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
     explanation = """
@@ -449,7 +449,7 @@ class PytestFeatureOnUnittest(Rule):
             outcome="error",
             body_ran=False,
             symptoms=symptoms,
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
             note=(
                 "unittest ignores the mark exactly as pytest's unittest support does (same TypeError; under "
                 "pytest 9.2 the test FAILED the same way and passed after the fix with '1 passed, 2 subtests "

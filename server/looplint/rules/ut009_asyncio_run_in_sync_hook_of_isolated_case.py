@@ -39,10 +39,10 @@ class AsyncioRunInSyncHookOfIsolatedCase(Rule):
     position_data = {"class_line": "line"}
     symptoms = (
         Symptom(
-            when="every version (3.10–3.13): what setUp created belongs to a closed loop",
+            when="every version (3.10–3.15): what setUp created belongs to a closed loop",
             output="AssertionError: <_UnixSelectorEventLoop running=False closed=True debug=...> is not "
                    "<_UnixSelectorEventLoop running=True closed=False debug=True>",
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
     explanation = """
@@ -71,7 +71,7 @@ class AsyncioRunInSyncHookOfIsolatedCase(Rule):
     counterpart (see UT005): no fix.
 
     Not reported: `asyncio.get_event_loop().run_until_complete(...)` in
-    `setUp` (it returns the test's own loop there, which works on 3.10–3.13),
+    `setUp` (it returns the test's own loop there, which works on 3.10–3.15),
     classes that are not certainly `IsolatedAsyncioTestCase`s, and helpers
     that run a loop only on some paths. Helpers in other files and several
     calls away are followed (the hover shows the chain).
@@ -455,7 +455,7 @@ class AsyncioRunInSyncHookOfIsolatedCase(Rule):
             outcome="failed",
             body_ran=True,
             symptoms=symptoms,
-            envs=("py310", "py311", "py312", "py313"),
+            envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
     )
 

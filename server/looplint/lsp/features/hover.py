@@ -1,0 +1,53 @@
+"""Hover: the explanation of the diagnostics under the cursor, or of a rule code in a
+suppression comment (`# looplint: ignore[UT001]`, `# noqa: UT001`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from ..analysis import is_config, is_python
+from ..capabilities import capability, enum_value
+from ..hover import code_in_suppression, diagnostic_markdown, rule_markdown
+
+if TYPE_CHECKING:
+    from ..server import LooplintServer
+
+
+async def hover(ls: LooplintServer, params: types.HoverParams) -> types.Hover | None:
+    state = ls.states.get(params.text_document.uri)
+    if state is None or state.check_path is None:
+        return None
+    config_file = is_config(state.check_path)
+    if not config_file and not is_python(state.check_path, state.doc.language_id):
+        return None
+    doc = state.doc
+    line1, col = doc.engine_position(params.position)
+    markdown = "markdown" in [enum_value(k) for k in (capability(ls.caps, "text_document.hover.content_format") or ["markdown"])]
+    kind = types.MarkupKind.Markdown if markdown else types.MarkupKind.PlainText
+
+    found = None if config_file else code_in_suppression(doc.line_text(line1), col)
+    if found is not None:
+        code, start, end, ours = found
+        rule = ls.analyzer.rules_by_code.get(code)
+        if rule is None and not ours:
+            return None  # another tool's noqa code
+        text = rule_markdown(rule) if rule is not None else f"`{code}` is not a looplint rule code (see `looplint rules`)."
+        return types.Hover(
+            contents=types.MarkupContent(kind=kind, value=text),
+            range=types.Range(start=doc.lsp_position(line1, start), end=doc.lsp_position(line1, end)),
+        )
+
+    analysis = (await ls.scheduler.current(state)).analysis
+    if analysis.version != doc.version:
+        return None  # the document moved on while we checked; the client will ask again
+    hits = [d for d in analysis.diagnostics if d.range.contains(line1, col)]
+    if not hits:
+        return None
+    parts = [diagnostic_markdown(d, ls.analyzer.rules_by_code.get(d.code)) for d in hits]
+    first = hits[0].range
+    return types.Hover(
+        contents=types.MarkupContent(kind=kind, value="\n\n---\n\n".join(parts)),
+        range=doc.lsp_range(first),
+    )
