@@ -9,6 +9,10 @@ A bug is *found* when looplint reports one of its rules on every listed line of 
 *clean* when none of its rules is reported in the fixed file (or, with ``fixed_lines``, inside that
 range of it). looplint runs as a user runs it: the CLI, from the project's root, on the file.
 
+Each tree is checked on a copy in a temporary directory outside this repository: looplint, like pytest,
+walks up from the project for its configuration, and inside the repository it would reach looplint's own
+``pyproject.toml`` (its pytest settings, e.g. ``asyncio_mode``) and change the result.
+
     python ecosystem/bugs.py                 # the full report; exit 1 when the target is missed
     python ecosystem/bugs.py ID [ID ...]     # some bugs only
 """
@@ -16,10 +20,13 @@ range of it). looplint runs as a user runs it: the CLI, from the project's root,
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,12 +151,44 @@ def _sdist_fetcher():
     return fetch_sdist
 
 
+#: files that would make a directory above the staged copy part of its project or its pytest configuration
+_CONFIG_NAMES = ("pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini",
+                 "setup.cfg", "setup.py", "conftest.py", ".git")
+_staged: dict[Path, Path] = {}
+
+
+def staged(root: Path) -> Path:
+    """A copy of the project tree ``root`` in a fresh temporary directory outside this repository.
+
+    One copy per tree and process (removed at exit). Refuses a temporary directory that sits inside the
+    repository or below a directory holding a project or pytest configuration file, which would leak into
+    the result the same way.
+    """
+    root = root.resolve()
+    if root in _staged:
+        return _staged[root]
+    holder = Path(tempfile.mkdtemp(prefix="looplint-bug-")).resolve()
+    atexit.register(shutil.rmtree, holder, True)
+    if holder.is_relative_to(REPO):
+        raise RuntimeError(f"the temporary directory {holder} is inside the repository {REPO}; set TMPDIR")
+    for directory in holder.parents:
+        leaking = [name for name in _CONFIG_NAMES if (directory / name).exists()]
+        if leaking:
+            raise RuntimeError(f"{directory} holds {', '.join(leaking)}: a copy under {holder} would read it; "
+                               "set TMPDIR to a directory outside any project")
+    copy = holder / root.name
+    shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns(".looplint_cache"))
+    _staged[root] = copy
+    return copy
+
+
 def looplint_findings(root: Path, relative_file: str) -> list[tuple[str, int, str]]:
     """(file, line, code) of every finding looplint reports on one file, run from the project root."""
     target = root / relative_file
     if not target.is_file():
         raise FileNotFoundError(f"{relative_file} is not in {root}")
-    command = [sys.executable, "-m", "looplint", "check", "--exit-zero", "--no-progress", relative_file]
+    command = [sys.executable, "-m", "looplint", "check", "--exit-zero", "--no-progress", "--no-cache",
+               relative_file]
     env = {**os.environ, "NO_COLOR": "1"}
     result = subprocess.run(command, cwd=root, capture_output=True, text=True, env=env, timeout=600)
     if result.returncode != 0:
@@ -165,7 +204,7 @@ def looplint_findings(root: Path, relative_file: str) -> list[tuple[str, int, st
 def check_bug(bug: Bug) -> Outcome:
     outcome = Outcome(bug)
     try:
-        buggy_root, fixed_root = project_roots(bug)
+        buggy_root, fixed_root = (staged(root) for root in project_roots(bug))
         wanted = set(bug.rules)
         outcome.buggy_hits = [(row, code) for _, row, code in looplint_findings(buggy_root, bug.file)
                               if code in wanted]

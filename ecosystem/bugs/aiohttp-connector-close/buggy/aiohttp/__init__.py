@@ -1,0 +1,4 @@
+from .client import ClientSession
+from .connector import BaseConnector, TCPConnector
+
+__all__ = ("BaseConnector", "ClientSession", "TCPConnector")

@@ -1,0 +1,3 @@
+class FalconClient:
+    def command(self, operation, **kwargs):
+        raise NotImplementedError

@@ -1,0 +1,6 @@
+class PsycopgInstrumentor:
+    def instrument(self):
+        pass
+
+    def uninstrument(self):
+        pass

@@ -1,0 +1,3 @@
+class Tortoise:
+    apps: dict = {}
+    _inited = False
