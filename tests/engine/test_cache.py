@@ -303,6 +303,26 @@ def test_editing_a_fixtures_body_in_a_conftest_gives_the_cold_result(tmp_path):
     assert misses == 2
 
 
+
+RUNS_COROUTINES = "def pytest_pyfunc_call(pyfuncitem):\n    return None\n"
+
+
+def test_editing_a_plugin_named_in_addopts_rechecks_the_tests_it_is_loaded_for(tmp_path):
+    # `-p plugins.runner` loads a project module for every test: its hooks decide who runs them.
+    root = project(tmp_path, **{
+        "pytest.ini": "[pytest]\nasyncio_mode = strict\naddopts = -p plugins.runner\n",
+        "plugins/__init__.py": "",
+        "plugins/runner.py": RUNS_COROUTINES,
+        "suite/test_a.py": "async def test_a():\n    pass\n",
+    })
+    cold, _, _ = run(root)
+    assert not [f for f in cold if f[0] == "suite/test_a.py"]  # the plugin's hook may run it
+    (root / "plugins" / "runner.py").write_text("def helper():\n    return None\n")
+    warm, hits, misses = run(root)
+    assert warm == run(root, cache=False)[0]
+    assert [f[2] for f in warm if f[0] == "suite/test_a.py"] == ["PA001"]
+
+
 NEST_ASYNCIO_HELPER = "import nest_asyncio\n\nnest_asyncio.apply()\n"
 
 

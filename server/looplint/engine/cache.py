@@ -2,8 +2,9 @@
 
 A file's findings depend on more than its own text: on the modules it imports and everything they
 import in turn (base classes, decorators, a helper's body, what a helper returns), on the
-`conftest.py` files pytest loads for it (fixture values, hooks), for a `conftest.py` on the test
-modules under its folder that request its fixtures, and on facts about the project as a whole:
+`conftest.py` files and the plugin modules (`-p NAME` in addopts) pytest loads for it (fixture
+values, hooks), for a `conftest.py` on the test modules under its folder that request its
+fixtures, and on facts about the project as a whole:
 its effective settings, the versions it uses (`versions.detect_versions`), the pytest and looplint
 configuration files above each file, and which files exist where an import was looked for.
 
@@ -49,7 +50,7 @@ from .files import UnreadableFile, read_bytes
 from .model import Diagnostic, Edit, FileProblem, Fix, Range, Related, Severity
 from .project import Project
 from .pytest_config import CONFIG_FILE_NAMES
-from .pytest_model import USER_SCAN_LIMIT
+from .pytest_model import USER_SCAN_LIMIT, addopts_plugins, project_pytest
 from .semantic import roles
 from .source import SourceError, read_source
 from .symbols import ProjectModule
@@ -134,13 +135,13 @@ def module_edges(project: Project, path: Path, summary, text: str | None = None)
     """
     imports: set[Path] = set()
 
-    def add(module: str, level: int) -> None:
+    def add(module: str, level: int, origin: Path = path) -> None:
         parts = module.split(".") if module else []
         names = [".".join(parts[: i + 1]) for i in range(len(parts))] or [""]
         for name in names:
             if not name and not level:
                 continue
-            target = project.resolve_module(path, name, level)
+            target = project.resolve_module(origin, name, level)
             if isinstance(target, ProjectModule):
                 imports.add(target.path)
 
@@ -151,6 +152,10 @@ def module_edges(project: Project, path: Path, summary, text: str | None = None)
                 add(f"{binding.module}.{binding.name}" if binding.module else binding.name, binding.level)
         for plugin in summary.pytest_plugins:
             add(plugin, 0)
+    # Project modules that `-p NAME` in the active pytest configuration loads for every test.
+    config = project_pytest(project).config_for(path)
+    for plugin in addopts_plugins(config.addopts):
+        add(plugin, 0, config.rootdir / "conftest.py")
     if text is None:
         try:
             text = read_source(path).text
