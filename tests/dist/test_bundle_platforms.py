@@ -78,3 +78,20 @@ def test_linux_modules_are_told_apart_by_the_c_library_they_link():
     errors = dist_check.check_natives("alpine-x64", list(files), files.__getitem__, bundle, ["3.10"])
     assert errors == ["cp310/libcst/native.cpython-310-x86_64-linux-gnu.so does not link libc.musl-x86_64.so.1"]
     assert dist_check.check_natives("linux-x64", list(files), files.__getitem__, {"target": "linux-x64"}, ["3.10"]) == []
+
+
+def test_a_bundle_built_again_with_the_same_requirements_only_gets_the_new_looplint(darwin_bundle):
+    common = darwin_bundle / "libs" / "common"
+    (common / "looplint" / "left_over.py").write_text("")  # a module the new wheel does not have
+    natives = sorted(darwin_bundle.rglob("*.so"))
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "bundle_python.py"), "--target", "darwin-x64",
+                           "--versions", "3.13,3.14", "--out", str(darwin_bundle)], check=True, capture_output=True,
+                          text=True)
+    assert "dependencies unchanged since the last build" in done.stdout
+    assert not (common / "looplint" / "left_over.py").exists()
+    shipped = {p.relative_to(ROOT / "server").as_posix() for p in (ROOT / "server" / "looplint").rglob("*.py")
+               if "__pycache__" not in p.parts}
+    bundled = {p.relative_to(common).as_posix() for p in (common / "looplint").rglob("*.py")}
+    assert bundled == shipped
+    assert sorted(darwin_bundle.rglob("*.so")) == natives
+    assert dist_check.check_bundle_dir("darwin-x64", darwin_bundle, ["3.13", "3.14"]) == []
