@@ -19,6 +19,10 @@ What is measured (each figure printed next to its target, and the floor where th
    same files: read + decode + `ast.parse` of each file, in this process. Target: <= 2x the floor.
 3. The server's resident memory after indexing 2,000 real test files (Lib/test of CPython 3.11,
    3.12 and 3.13 copied side by side): VmRSS and peak VmHWM from /proc. Target: <= 250 MB.
+4. A full workspace report of the corpus (`diagnostics.scope: workspace`, a cold server): from
+   `initialized` to the answer of the client's first `workspace/diagnostic` request (partial
+   results streamed on the way), next to the same floor. Target: <= 2x the floor, and the
+   server's memory after it within the bound of 3.
 
 Run by `make lsp-bench`, not by the tests.
 """
@@ -122,10 +126,12 @@ class Client:
         self.progress_end: float | None = None
         self.progress_message = ""
         self.logs: list[str] = []
+        self.partials: dict[str, list[dict]] = {}  # partial results by token
+        self.first_partial: float | None = None
         self._ids = 0
         self._reader: asyncio.Task | None = None
 
-    async def start(self, folders: list[Path], *, pull: bool) -> float:
+    async def start(self, folders: list[Path], *, pull: bool, init_options=None) -> float:
         self.process = await asyncio.create_subprocess_exec(
             *SERVER, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, env=self.env, limit=2**26
         )
@@ -141,6 +147,7 @@ class Client:
             "processId": os.getpid(),
             "capabilities": capabilities,
             "workspaceFolders": [{"uri": f.as_uri(), "name": f.name} for f in folders],
+            "initializationOptions": init_options,
         })
         started = time.perf_counter()
         self.notify("initialized", {})
@@ -188,6 +195,10 @@ class Client:
                 self.published.setdefault(params["uri"], []).append(
                     (params.get("version"), arrived, len(params["diagnostics"]))
                 )
+            elif method == "$/progress" and "items" in message["params"]["value"]:  # a partial result
+                self.partials.setdefault(message["params"]["token"], []).extend(message["params"]["value"]["items"])
+                if self.first_partial is None:
+                    self.first_partial = arrived
             elif method == "$/progress" and message["params"]["value"].get("kind") == "end":
                 self.progress_end = arrived
                 self.progress_message = message["params"]["value"].get("message", "")
@@ -219,6 +230,24 @@ def _timed(fn) -> float:
     started = time.perf_counter()
     fn()
     return (time.perf_counter() - started) * 1000
+
+
+def child_pids(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found.extend(int(p) for p in (task / "children").read_text().split())
+        except OSError:
+            pass
+    return found
+
+
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """(the process's own CPU seconds, its reaped children's) from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    utime, stime, cutime, cstime = (int(fields[i]) for i in (11, 12, 13, 14))
+    return (utime + stime) / tick, (cutime + cstime) / tick
 
 
 def memory_mb(pid: int) -> tuple[float, float]:
@@ -342,7 +371,8 @@ def python_files(folder: Path) -> list[Path]:
 
 
 def parse_floor(files: list[Path]) -> tuple[float, int]:
-    """Read + decode + ast.parse every file, as the floor. Returns (seconds, lines).
+    """Read + decode + ast.parse every file, as the floor. Returns (seconds, lines); the CPU seconds
+    it took are in `parse_floor.cpu` (a figure the load of other processes does not inflate).
 
     The cyclic garbage collector is off while it runs, as it is in the server's indexing
     (trees are freed by reference counting): the floor is the best case, not inflated by GC passes.
@@ -351,9 +381,11 @@ def parse_floor(files: list[Path]) -> tuple[float, int]:
 
     gc.collect()
     gc.disable()
+    cpu = time.process_time()
     try:
         return _parse_floor(files)
     finally:
+        parse_floor.cpu = time.process_time() - cpu  # type: ignore[attr-defined]
         gc.enable()
 
 
@@ -386,6 +418,49 @@ async def cold_index(folders: list[Path]) -> dict:
     return {"seconds": elapsed, "rss": rss, "hwm": hwm, "message": message}
 
 
+async def workspace_report(folders: list[Path]) -> dict:
+    """A cold server with `diagnostics.scope: workspace` and the client's first workspace pull."""
+    client = Client({**os.environ})
+    options = {"settings": {"diagnostics": {"scope": "workspace"}}}
+    started = await client.start(folders, pull=True, init_options=options)
+    own_before, _ = cpu_seconds(client.pid)
+    workers: dict[int, float] = {}  # child pid -> the latest CPU seconds seen
+    worker_rss: list[float] = [0.0]
+
+    async def sample() -> None:
+        while True:
+            total = 0.0
+            for pid in child_pids(client.pid):
+                try:
+                    workers[pid] = sum(cpu_seconds(pid))
+                    total += memory_mb(pid)[0]
+                except (OSError, IndexError):
+                    pass  # gone meanwhile
+            worker_rss[0] = max(worker_rss[0], total)
+            await asyncio.sleep(0.2)
+
+    sampler = asyncio.create_task(sample())
+    answer = await client.request("workspace/diagnostic", {"previousResultIds": [], "partialResultToken": "bench"})
+    elapsed = time.perf_counter() - started
+    sampler.cancel()
+    items = client.partials.get("bench", []) + list(answer["items"])
+    rss, hwm = memory_mb(client.pid)
+    own, _ = cpu_seconds(client.pid)
+    await client.stop()
+    return {
+        "seconds": elapsed,
+        "first": (client.first_partial - started) if client.first_partial else None,
+        "files": len({item["uri"] for item in items if item["items"]}),
+        "diagnostics": sum(len(item["items"]) for item in items),
+        "rss": rss,
+        "hwm": hwm,
+        "cpu_server": own - own_before,
+        "cpu_workers": sum(workers.values()),
+        "workers": len(workers),
+        "worker_rss": worker_rss[0],
+    }
+
+
 def median_of(runs: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
@@ -409,6 +484,36 @@ def build_memory_corpus(workdir: Path, count: int = 2000) -> Path:
 # -- report ----------------------------------------------------------------------------------------------
 
 
+async def report_section(args, files: list[Path]) -> bool:
+    ok = True
+    print(f"\n4. workspace report of {args.corpus} (diagnostics.scope: workspace, cold server)")
+    floors, cpu_floors, reports = [], [], []
+    for _ in range(args.runs):
+        floors.append(parse_floor(files))
+        cpu_floors.append(parse_floor.cpu)  # type: ignore[attr-defined]
+        reports.append(await workspace_report([args.corpus]))
+    floor = statistics.median(f[0] for f in floors)
+    cpu_floor = statistics.median(cpu_floors)
+    seconds = median_of(reports, "seconds")
+    good = seconds <= 2 * floor
+    ok = ok and good
+    last = reports[-1]
+    print(f"   {len(files)} files; median of {args.runs} run(s); {last['diagnostics']} diagnostics in"
+          f" {last['files']} files, first partial result after {last['first'] or 0:.2f} s")
+    print(f"   floor (read + decode + ast.parse, this process, no GC): {floor:6.2f} s")
+    print(f"   full workspace report:                                 {seconds:6.2f} s = {seconds / floor:.2f}x the floor"
+          f"   (target <= 2x: {verdict(good)})")
+    print(f"   CPU: floor {cpu_floor:.2f} s; the server's own {median_of(reports, 'cpu_server'):.2f} s"
+          f" + its {last['workers']} worker processes' {median_of(reports, 'cpu_workers'):.2f} s"
+          f" (at most {last['worker_rss']:.0f} MB resident together; {os.cpu_count()} cores,"
+          f" load average {', '.join(f'{x:.1f}' for x in os.getloadavg())})")
+    good = last["rss"] <= 250
+    ok = ok and good
+    print(f"   server RSS after it {last['rss']:.0f} MB, peak {last['hwm']:.0f} MB   "
+          f"(target <= 250 MB resident: {verdict(good)})")
+    return ok
+
+
 def verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
@@ -420,6 +525,7 @@ async def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="cold indexing runs (median; default 3)")
     parser.add_argument("--quick", action="store_true", help="fewer edits and one indexing run")
     parser.add_argument("--latency-only", action="store_true", help="only section 1")
+    parser.add_argument("--report-only", action="store_true", help="only section 4 (the workspace report)")
     parser.add_argument("--strict", action="store_true", help="exit with status 1 when a target is missed")
     parser.add_argument(
         "--bare", action="store_true",
@@ -433,6 +539,11 @@ async def main() -> int:
           f"{time.strftime('%Y-%m-%d %H:%M')}, load average {load}")
     with tempfile.TemporaryDirectory(prefix="looplint-bench-") as tmp:
         workdir = Path(tmp)
+
+        if args.report_only:
+            ok = await report_section(args, python_files(args.corpus))
+            print("\nall targets met" if ok else "\nSOME TARGETS MISSED")
+            return 1 if args.strict and not ok else 0
 
         also = [] if args.bare else [args.corpus]
         print("\n1. didChange -> new diagnostics (server debounce excluded: LOOPLINT_LSP_DEBOUNCE_MS=0;"
@@ -493,6 +604,8 @@ async def main() -> int:
               f"{result['seconds'] / floor_seconds:.2f}x)")
         print(f"   server RSS {result['rss']:.0f} MB, peak {result['hwm']:.0f} MB   "
               f"(target <= 250 MB resident: {verdict(good)})")
+
+        ok &= await report_section(args, files)
     print("\nall targets met" if ok else "\nSOME TARGETS MISSED")
     return 1 if args.strict and not ok else 0
 

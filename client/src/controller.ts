@@ -44,6 +44,11 @@ export class ServerController implements vscode.Disposable {
     return this.queue;
   }
 
+  /** The running client, if any (commands that talk to the server use it). */
+  get running(): LanguageClient | undefined {
+    return this.client?.isRunning() ? this.client : undefined;
+  }
+
   async stop(): Promise<void> {
     await this.queue;
     await this.stopClient();
@@ -60,8 +65,8 @@ export class ServerController implements vscode.Disposable {
     const trusted = vscode.workspace.isTrusted;
     const vars = { workspaceFolder: folder?.uri.fsPath, userHome: os.homedir() };
     const launch = readLaunchSettings(config, trusted);
-    launch.path = launch.path && expandPath(launch.path, vars);
-    launch.interpreter = launch.interpreter && expandPath(launch.interpreter, vars);
+    launch.path = launch.path.map((p) => expandPath(p, vars));
+    launch.interpreter = launch.interpreter.map((p) => expandPath(p, vars));
     if (!trusted) {
       this.log.info('Untrusted workspace: using the bundled server and user-level settings only.');
     }

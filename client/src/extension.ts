@@ -1,5 +1,6 @@
 // Entry point of the looplint VS Code extension: a thin client that starts `looplint server`.
 import * as vscode from 'vscode';
+import { checkWorkspace } from './checkWorkspace';
 import { ServerController } from './controller';
 import { fixAllInActiveEditor } from './fixAll';
 import { onInterpreterChange } from './pythonExtension';
@@ -19,6 +20,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('looplint.restart', () => ctl.restart('Restart Server command')),
     vscode.commands.registerCommand('looplint.showLogs', () => { log.show(); }),
     vscode.commands.registerCommand('looplint.fixAll', () => fixAllInActiveEditor(log)),
+    vscode.commands.registerCommand('looplint.checkWorkspace', () => checkWorkspace(ctl.running, log)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       // Other looplint.* settings reach the running server through didChangeConfiguration.
       if (RESTART_KEYS.some((key) => event.affectsConfiguration(`${SECTION}.${key}`))) {

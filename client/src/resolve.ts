@@ -57,22 +57,31 @@ export function versionedPythonNames(platform: string): string[] {
 }
 
 /**
- * Order: `looplint.path` (trusted workspaces only); `looplint.interpreter`; the Python extension's
+ * Order: `looplint.path` (trusted workspaces only; a list is tried in order); `looplint.interpreter`
+ * (a list: each in order, and no fallback when all fail); the Python extension's
  * interpreter (trusted workspaces only: a workspace can choose it); the newest supported
  * `python3.X` on the PATH; `python3` on the PATH.
  */
 export async function resolveServer(deps: ResolveDeps): Promise<Resolution> {
   const { launch } = deps;
-  if (deps.trusted && launch.path) {
-    if (!deps.fileExists(launch.path)) {
-      return { ok: false, message: `looplint.path is set to "${launch.path}", which does not exist. Fix or clear the looplint.path setting.` };
+  if (deps.trusted && launch.path.length) {
+    // Tried in order: the first that exists (ruff-vscode's `path` list).
+    const found = launch.path.find((file) => deps.fileExists(file));
+    if (found === undefined) {
+      const named = launch.path.map((p) => `"${p}"`).join(', ');
+      return {
+        ok: false,
+        message: `looplint.path is set to ${named}, which ${launch.path.length > 1 ? 'do' : 'does'} not exist. Fix or clear the looplint.path setting.`,
+      };
     }
-    return { ok: true, server: { command: launch.path, args: ['server'], description: `${launch.path} server (looplint.path)` } };
+    return { ok: true, server: { command: found, args: ['server'], description: `${found} server (looplint.path)` } };
   }
 
   const candidates: Candidate[] = [];
-  if (launch.interpreter) {
-    candidates.push({ python: launch.interpreter, source: 'looplint.interpreter', strict: true });
+  if (launch.interpreter.length) {
+    for (const python of launch.interpreter) {
+      candidates.push({ python, source: 'looplint.interpreter', strict: true });
+    }
   } else {
     if (deps.trusted) {
       const fromExtension = await deps.pythonExtensionInterpreter();
@@ -87,6 +96,7 @@ export async function resolveServer(deps: ResolveDeps): Promise<Resolution> {
   }
 
   const rejected: string[] = [];
+  const strictProblems: string[] = []; // looplint.interpreter entries: no silent fallback when all fail
   for (const candidate of candidates) {
     const result = await deps.probe(candidate.python);
     let problem: string | undefined;
@@ -99,18 +109,23 @@ export async function resolveServer(deps: ResolveDeps): Promise<Resolution> {
       return commandFor(result.info, candidate, deps);
     }
     if (candidate.strict) {
-      return {
-        ok: false,
-        message:
-          `looplint.interpreter is set to "${candidate.python}", which cannot run the looplint server (${problem}). ` +
-          `Set looplint.interpreter to a Python ${versionText(MIN_PYTHON)} or newer.`,
-      };
+      strictProblems.push(`"${candidate.python}" (${problem})`);
+      deps.log(`Not using ${candidate.python} from ${candidate.source}: ${problem}`);
+      continue;
     }
     if (candidate.quiet && !result.ok) {
       continue;
     }
     deps.log(`Not using ${candidate.python} from ${candidate.source}: ${problem}`);
     rejected.push(`${candidate.source}: ${problem}`);
+  }
+  if (strictProblems.length) {
+    return {
+      ok: false,
+      message:
+        `looplint.interpreter is set to ${strictProblems.join(', ')}, which cannot run the looplint server. ` +
+        `Set looplint.interpreter to a Python ${versionText(MIN_PYTHON)} or newer.`,
+    };
   }
   return {
     ok: false,

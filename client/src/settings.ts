@@ -12,27 +12,40 @@ export interface ConfigView {
 export type ImportStrategy = 'useBundled' | 'fromEnvironment';
 export type Severity = 'error' | 'warning' | 'info';
 export type LogLevel = 'error' | 'warning' | 'info' | 'debug';
+export type ConfigurationPreference = 'editorFirst' | 'filesystemFirst' | 'editorOnly';
+export type RunMode = 'onType' | 'onSave';
+export type Scope = 'openFiles' | 'workspace';
 
 /** Settings that decide which process we start. Changing one of them means a restart. */
 export interface LaunchSettings {
-  /** A looplint executable (`looplint.path`), run as `<path> server`; '' when unset. */
-  path: string;
-  /** A Python interpreter (`looplint.interpreter`); '' when unset. */
-  interpreter: string;
+  /** `looplint` executables (`looplint.path`), tried in order, run as `<path> server`; [] when unset. */
+  path: string[];
+  /** Python interpreters (`looplint.interpreter`), tried in order; [] when unset. */
+  interpreter: string[];
   importStrategy: ImportStrategy;
 }
 
-/** Settings the server itself understands; sent as `initializationOptions.settings`. */
+/** Settings the server itself understands; sent as `initializationOptions.settings` (keys as the server reads them). */
 export interface ServerSettings {
   enable: boolean;
   /** null: keep what the project's configuration selects. */
   select: string[] | null;
+  extendSelect: string[];
   ignore: string[] | null;
+  exclude: string[] | null;
   severity: Record<string, Severity>;
   asyncTestBases: string[];
   asyncTestDecorators: string[];
+  /** A config file used instead of the project's `[tool.looplint]`; null: none. */
+  configuration: string | null;
+  configurationPreference: ConfigurationPreference;
   logLevel: LogLevel;
+  logFile: string | null;
   unsafeFixes: boolean;
+  lint: { run: RunMode };
+  codeAction: { fixViolation: { enable: boolean }; disableRuleComment: { enable: boolean } };
+  diagnostics: { scope: Scope };
+  codeLens: { enable: boolean };
 }
 
 /** Keys whose change needs a new server process; the rest travel by didChangeConfiguration. */
@@ -40,6 +53,13 @@ export const RESTART_KEYS = ['path', 'interpreter', 'importStrategy'] as const;
 
 const LOG_LEVELS: readonly LogLevel[] = ['error', 'warning', 'info', 'debug'];
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+const PREFERENCES: readonly ConfigurationPreference[] = ['editorFirst', 'filesystemFirst', 'editorOnly'];
+const RUN_MODES: readonly RunMode[] = ['onType', 'onSave'];
+const SCOPES: readonly Scope[] = ['openFiles', 'workspace'];
+
+function oneOf<T extends string>(value: unknown, choices: readonly T[], fallback: T): T {
+  return typeof value === 'string' && (choices as readonly string[]).includes(value) ? (value as T) : fallback;
+}
 
 function stringList(value: unknown): string[] | undefined {
   if (!Array.isArray(value)) {
@@ -48,8 +68,20 @@ function stringList(value: unknown): string[] | undefined {
   return value.filter((item): item is string => typeof item === 'string' && item.trim() !== '').map((s) => s.trim());
 }
 
-function nonEmptyString(value: unknown): string {
-  return typeof value === 'string' ? value.trim() : '';
+/** A path setting that may be one string or a list tried in order (ruff-vscode's form): the non-empty entries. */
+export function pathList(value: unknown): string[] {
+  if (typeof value === 'string') {
+    return value.trim() ? [value.trim()] : [];
+  }
+  return stringList(value) ?? [];
+}
+
+function optionalString(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() ? value.trim() : null;
+}
+
+function enabled(value: unknown): boolean {
+  return value !== false;
 }
 
 /**
@@ -60,15 +92,15 @@ function nonEmptyString(value: unknown): string {
 export function readLaunchSettings(config: ConfigView, trusted: boolean): LaunchSettings {
   if (!trusted) {
     return {
-      path: '',
-      interpreter: nonEmptyString(config.inspect('interpreter')?.globalValue),
+      path: [],
+      interpreter: pathList(config.inspect('interpreter')?.globalValue),
       importStrategy: 'useBundled',
     };
   }
   const strategy = config.get('importStrategy');
   return {
-    path: nonEmptyString(config.get('path')),
-    interpreter: nonEmptyString(config.get('interpreter')),
+    path: pathList(config.get('path')),
+    interpreter: pathList(config.get('interpreter')),
     importStrategy: strategy === 'fromEnvironment' ? 'fromEnvironment' : 'useBundled',
   };
 }
@@ -83,16 +115,27 @@ export function readServerSettings(config: ConfigView): ServerSettings {
       }
     }
   }
-  const logLevel = config.get('logLevel');
   return {
     enable: config.get('enable') !== false,
     select: stringList(config.get('select')) ?? null,
+    extendSelect: stringList(config.get('extendSelect')) ?? [],
     ignore: stringList(config.get('ignore')) ?? null,
+    exclude: stringList(config.get('exclude')) ?? null,
     severity,
     asyncTestBases: stringList(config.get('asyncTestBases')) ?? [],
     asyncTestDecorators: stringList(config.get('asyncTestDecorators')) ?? [],
-    logLevel: typeof logLevel === 'string' && (LOG_LEVELS as readonly string[]).includes(logLevel) ? (logLevel as LogLevel) : 'info',
+    configuration: optionalString(config.get('configuration')),
+    configurationPreference: oneOf(config.get('configurationPreference'), PREFERENCES, 'editorFirst'),
+    logLevel: oneOf(config.get('logLevel'), LOG_LEVELS, 'info'),
+    logFile: optionalString(config.get('logFile')),
     unsafeFixes: config.get('unsafeFixes') === true,
+    lint: { run: oneOf(config.get('lint.run'), RUN_MODES, 'onType') },
+    codeAction: {
+      fixViolation: { enable: enabled(config.get('codeAction.fixViolation.enable')) },
+      disableRuleComment: { enable: enabled(config.get('codeAction.disableRuleComment.enable')) },
+    },
+    diagnostics: { scope: oneOf(config.get('diagnostics.scope'), SCOPES, 'openFiles') },
+    codeLens: { enable: enabled(config.get('codeLens.enable')) },
   };
 }
 

@@ -40,8 +40,10 @@ describe('package.json', () => {
 
   it('contributes every setting, each described', () => {
     const expected = [
-      'enable', 'select', 'ignore', 'severity', 'asyncTestBases', 'asyncTestDecorators',
-      'interpreter', 'path', 'importStrategy', 'logLevel', 'unsafeFixes', 'trace.server',
+      'enable', 'select', 'extendSelect', 'ignore', 'exclude', 'severity', 'asyncTestBases', 'asyncTestDecorators',
+      'configuration', 'configurationPreference', 'interpreter', 'path', 'importStrategy', 'logLevel', 'logFile',
+      'unsafeFixes', 'lint.run', 'codeAction.fixViolation.enable', 'codeAction.disableRuleComment.enable',
+      'diagnostics.scope', 'codeLens.enable', 'trace.server',
     ].map((k) => `looplint.${k}`);
     assert.deepEqual(Object.keys(properties).sort(), expected.sort());
     for (const [key, prop] of Object.entries(properties)) {
@@ -49,11 +51,23 @@ describe('package.json', () => {
     }
     assert.equal(properties['looplint.importStrategy'].default, 'useBundled');
     assert.deepEqual(properties['looplint.logLevel'].enum, ['error', 'warning', 'info', 'debug']);
+    assert.deepEqual(properties['looplint.configurationPreference'].enum, ['editorFirst', 'filesystemFirst', 'editorOnly']);
+    assert.deepEqual(properties['looplint.lint.run'].enum, ['onType', 'onSave']);
+    assert.deepEqual(properties['looplint.diagnostics.scope'].enum, ['openFiles', 'workspace']);
+    assert.equal(properties['looplint.diagnostics.scope'].default, 'openFiles');
+    // ruff-vscode's form: a list tried in order (one string still accepted).
+    assert.deepEqual(properties['looplint.interpreter'].default, []);
+    assert.deepEqual(properties['looplint.path'].default, []);
   });
 
-  it('contributes Restart Server, Show Logs and Fix All in File', () => {
+  it('contributes Restart Server, Show Logs, Fix All in File and Check Workspace', () => {
     const titles = Object.fromEntries(manifest.contributes.commands.map((c) => [c.command, c.title]));
-    assert.deepEqual(titles, { 'looplint.restart': 'Restart Server', 'looplint.showLogs': 'Show Logs', 'looplint.fixAll': 'Fix All in File' });
+    assert.deepEqual(titles, {
+      'looplint.restart': 'Restart Server',
+      'looplint.showLogs': 'Show Logs',
+      'looplint.fixAll': 'Fix All in File',
+      'looplint.checkWorkspace': 'Check Workspace',
+    });
   });
 
   it('limits untrusted workspaces and restricts the settings that choose a program', () => {

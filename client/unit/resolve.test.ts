@@ -33,7 +33,7 @@ function deps(opts: {
   const logs: string[] = [];
   const result = {
     trusted: opts.trusted ?? true,
-    launch: { path: '', interpreter: '', importStrategy: 'useBundled' as const, ...opts.launch },
+    launch: { path: [] as string[], interpreter: [] as string[], importStrategy: 'useBundled' as const, ...opts.launch },
     bundle: 'bundle' in opts ? opts.bundle : BUNDLE,
     defaultPython: 'python3',
     versionedPythons: opts.versioned,
@@ -73,19 +73,19 @@ function failure(r: Resolution): string {
 
 describe('resolveServer: order', () => {
   it('runs looplint.path as `<path> server` before anything else', async () => {
-    const d = deps({ launch: { path: '/opt/bin/looplint', interpreter: 'py' }, interpreters: { py: [3, 12, 0] }, files: ['/opt/bin/looplint'] });
+    const d = deps({ launch: { path: ['/opt/bin/looplint'], interpreter: ['py'] }, interpreters: { py: [3, 12, 0] }, files: ['/opt/bin/looplint'] });
     assert.deepEqual(command(await resolveServer(d)), ['/opt/bin/looplint', 'server']);
     assert.deepEqual(d.probed, []);
   });
 
   it('reports a looplint.path that does not exist, naming the setting', async () => {
-    const message = failure(await resolveServer(deps({ launch: { path: '/nope/looplint' } })));
+    const message = failure(await resolveServer(deps({ launch: { path: ['/nope/looplint'] } })));
     assert.match(message, /looplint\.path/);
     assert.match(message, /\/nope\/looplint/);
   });
 
   it('prefers looplint.interpreter over the Python extension and python3', async () => {
-    const d = deps({ launch: { interpreter: 'mine' }, pythonExtension: 'ext', interpreters: { mine: [3, 11, 4], ext: [3, 12, 0], python3: [3, 13, 0] } });
+    const d = deps({ launch: { interpreter: ['mine'] }, pythonExtension: 'ext', interpreters: { mine: [3, 11, 4], ext: [3, 12, 0], python3: [3, 13, 0] } });
     assert.deepEqual(command(await resolveServer(d)), ['/real/mine', '-I', BUNDLE.launcher]);
     assert.equal(d.askedExtension, false);
   });
@@ -115,7 +115,7 @@ describe('resolveServer: trust', () => {
   it('in an untrusted workspace never runs looplint.path nor asks the Python extension', async () => {
     const d = deps({
       trusted: false,
-      launch: { path: '/ws/evil' },
+      launch: { path: ['/ws/evil'] },
       pythonExtension: '/ws/.venv/bin/python',
       interpreters: { '/ws/.venv/bin/python': [3, 12, 0], python3: [3, 11, 7] },
       files: ['/ws/evil'],
@@ -132,9 +132,35 @@ describe('resolveServer: trust', () => {
   });
 });
 
+describe('resolveServer: ordered lists (ruff-vscode\'s path and interpreter)', () => {
+  it('runs the first looplint.path entry that exists', async () => {
+    const d = deps({ launch: { path: ['/nope/looplint', '/opt/bin/looplint', '/also/looplint'] }, files: ['/opt/bin/looplint', '/also/looplint'] });
+    const resolution = await resolveServer(d);
+    assert.ok(resolution.ok);
+    assert.equal(resolution.server.command, '/opt/bin/looplint');
+  });
+
+  it('names every looplint.path entry when none exists', async () => {
+    const message = failure(await resolveServer(deps({ launch: { path: ['/a/looplint', '/b/looplint'] } })));
+    assert.match(message, /looplint\.path is set to "\/a\/looplint", "\/b\/looplint", which do not exist/);
+  });
+
+  it('tries looplint.interpreter entries in order, skipping unusable ones, never python3 behind them', async () => {
+    const d = deps({ launch: { interpreter: ['/old/python', '/missing/python', '/good/python'] }, interpreters: { '/old/python': [3, 9, 1], '/good/python': [3, 12, 3], python3: [3, 13, 0] } });
+    const resolution = await resolveServer(d);
+    assert.ok(resolution.ok);
+    assert.equal(resolution.server.python?.executable, '/real//good/python');
+    assert.deepEqual(d.probed, ['/old/python', '/missing/python', '/good/python']);
+    const none = deps({ launch: { interpreter: ['/old/python', '/missing/python'] }, interpreters: { '/old/python': [3, 9, 1], python3: [3, 13, 0] } });
+    const message = failure(await resolveServer(none));
+    assert.match(message, /looplint\.interpreter is set to "\/old\/python" \(.*3\.9.*\), "\/missing\/python" \(.*not found\)/);
+    assert.ok(!none.probed.includes('python3'));
+  });
+});
+
 describe('resolveServer: unusable interpreters', () => {
   it('does not quietly replace an explicit looplint.interpreter that is too old', async () => {
-    const d = deps({ launch: { interpreter: 'py39' }, interpreters: { py39: [3, 9, 18], python3: [3, 11, 7] } });
+    const d = deps({ launch: { interpreter: ['py39'] }, interpreters: { py39: [3, 9, 18], python3: [3, 11, 7] } });
     const message = failure(await resolveServer(d));
     assert.match(message, /looplint\.interpreter is set to "py39"/);
     assert.match(message, /Python 3\.9\.18/);

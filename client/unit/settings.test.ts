@@ -16,11 +16,11 @@ describe('readLaunchSettings', () => {
       config({ path: ' /opt/looplint ', interpreter: '/venv/bin/python', importStrategy: 'fromEnvironment' }),
       true,
     );
-    assert.deepEqual(launch, { path: '/opt/looplint', interpreter: '/venv/bin/python', importStrategy: 'fromEnvironment' });
+    assert.deepEqual(launch, { path: ['/opt/looplint'], interpreter: ['/venv/bin/python'], importStrategy: 'fromEnvironment' });
   });
 
   it('defaults to the bundled server and no explicit interpreter', () => {
-    assert.deepEqual(readLaunchSettings(config({}), true), { path: '', interpreter: '', importStrategy: 'useBundled' });
+    assert.deepEqual(readLaunchSettings(config({}), true), { path: [], interpreter: [], importStrategy: 'useBundled' });
     assert.equal(readLaunchSettings(config({ importStrategy: 'bogus' }), true).importStrategy, 'useBundled');
   });
 
@@ -28,28 +28,46 @@ describe('readLaunchSettings', () => {
     // The workspace sets all three; the user set only an interpreter.
     const effective = { path: './evil', interpreter: './evil-python', importStrategy: 'fromEnvironment' };
     const launch = readLaunchSettings(config(effective, { interpreter: '/usr/bin/python3.12' }), false);
-    assert.deepEqual(launch, { path: '', interpreter: '/usr/bin/python3.12', importStrategy: 'useBundled' });
+    assert.deepEqual(launch, { path: [], interpreter: ['/usr/bin/python3.12'], importStrategy: 'useBundled' });
   });
 
   it('ignores even a user-level looplint.path when untrusted (the bundled server is used)', () => {
     const launch = readLaunchSettings(config({ path: '/usr/local/bin/looplint' }, { path: '/usr/local/bin/looplint' }), false);
-    assert.equal(launch.path, '');
-    assert.equal(launch.interpreter, '');
+    assert.deepEqual(launch.path, []);
+    assert.deepEqual(launch.interpreter, []);
+  });
+
+  it('takes a list tried in order, or one string (the older form)', () => {
+    const launch = readLaunchSettings(config({ path: ['/a/looplint', ' ', '/b/looplint'], interpreter: ['~/py', 3, '/usr/bin/python3'] }), true);
+    assert.deepEqual(launch.path, ['/a/looplint', '/b/looplint']);
+    assert.deepEqual(launch.interpreter, ['~/py', '/usr/bin/python3']);
+    assert.deepEqual(readLaunchSettings(config({ interpreter: '' }), true).interpreter, []);
   });
 });
 
+const DEFAULTS = {
+  enable: true,
+  select: null,
+  extendSelect: [],
+  ignore: null,
+  exclude: null,
+  severity: {},
+  asyncTestBases: [],
+  asyncTestDecorators: [],
+  configuration: null,
+  configurationPreference: 'editorFirst',
+  logLevel: 'info',
+  logFile: null,
+  unsafeFixes: false,
+  lint: { run: 'onType' },
+  codeAction: { fixViolation: { enable: true }, disableRuleComment: { enable: true } },
+  diagnostics: { scope: 'openFiles' },
+  codeLens: { enable: true },
+};
+
 describe('readServerSettings', () => {
   it('has defaults that defer to the project configuration', () => {
-    assert.deepEqual(readServerSettings(config({})), {
-      enable: true,
-      select: null,
-      ignore: null,
-      severity: {},
-      asyncTestBases: [],
-      asyncTestDecorators: [],
-      logLevel: 'info',
-      unsafeFixes: false,
-    });
+    assert.deepEqual(readServerSettings(config({})), DEFAULTS);
   });
 
   it('passes valid values through and drops malformed ones', () => {
@@ -66,6 +84,7 @@ describe('readServerSettings', () => {
       }),
     );
     assert.deepEqual(settings, {
+      ...DEFAULTS,
       enable: false,
       select: ['UT', 'CO001'],
       ignore: [],
@@ -76,6 +95,37 @@ describe('readServerSettings', () => {
       unsafeFixes: true,
     });
     assert.equal(readServerSettings(config({ logLevel: 'verbose' })).logLevel, 'info');
+  });
+
+  it('reads the ruff-vscode settings, nested the way the server reads them', () => {
+    const settings = readServerSettings(
+      config({
+        extendSelect: ['LP'],
+        exclude: ['tests/legacy/**'],
+        configuration: ' ~/team/looplint.toml ',
+        configurationPreference: 'filesystemFirst',
+        logFile: '/tmp/looplint.log',
+        'lint.run': 'onSave',
+        'codeAction.fixViolation.enable': false,
+        'codeAction.disableRuleComment.enable': false,
+        'diagnostics.scope': 'workspace',
+        'codeLens.enable': false,
+      }),
+    );
+    assert.deepEqual(settings, {
+      ...DEFAULTS,
+      extendSelect: ['LP'],
+      exclude: ['tests/legacy/**'],
+      configuration: '~/team/looplint.toml',
+      configurationPreference: 'filesystemFirst',
+      logFile: '/tmp/looplint.log',
+      lint: { run: 'onSave' },
+      codeAction: { fixViolation: { enable: false }, disableRuleComment: { enable: false } },
+      diagnostics: { scope: 'workspace' },
+      codeLens: { enable: false },
+    });
+    const bad = readServerSettings(config({ configurationPreference: 'mine', 'lint.run': 'always', 'diagnostics.scope': 'all' }));
+    assert.deepEqual([bad.configurationPreference, bad.lint.run, bad.diagnostics.scope], ['editorFirst', 'onType', 'openFiles']);
   });
 
   it('wraps them as initializationOptions.settings', () => {

@@ -112,6 +112,8 @@ class Session:
         self.published: dict[str, list[types.PublishDiagnosticsParams]] = {}
         self.publish_times: dict[str, list[float]] = {}  # when each publication arrived (perf_counter)
         self.registrations: list[types.Registration] = []
+        self.partials: dict[str, list[types.WorkspaceDiagnosticReportPartialResult]] = {}  # by token
+        self.applied_edits: list[types.ApplyWorkspaceEditParams] = []  # workspace/applyEdit from the server
         self.initialize_result: types.InitializeResult | None = None
         self._event = asyncio.Event()
 
@@ -128,6 +130,7 @@ class Session:
         folders: list[Path] | None = None,
         wait_for_index: bool = True,
         server: list[str] | None = None,
+        client_name: str | None = None,
     ) -> "Session":
         client = LanguageClient(converter_factory=default_converter)
         features = dict(DEFAULT_CLIENT_FEATURES)
@@ -143,7 +146,27 @@ class Session:
         def on_register(client_: LanguageClient, params: types.RegistrationParams) -> None:
             session_box[0].registrations.extend(params.registrations)
 
+        default_progress = features[types.PROGRESS]
+
+        def on_progress(client_: LanguageClient, params: types.ProgressParams) -> None:
+            value = params.value
+            if isinstance(value, dict) and "items" in value and "kind" not in value:  # a partial result
+                partial = client_.protocol._converter.structure(value, types.WorkspaceDiagnosticReportPartialResult)
+                session_box[0].partials.setdefault(str(params.token), []).append(partial)
+                session_box[0]._event.set()
+                return
+            default_progress(client_, params)
+
+        def on_apply_edit(client_: LanguageClient, params: types.ApplyWorkspaceEditParams):
+            session = session_box[0]
+            session.applied_edits.append(params)
+            session.apply_workspace_edit(params.edit)
+            return types.ApplyWorkspaceEditResult(applied=True)
+
         features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = on_publish
+        features[types.WORKSPACE_APPLY_EDIT] = on_apply_edit
+        features[types.WORKSPACE_CODE_LENS_REFRESH] = lambda client_, params=None: None  # a request without params
+        features[types.PROGRESS] = on_progress
         features[types.CLIENT_REGISTER_CAPABILITY] = on_register
         register_lsp_features(client, features)
         if configuration is not None:
@@ -162,6 +185,7 @@ class Session:
                     workspace_folders=[types.WorkspaceFolder(uri=f.as_uri(), name=f.name) for f in folders],
                     root_uri=folders[0].as_uri() if folders else None,
                     initialization_options=init_options,
+                    client_info=types.ClientInfo(name=client_name) if client_name else None,
                 )
             ),
             TIMEOUT,
@@ -270,13 +294,29 @@ class Session:
 
         return await asyncio.wait_for(wait(), TIMEOUT)
 
+    def workspace_diagnostics(self, known: dict[str, str] | None = None, token: str | None = None):
+        """Start a `workspace/diagnostic` request (the server may hold it): await the returned task."""
+        params = types.WorkspaceDiagnosticParams(
+            previous_result_ids=[types.PreviousResultId(uri=u, value=v) for u, v in (known or {}).items()],
+            partial_result_token=token,
+        )
+        return asyncio.ensure_future(self.client.workspace_diagnostic_async(params))
+
     def publish_count(self, uri: str) -> int:
         return len(self.published.get(uri, []))
 
     async def wait_for_log(self, text: str) -> types.LogMessageParams:
+        return await self._wait_for_text(self.client.log_messages, text)
+
+    async def wait_for_message(self, text: str) -> types.ShowMessageParams:
+        """A window/showMessage: sent on its own, it may arrive after the diagnostics that follow it."""
+        return await self._wait_for_text(self.client.messages, text)
+
+    @staticmethod
+    async def _wait_for_text(messages: list, text: str):
         async def wait():
             while True:
-                for message in self.client.log_messages:
+                for message in messages:
                     if text in message.message:
                         return message
                 await asyncio.sleep(0.02)
@@ -318,6 +358,25 @@ class Session:
         for uri, edits in (edit.changes or {}).items():
             doc = self.docs[uri]
             self.edit(uri, _sequential(list(edits), doc))
+
+    async def code_lenses(self, uri: str) -> list[types.CodeLens]:
+        return list(
+            await asyncio.wait_for(
+                self.client.text_document_code_lens_async(
+                    types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=uri))
+                ),
+                TIMEOUT,
+            )
+            or []
+        )
+
+    async def execute(self, command: types.Command):
+        return await asyncio.wait_for(
+            self.client.workspace_execute_command_async(
+                types.ExecuteCommandParams(command=command.command, arguments=command.arguments)
+            ),
+            TIMEOUT,
+        )
 
     async def hover(self, uri: str, position: types.Position) -> types.Hover | None:
         return await asyncio.wait_for(

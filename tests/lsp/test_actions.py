@@ -121,10 +121,12 @@ async def test_hover_explains_the_diagnostic_and_suppression_codes(project, star
     value = hover.contents.value
     assert hover.contents.kind == types.MarkupKind.Markdown
     assert hover.range == diagnostic.range
-    assert value.startswith("**UT001** `async-test-on-sync-testcase`")
+    # A client that does not say it shows diagnostics itself gets the message first.
+    assert value.startswith("**UT001** `async-test-on-sync-testcase`: Async test `test_reply` never runs")
     assert "TestAgent → AsyncTestCase → BaseTestCase → unittest.TestCase" in value  # the reason: class chain
-    assert "## UT001 async-test-on-sync-testcase" in value  # the rule's explanation
-    assert "### What happens at runtime" in value
+    assert "**At runtime" in value and "was never awaited" in value  # the rule's symptoms
+    assert "**Fix** (unsafe" in value
+    assert "(https://" in value and "UT001.md" in value  # the rule's page
 
     lines = session.docs[uri].lines()
     noqa_line = next(i for i, line in enumerate(lines) if "noqa" in line)
@@ -161,4 +163,34 @@ async def test_config_file_rules_diagnostics_fix_and_hover(project, start, mode)
     session.replace(uri, "= auto", "= Auto")
     (diagnostic,) = await session.diagnostics(uri)
     hover = await session.hover(uri, diagnostic.range.start)
-    assert "'Auto'" in hover.contents.value and "## CF002" in hover.contents.value
+    assert "'Auto'" in hover.contents.value and "CF002.md" in hover.contents.value
+
+
+async def test_code_lens_makes_the_class_run_its_async_tests(project, start, mode):
+    (project / "tests/test_two.py").write_text(
+        "from test_framework.base import AsyncTestCase\n\n\nclass TestTwo(AsyncTestCase):\n"
+        "    async def test_a(self):\n        pass\n\n    async def test_b(self):\n        pass\n\n"
+        "    def test_sync(self):\n        pass\n"
+    )
+    session = await start(project, pull=mode == "pull")
+    uri = session.open("tests/test_two.py")
+    assert len(await session.diagnostics(uri)) == 2
+    (lens,) = await session.code_lenses(uri)
+    assert lens.command.title == "2 async tests never run — make `TestTwo` run them"
+    assert (lens.range.start.line, lens.range.start.character) == (3, 6)  # on the class name
+    answer = await session.execute(lens.command)
+    assert answer["applied"] is True
+    assert "class TestTwo(AsyncTestCase, unittest.IsolatedAsyncioTestCase):" in session.docs[uri].text
+    assert await session.diagnostics(uri) == []
+    assert await session.code_lenses(uri) == []
+    # Off in the settings: no lens.
+    session.client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"looplint": {"codeLens": {"enable": False}}})
+    )
+    other = session.open("tests/test_agent.py")
+    await session.diagnostics(other)
+    for _ in range(50):
+        if not await session.code_lenses(other):
+            break
+        await asyncio.sleep(0.1)
+    assert await session.code_lenses(other) == []

@@ -156,7 +156,7 @@ async def test_looplint_config_changes_and_errors(project, start, mode):
         error = (await session.wait_publish(config_uri, lambda p: len(p.diagnostics) == 1)).diagnostics[0]
     assert error.range.start.line == 4 and error.severity == types.DiagnosticSeverity.Error
     assert "select" in error.message and error.source == "looplint"
-    assert any("using the default settings" in m.message for m in session.client.messages)
+    await session.wait_for_message("using the default settings")
 
     # Fixed on disk: the pushed error goes away.
     pyproject.write_text(original)

@@ -15,6 +15,10 @@
 (with-eval-after-load 'eglot
   (add-to-list 'eglot-server-programs
                `(python-mode . ,(split-string (getenv "LOOPLINT_COMMAND")))))
+;; Settings, answered to workspace/configuration. eglot 1.9 does not say who it is (no clientInfo):
+;; ElDoc shows Flymake's message beside the hover, so the hover need not repeat it.
+(setq-default eglot-workspace-configuration
+              '(:looplint (:unsafeFixes :json-false :hover (:includeMessage :json-false))))
 
 (defun looplint-wait (predicate seconds)
   (let ((deadline (+ (float-time) seconds)))

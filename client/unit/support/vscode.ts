@@ -79,6 +79,26 @@ export class EventEmitter {
   }
 }
 
+export enum ProgressLocation {
+  SourceControl = 1,
+  Window = 10,
+  Notification = 15,
+}
+
+/** A cancellation token whose `cancel()` tests call. */
+export class FakeCancellation {
+  isCancellationRequested = false;
+  private listeners: Array<() => void> = [];
+  onCancellationRequested = (listener: () => void): { dispose(): void } => {
+    this.listeners.push(listener);
+    return { dispose: () => undefined };
+  };
+  cancel(): void {
+    this.isCancellationRequested = true;
+    for (const l of this.listeners) l();
+  }
+}
+
 export const state = {
   isTrusted: true,
   config: {} as Record<string, unknown>,
@@ -90,6 +110,8 @@ export const state = {
   executed: [] as Array<{ command: string; args: unknown[] }>,
   commandResults: {} as Record<string, unknown>,
   activeTextEditor: undefined as undefined | { document: { uri: Uri; lineCount: number } },
+  progress: [] as Array<{ title?: string; location: ProgressLocation; cancellable?: boolean; reports: Array<{ message?: string; increment?: number }> }>,
+  cancellation: new FakeCancellation(),
 };
 
 export function reset(): void {
@@ -103,6 +125,8 @@ export function reset(): void {
   state.executed = [];
   state.commandResults = {};
   state.activeTextEditor = undefined;
+  state.progress = [];
+  state.cancellation = new FakeCancellation();
 }
 
 export const workspace = {
@@ -164,6 +188,18 @@ export const window = {
   showErrorMessage(message: string): Promise<undefined> {
     state.messages.push(message);
     return Promise.resolve(undefined);
+  },
+  showWarningMessage(message: string): Promise<undefined> {
+    state.messages.push(message);
+    return Promise.resolve(undefined);
+  },
+  withProgress<T>(
+    options: { title?: string; location: ProgressLocation; cancellable?: boolean },
+    task: (progress: { report(value: { message?: string; increment?: number }): void }, token: FakeCancellation) => Promise<T>,
+  ): Promise<T> {
+    const record = { ...options, reports: [] as Array<{ message?: string; increment?: number }> };
+    state.progress.push(record);
+    return task({ report: (value) => record.reports.push(value) }, state.cancellation);
   },
 };
 

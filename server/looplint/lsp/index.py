@@ -32,10 +32,12 @@ class WorkspaceIndex:
         self.analyzer = analyzer
         self.indexed: set[Path] = set()
         self._projects: dict[Path, Project] = {}  # directory -> project: root discovery once per folder
+        self._imports: dict[Path, frozenset[Path]] = {}  # file -> project files it imports directly
 
     def forget_projects(self) -> None:
         """Configuration files changed: a directory may belong to another project now."""
         self._projects.clear()
+        self._imports.clear()
 
     # -- indexing ---------------------------------------------------------------------
     def list_files(self, folder: Folder) -> list[Path]:
@@ -64,6 +66,7 @@ class WorkspaceIndex:
         """A file changed on disk (outside the editor, or saved): refresh what we know about it."""
         for project in self._projects_containing(path):
             project.invalidate(path)
+        self._imports.pop(Path(os.path.abspath(path)), None)
         if deleted:
             self.indexed.discard(path)
         elif path.suffix == ".py":
@@ -79,16 +82,16 @@ class WorkspaceIndex:
         return projects
 
     # -- dependents ---------------------------------------------------------------------
-    def closure(self, path: Path) -> set[Path]:
-        """Project files reachable from `path` through imports (not including `path`)."""
+    def imports_of(self, path: Path) -> frozenset[Path]:
+        """The project files `path` imports directly (kept until it or the module lookup changes)."""
+        path = Path(os.path.abspath(path))
+        cached = self._imports.get(path)
+        if cached is not None:
+            return cached
         project = self.analyzer.project_for(path)
-        seen: set[Path] = set()
-        stack = [Path(os.path.abspath(path))]
-        while stack and len(seen) < _MAX_CLOSURE:
-            current = stack.pop()
-            summary = project.summary(current)
-            if summary is None:
-                continue
+        summary = project.summary(path)
+        found: set[Path] = set()
+        if summary is not None:
             bindings = [b for group in summary.imports.values() for b in group] + list(summary.star_imports)
             for binding in bindings:
                 names = [binding.module]
@@ -97,28 +100,57 @@ class WorkspaceIndex:
                 for name in names:
                     if not name and not binding.level:
                         continue
-                    target = project.resolve_module(current, name, binding.level)
-                    if isinstance(target, ProjectModule) and target.path not in seen:
-                        seen.add(target.path)
-                        stack.append(target.path)
-        seen.discard(Path(os.path.abspath(path)))
+                    target = project.resolve_module(path, name, binding.level)
+                    if isinstance(target, ProjectModule):
+                        found.add(target.path)
+        found.discard(path)
+        result = frozenset(found)
+        self._imports[path] = result
+        return result
+
+    def closure(self, path: Path) -> set[Path]:
+        """Project files reachable from `path` through imports (not including `path`)."""
+        start = Path(os.path.abspath(path))
+        seen: set[Path] = set()
+        stack = [start]
+        while stack and len(seen) < _MAX_CLOSURE:
+            for target in self.imports_of(stack.pop()):
+                if target not in seen:
+                    seen.add(target)
+                    stack.append(target)
+        seen.discard(start)
         return seen
 
     def dependents(self, changed: Iterable[Path], candidates: Iterable[Path]) -> set[Path]:
-        """The candidates (open files) whose diagnostics may change when `changed` files change."""
+        """The candidates whose diagnostics may change when `changed` files change: those that
+        reach a changed file through imports, and those below a changed `conftest.py`."""
         changed = {Path(os.path.abspath(p)) for p in changed}
+        for path in changed:  # what a changed file imports may have changed too
+            self._imports.pop(path, None)
+        candidates = {Path(os.path.abspath(c)) for c in candidates} - changed
         conftest_dirs = [p.parent for p in changed if p.name == "conftest.py"]
-        result = set()
-        for candidate in candidates:
-            candidate = Path(os.path.abspath(candidate))
-            if candidate in changed:
-                continue
-            if any(d == candidate.parent or d in candidate.parents for d in conftest_dirs):
-                result.add(candidate)
-                continue
+        result = {c for c in candidates if any(d == c.parent or d in c.parents for d in conftest_dirs)}
+        # The import graph of the candidates, walked backwards from the changed files.
+        importers: dict[Path, set[Path]] = {}
+        seen = set(candidates)
+        stack = list(candidates)
+        while stack and len(seen) < _MAX_CLOSURE:
+            current = stack.pop()
             try:
-                if self.closure(candidate) & changed:
-                    result.add(candidate)
+                targets = self.imports_of(current)
             except Exception:  # a broken import graph must not stop the others
-                log.exception("dependency closure of %s failed", candidate)
-        return result
+                log.exception("imports of %s failed", current)
+                continue
+            for target in targets:
+                importers.setdefault(target, set()).add(current)
+                if target not in seen:
+                    seen.add(target)
+                    stack.append(target)
+        reached: set[Path] = set()
+        stack = [p for p in changed if p in importers]
+        while stack:
+            for importer in importers.get(stack.pop(), ()):
+                if importer not in reached:
+                    reached.add(importer)
+                    stack.append(importer)
+        return result | (reached & candidates)

@@ -49,3 +49,34 @@ class AnsweredErrors(logging.Filter):
         if isinstance(exc, JsonRpcException):
             return False
         return not record.getMessage().startswith("Unable to deserialize message")
+
+
+class FileLog:
+    """`logFile`: the log also goes to a file (appended), at the same level; changed without a restart."""
+
+    def __init__(self, logger_name: str = "looplint"):
+        self.logger = logging.getLogger(logger_name)
+        self.path: str | None = None
+        self.handler: logging.Handler | None = None
+
+    def use(self, path: str | None, level: str) -> None:
+        if path != self.path:
+            self._close()
+            self.path = path
+            if path:
+                try:
+                    handler = logging.FileHandler(path, encoding="utf-8", delay=False)
+                except OSError as exc:
+                    logging.getLogger("looplint.lsp").warning("logFile %s cannot be written: %s", path, exc)
+                else:
+                    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+                    self.handler = handler
+                    self.logger.addHandler(handler)
+        if self.handler is not None:
+            self.handler.setLevel(LEVELS.get(level, logging.INFO))
+
+    def _close(self) -> None:
+        if self.handler is not None:
+            self.logger.removeHandler(self.handler)
+            self.handler.close()
+            self.handler = None

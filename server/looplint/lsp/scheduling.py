@@ -63,6 +63,9 @@ class DocState:
     job: Job | None = None
     latest: Checked | None = None  # the result for the newest version checked
     closed: bool = False  # closed (or replaced by a new didOpen): its results are dropped
+    # `lint.run: onSave`: diagnostics are those of the version last opened or saved.
+    saved_version: int = 0
+    saved: Checked | None = None
 
 
 # (snapshot, check path) -> Checked; called on the analysis thread.

@@ -27,17 +27,18 @@ from pygls.lsp.server import LanguageServer
 
 from .. import __version__
 from ..engine.source import SourceError, read_source
+from . import transport
 from .analysis import Analyzer
 from .capabilities import capability
 from .documents import UTF16
 from .index import WorkspaceIndex
-from .logs import AnsweredErrors, ClientLogHandler
+from .logs import AnsweredErrors, ClientLogHandler, FileLog
 from .memory import GarbagePolicy
 from .protocol import LooplintProtocol
-from . import transport
 from .scheduling import DocState, Scheduler
 from .settings import ServerSettings
 from .worker import Worker
+from .workspace_report import WorkspaceReport
 
 log = logging.getLogger("looplint.lsp")
 
@@ -64,11 +65,14 @@ class LooplintServer(LanguageServer):
         self.settings = ServerSettings()  # what applies now (the editor's latest on top)
         self.analyzer = Analyzer(self.settings)
         self.index = WorkspaceIndex(self.analyzer)
+        self.report = WorkspaceReport(self)  # the workspace's diagnostics (diagnostics.scope)
         self.pull = False  # the client pulls diagnostics (else we publish them)
+        self.client_name: str | None = None  # clientInfo.name: some clients show diagnostics in the hover
         self.encoding = UTF16
         self.loop: asyncio.AbstractEventLoop | None = None
         self.indexed = asyncio.Event()
         self.log_handler = ClientLogHandler(self)
+        self.file_log = FileLog()
         self.config_published: set[str] = set()  # config files we published a settings error for
         self.config_warned: set[tuple] = set()  # settings errors already shown in a popup
         self.fix_problem_reported = False  # "fixes are unavailable here" is said once
@@ -150,11 +154,13 @@ def _log_future_error(future, method: str) -> None:
 
 def create_server() -> LooplintServer:
     """A server with every feature of the table registered."""
-    from .features import FEATURES
+    from .features import COMMANDS, FEATURES
 
     server = LooplintServer()
     for feature in FEATURES:
         server.feature(feature.method, feature.options)(feature.handler)
+    for name, handler in COMMANDS:
+        server.command(name)(handler)
     return server
 
 

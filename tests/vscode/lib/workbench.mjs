@@ -127,12 +127,21 @@ export class Workbench {
     }
   }
 
-  /** Opens the Problems panel and returns the text of its rows. */
-  async problems() {
+  /**
+   * Opens the Problems panel and returns the text of its rows. The panel draws only the rows in
+   * view: `filter` (its filter box: text, or a glob like `**\/test_x.py`) narrows it first.
+   */
+  async problems(filter = '') {
     const panel = this.page.locator('.markers-panel');
     if (!(await panel.isVisible())) {
       await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
       await panel.waitFor();
+    }
+    const box = this.page.locator('.viewpane-filter input, .markers-panel-action-filter input').first();
+    if (filter && !(await box.count())) throw new Error('no filter box in the Problems panel');
+    if ((await box.count()) && (await box.inputValue()) !== filter) {
+      await box.fill(filter);
+      await this.page.waitForTimeout(300); // the panel filters after a short delay
     }
     return panel.locator('.monaco-list-row').allInnerTexts();
   }

@@ -71,6 +71,7 @@ async def _quick_fixes(request: _Request, lsp_diagnostics: list[types.Diagnostic
     """A fix for each fresh diagnostic that has one, then a suppression for each (line, code)."""
     ls, state, snapshot = request.ls, request.state, request.snapshot
     config_file = is_config(state.check_path)
+    settings = ls.analyzer.folder_for(state.check_path).settings  # codeAction.*.enable
     fix_actions = []
     suppress_actions = []
     suppressed: set[tuple[int, str]] = set()
@@ -80,7 +81,7 @@ async def _quick_fixes(request: _Request, lsp_diagnostics: list[types.Diagnostic
         except BadData:
             continue
         fresh = data.get("uri") == snapshot.uri and data.get("version") == snapshot.version and not data.get("stale")
-        if diagnostic.fix_applicability and fresh and request.fixes:
+        if diagnostic.fix_applicability and fresh and settings.fix_actions and request.fixes:
             title = diagnostic.fix_message or f"Fix {diagnostic.code}"
             action = types.CodeAction(
                 title=f"{title} ({diagnostic.code})" if diagnostic.code not in title else title,
@@ -99,7 +100,7 @@ async def _quick_fixes(request: _Request, lsp_diagnostics: list[types.Diagnostic
         # Suppression: on the line the user sees the diagnostic on.
         line1 = diagnostic.range.line if fresh else lsp_diag.range.start.line + 1
         # Suppression comments are for Python files (config diagnostics: `ignore` in [tool.looplint]).
-        if diagnostic.code and not config_file and (line1, diagnostic.code) not in suppressed:
+        if settings.suppress_actions and diagnostic.code and not config_file and (line1, diagnostic.code) not in suppressed:
             suppressed.add((line1, diagnostic.code))
             edit = await ls.run(prio.INTERACTIVE, act.suppression_edit, snapshot.text, line1, diagnostic.code)
             if edit is not None:
@@ -153,39 +154,53 @@ def fixes_available(ls: LooplintServer) -> bool:
     return False
 
 
+class Stale(Exception):
+    """The document a fix was asked for is closed or changed since."""
+
+
 async def resolve(ls: LooplintServer, action: types.CodeAction) -> types.CodeAction:
     data = action.data if isinstance(action.data, dict) else None
     if data is None or data.get("action") not in ("fix", "fixAll") or not isinstance(data.get("uri"), str):
         return action  # not ours, or already complete
-    state = ls.states.get(data["uri"])
+    try:
+        snapshot, edits = await fix_edits(ls, data)
+    except Stale as exc:
+        raise JsonRpcException(code=CONTENT_MODIFIED, message=f"looplint: {exc}") from None
+    except BadData as exc:
+        raise JsonRpcException(code=-32602, message=f"looplint: malformed code action data: {exc}") from None
+    if not edits and data["action"] == "fix":
+        raise JsonRpcException(code=-32803, message="looplint: this fix cannot be applied to the current code")
+    action.edit = workspace_edit_for(ls, snapshot, edits or [])
+    return action
+
+
+async def fix_edits(ls: LooplintServer, data: dict) -> tuple[Document, list]:
+    """The edits of a fix (`action: fix`, with the diagnostic's data) or of fix-all, for the document
+    version `data` names; Stale when that is not the current one (BadData: data not ours)."""
+    state = ls.states.get(data.get("uri"))
     if state is None or state.check_path is None:
-        raise JsonRpcException(code=CONTENT_MODIFIED, message="looplint: the document is no longer open")
+        raise Stale("the document is no longer open")
     doc = state.doc
     if data.get("version") != doc.version:
-        raise JsonRpcException(
-            code=CONTENT_MODIFIED, message="looplint: the document changed; ask for the code action again"
-        )
+        raise Stale("the document changed; ask for the code action again")
     snapshot = Document(doc.uri, doc.path, doc.language_id, doc.version, doc.text, ls.encoding)
-    document_changes = ls.supports("workspace.workspace_edit.document_changes")
-    if data["action"] == "fix":
+    if data.get("action") == "fix":
         lsp_diag = types.Diagnostic(
             range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
             message=str(data.get("message") or ""),
             source="looplint",
             data=data.get("diagnostic"),
         )
-        try:
-            diagnostic, _ = from_lsp_diagnostic(lsp_diag, state.check_path)
-        except BadData as exc:
-            raise JsonRpcException(code=-32602, message=f"looplint: malformed code action data: {exc}") from None
+        diagnostic, _ = from_lsp_diagnostic(lsp_diag, state.check_path)
         edits = await ls.run(prio.INTERACTIVE, act.build_fix, ls.analyzer, snapshot.text, diagnostic)
     else:
         edits = await ls.run(
             prio.INTERACTIVE, act.build_fix_all, ls.analyzer, state.check_path, snapshot.text, bool(data.get("unsafe"))
         )
     if doc.version != snapshot.version:
-        raise JsonRpcException(code=CONTENT_MODIFIED, message="looplint: the document changed while the fix was built")
-    if not edits and data["action"] == "fix":
-        raise JsonRpcException(code=-32803, message="looplint: this fix cannot be applied to the current code")
-    action.edit = workspace_edit(snapshot, edits or [], document_changes=document_changes)
-    return action
+        raise Stale("the document changed while the fix was built")
+    return snapshot, edits or []
+
+
+def workspace_edit_for(ls: LooplintServer, snapshot: Document, edits) -> types.WorkspaceEdit:
+    return workspace_edit(snapshot, edits, document_changes=ls.supports("workspace.workspace_edit.document_changes"))

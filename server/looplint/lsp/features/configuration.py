@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from .. import worker as prio
-from ..settings import ServerSettings, extract_section
-from . import diagnostics
+from ..settings import ServerSettings, expand_path, extract_section
+from . import diagnostics, workspace_diagnostics
 
 if TYPE_CHECKING:
     from ..server import LooplintServer
@@ -21,9 +21,11 @@ log = logging.getLogger("looplint.lsp")
 
 async def changed(ls: LooplintServer, params: types.DidChangeConfigurationParams) -> None:
     payload = params.settings if params.settings is not None else {}
-    if await refresh(ls, payload):
+    changed_checks = await refresh(ls, payload)
+    if changed_checks:
         log.info("settings changed: checking open files again")
     diagnostics.recheck(ls)  # also when only the fix settings changed: cheap, and results stay honest
+    await workspace_diagnostics.apply_scope(ls, recompute=changed_checks)
 
 
 async def refresh(ls: LooplintServer, payload: Any = None) -> bool:
@@ -48,8 +50,10 @@ async def refresh(ls: LooplintServer, payload: Any = None) -> bool:
     # The initializationOptions are the baseline; what the editor says now goes on top.
     if raw_global is not None:
         ls.settings = ServerSettings.from_dict(raw_global, base=ls.init_settings)
-    ls.log_handler.set_level_name(ls.settings.log_level)
-    per_folder = [(f, ServerSettings.from_dict(raw, base=ls.settings)) for f, raw in zip(folders, raw_folders)]
+    apply_log_settings(ls, ls.settings)
+    per_folder = [
+        (f, ServerSettings.from_dict(raw, base=ls.settings).in_folder(f.path)) for f, raw in zip(folders, raw_folders)
+    ]
 
     def apply() -> bool:
         changed = False
@@ -60,3 +64,9 @@ async def refresh(ls: LooplintServer, payload: Any = None) -> bool:
         return changed
 
     return await ls.run(prio.INTERACTIVE, apply)
+
+
+def apply_log_settings(ls: LooplintServer, settings: ServerSettings) -> None:
+    """`logLevel` and `logFile` are the server's, not a folder's: the global settings decide."""
+    ls.log_handler.set_level_name(settings.log_level)
+    ls.file_log.use(expand_path(settings.log_file) if settings.log_file else None, settings.log_level)

@@ -26,14 +26,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("looplint.lsp")
 
-OPTIONS = types.DiagnosticOptions(identifier="looplint", inter_file_dependencies=True, workspace_diagnostics=False)
+OPTIONS = types.DiagnosticOptions(identifier="looplint", inter_file_dependencies=True, workspace_diagnostics=True)
 
 
 async def pull(ls: LooplintServer, params: types.DocumentDiagnosticParams):
     state = ls.states.get(params.text_document.uri)
     if state is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
-    checked = await ls.scheduler.current(state)
+    if state.saved is not None and state.doc.version != state.saved_version and run_on_save(ls, state):
+        checked = state.saved  # lint.run onSave: what was checked when the file was last saved
+    else:
+        checked = await ls.scheduler.current(state)
     if params.previous_result_id and params.previous_result_id == checked.result_id:
         return types.RelatedUnchangedDocumentDiagnosticReport(result_id=checked.result_id)
     return types.RelatedFullDocumentDiagnosticReport(items=checked.lsp, result_id=checked.result_id)
@@ -41,6 +44,8 @@ async def pull(ls: LooplintServer, params: types.DocumentDiagnosticParams):
 
 def checked(ls: LooplintServer, state: DocState, result: Checked) -> None:
     """A check of an open document's current version finished (on the loop)."""
+    if result.version == state.saved_version:
+        state.saved = result
     if not ls.pull:
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=state.doc.uri, diagnostics=result.lsp, version=result.version)
@@ -103,19 +108,23 @@ def rule_url(ls: LooplintServer, code: str) -> str | None:
 
 
 def refresh_dependents(ls: LooplintServer, changed: list[Path]) -> None:
-    """Re-check the open files whose diagnostics may change with `changed` files."""
+    """Re-check the files whose diagnostics may change with `changed` files: open ones, and the
+    workspace report's entries."""
     candidates = {
         state.check_path: uri
         for uri, state in ls.states.items()
         if state.check_path is not None and is_python(state.check_path, state.doc.language_id)
         and state.check_path not in changed
     }
-    if not candidates:
+    report = ls.report
+    closed = [p for p in report.files if p.suffix == ".py" and p not in candidates] if report.active else []
+    if not candidates and not closed:
         return
 
     async def work() -> None:
-        found = await ls.run(prio.DEPENDENTS, ls.index.dependents, changed, list(candidates))
+        found = await ls.run(prio.DEPENDENTS, ls.index.dependents, changed, [*candidates, *closed])
         recheck(ls, [candidates[p] for p in found if p in candidates])
+        report.invalidate([p for p in found if p not in candidates])
 
     ls.spawn(work())
 
@@ -127,15 +136,30 @@ def recheck(ls: LooplintServer, uris: list[str] | None = None) -> None:
         return
     for state in states:
         state.latest = None
+        state.saved = None
     if ls.pull:
         if ls.supports("workspace.diagnostics.refresh_support"):
-            ls.send_request_quietly(types.WORKSPACE_DIAGNOSTIC_REFRESH, None)
+            ask_client_to_pull(ls)
         else:
             for state in states:  # keep our results current for the client's next pull
                 ls.scheduler.ensure(state, delay=0, priority=prio.DEPENDENTS)
         return
     for state in states:
         ls.scheduler.ensure(state, delay=0, priority=prio.DEPENDENTS)
+
+
+def ask_client_to_pull(ls: LooplintServer) -> None:
+    """`workspace/diagnostic/refresh`: the client pulls the open documents' diagnostics again (and,
+    since lenses follow the diagnostics, asks for code lenses again)."""
+    if ls.supports("workspace.diagnostics.refresh_support"):
+        ls.send_request_quietly(types.WORKSPACE_DIAGNOSTIC_REFRESH, None)
+    if ls.supports("workspace.code_lens.refresh_support"):
+        ls.send_request_quietly(types.WORKSPACE_CODE_LENS_REFRESH, None)
+
+
+def run_on_save(ls: LooplintServer, state: DocState) -> bool:
+    """`lint.run: onSave` for this document's folder: edits are not checked until saved."""
+    return ls.analyzer.folder_for(state.check_path).settings.lint_run == "onSave"
 
 
 # -- settings errors ---------------------------------------------------------------------------------
@@ -153,8 +177,8 @@ async def report_config_errors(ls: LooplintServer) -> None:
             message = f"looplint: {error} (using the default settings until it is fixed)"
             log.warning("%s", message)
             ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=message))
-        if ls.pull or error.path in open_paths:
-            continue  # open documents get their diagnostics through the normal path
+        if ls.pull or error.path in open_paths or error.path in ls.report.files:
+            continue  # open documents and the workspace report's files get theirs the usual way
         text = ls.file_text(error.path)
         doc = Document(path_to_uri(error.path), error.path, "toml", 0, text or "", ls.encoding)
         diagnostic = to_lsp(ls, config_error_diagnostic(error, text), doc)

@@ -31,7 +31,7 @@ SAVE_OPTIONS = types.SaveOptions(include_text=False)
 def did_open(ls: LooplintServer, params: types.DidOpenTextDocumentParams) -> None:
     item = params.text_document
     doc = Document(item.uri, uri_to_path(item.uri), item.language_id, item.version, item.text, ls.encoding)
-    state = DocState(doc, check_path_for(ls, doc))
+    state = DocState(doc, check_path_for(ls, doc), saved_version=item.version)
     old = ls.states.get(item.uri)
     if old is not None:
         ls.scheduler.forget(old)
@@ -45,12 +45,22 @@ def did_change(ls: LooplintServer, params: types.DidChangeTextDocumentParams) ->
         log.warning("didChange for a document that is not open: %s", params.text_document.uri)
         return
     state.doc.apply_changes(params.content_changes, params.text_document.version)
-    ls.scheduler.ensure(state, delay=DEBOUNCE_SECONDS, priority=prio.DIAGNOSE)
+    if not diagnostics.run_on_save(ls, state):
+        ls.scheduler.ensure(state, delay=DEBOUNCE_SECONDS, priority=prio.DIAGNOSE)
 
 
 async def did_save(ls: LooplintServer, params: types.DidSaveTextDocumentParams) -> None:
+    state = ls.states.get(params.text_document.uri)
+    if state is not None:
+        state.saved_version = state.doc.version
+        state.saved = None
+        if diagnostics.run_on_save(ls, state):
+            if ls.pull:  # the client pulls on its own only when it edits: ask it to
+                diagnostics.ask_client_to_pull(ls)
+            else:
+                ls.scheduler.ensure(state, delay=0, priority=prio.DIAGNOSE)
     path = uri_to_path(params.text_document.uri)
-    if path is not None and (is_config(path) or is_requirements(path)):
+    if path is not None and (is_config(path) or is_requirements(path) or workspace.is_editor_configuration(ls, path)):
         # Clients that cannot watch files still tell us about saved configuration.
         await workspace.files_changed(ls, [(path, types.FileChangeType.Changed)])
 
@@ -63,6 +73,7 @@ async def did_close(ls: LooplintServer, params: types.DidCloseTextDocumentParams
     ls.scheduler.forget(state)
     if not ls.pull:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+    ls.report.document_closed(state.check_path, uri, settle=ls.pull)
     changed = await ls.run(prio.DIAGNOSE, ls.analyzer.close, uri, state.check_path)
     if changed and state.check_path is not None:
         diagnostics.refresh_dependents(ls, [state.check_path])
@@ -77,4 +88,5 @@ def check_path_for(ls: LooplintServer, doc: Document) -> Path | None:
         return None
     base = ls.analyzer.folders[-1].path if ls.analyzer.folders else Path(os.getcwd())
     return (base or Path(os.getcwd())) / f"untitled-{abs(hash(doc.uri)) % 10**8}.py"
+
 

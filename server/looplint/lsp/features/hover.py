@@ -1,5 +1,6 @@
 """Hover: the explanation of the diagnostics under the cursor, or of a rule code in a
-suppression comment (`# looplint: ignore[UT001]`, `# noqa: UT001`)."""
+suppression comment (`# looplint: ignore[UT001]`, `# noqa: UT001`). The message itself is left out
+for clients that show it beside the hover (see `..hover`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from lsprotocol import types
 
 from ..analysis import is_config, is_python
 from ..capabilities import capability, enum_value
-from ..hover import code_in_suppression, diagnostic_markdown, rule_markdown
+from .. import worker as prio
+from ...engine.pytest_model import project_pytest
+from ..hover import client_shows_diagnostics, code_in_suppression, diagnostic_markdown, rule_markdown
 
 if TYPE_CHECKING:
     from ..server import LooplintServer
@@ -45,9 +48,23 @@ async def hover(ls: LooplintServer, params: types.HoverParams) -> types.Hover | 
     hits = [d for d in analysis.diagnostics if d.range.contains(line1, col)]
     if not hits:
         return None
-    parts = [diagnostic_markdown(d, ls.analyzer.rules_by_code.get(d.code)) for d in hits]
+    setting = ls.analyzer.folder_for(state.check_path).settings.hover_include_message
+    include_message = setting if setting is not None else not client_shows_diagnostics(ls.client_name)
+    versions = await ls.run(prio.INTERACTIVE, _project_versions, ls, state.check_path)
+    parts = [
+        diagnostic_markdown(d, ls.analyzer.rules_by_code.get(d.code), include_message=include_message, versions=versions)
+        for d in hits
+    ]
     first = hits[0].range
     return types.Hover(
         contents=types.MarkupContent(kind=kind, value="\n\n---\n\n".join(parts)),
         range=doc.lsp_range(first),
     )
+
+
+def _project_versions(ls: LooplintServer, path):
+    """Analysis thread: the Python and plugin versions the project uses (None when unknown)."""
+    try:
+        return project_pytest(ls.analyzer.project_for(path)).versions
+    except Exception:  # versions are an aid: a hover without them is still right
+        return None

@@ -14,7 +14,7 @@ from ..capabilities import capability, enum_value
 from ..convert import uri_to_path
 from ..documents import UTF8, UTF16, UTF32
 from ..settings import ServerSettings, extract_section
-from . import configuration, diagnostics, workspace
+from . import configuration, diagnostics, workspace, workspace_diagnostics
 
 if TYPE_CHECKING:
     from ..server import LooplintServer
@@ -25,18 +25,19 @@ log = logging.getLogger("looplint.lsp")
 def initialize(ls: LooplintServer, params: types.InitializeParams) -> None:
     ls.loop = asyncio.get_running_loop()
     ls.pull = bool(capability(params.capabilities, "text_document.diagnostic"))
+    ls.client_name = params.client_info.name if params.client_info else None
     # pygls negotiated it: the first of the client's positionEncodings it supports, else UTF-16.
     encoding = enum_value(ls.workspace.position_encoding)
     ls.encoding = encoding if encoding in (UTF8, UTF16, UTF32) else UTF16
     ls.init_settings = ServerSettings.from_dict(extract_section(params.initialization_options))
     ls.settings = ls.init_settings
-    ls.log_handler.set_level_name(ls.settings.log_level)
+    configuration.apply_log_settings(ls, ls.settings)
     ls.analyzer.default_settings = ls.settings
     ls.analyzer.apply_settings(ls.analyzer.default, ls.settings)
     ls.analyzer.set_folders(_folders(params))
     log.info(
-        "looplint %s: %s diagnostics, position encoding %s, %d workspace folder(s)",
-        __version__, "pull" if ls.pull else "push", ls.encoding, len(ls.analyzer.folders),
+        "looplint %s: %s diagnostics, position encoding %s, %d workspace folder(s), client %s",
+        __version__, "pull" if ls.pull else "push", ls.encoding, len(ls.analyzer.folders), ls.client_name or "unnamed",
     )
 
 
@@ -54,8 +55,12 @@ async def initialized(ls: LooplintServer, params: types.InitializedParams) -> No
     if await configuration.refresh(ls):
         diagnostics.recheck(ls)  # documents opened before the settings arrived
     workspace.register_watchers(ls)
+    if not ls.pull:
+        ls.report.listeners.append(workspace_diagnostics.Publisher(ls))
+    await workspace_diagnostics.apply_scope(ls)  # with the scope `workspace`, its run builds the index
     ls.spawn(workspace.index_workspace(ls))
 
 
 def shutdown(ls: LooplintServer, params: None) -> None:
+    ls.report.close()
     ls.worker.stop()

@@ -20,7 +20,8 @@ from lsprotocol import types
 from .. import worker as prio
 from ..analysis import WATCH_GLOBS, is_config, is_requirements
 from ..convert import uri_to_path
-from . import configuration, diagnostics
+from ..settings import expand_path
+from . import configuration, diagnostics, workspace_diagnostics
 
 if TYPE_CHECKING:
     from ..server import LooplintServer
@@ -39,6 +40,7 @@ async def folders_changed(ls: LooplintServer, params: types.DidChangeWorkspaceFo
     new = [f for f in ls.analyzer.folders if f.uri in {u for u, _ in added}]
     ls.spawn(index_workspace(ls, new))
     diagnostics.recheck(ls)
+    await workspace_diagnostics.apply_scope(ls, recompute=False)  # the new folders' files, the removed ones' go
 
 
 async def watched_files_changed(ls: LooplintServer, params: types.DidChangeWatchedFilesParams) -> None:
@@ -68,21 +70,38 @@ async def index_workspace(ls: LooplintServer, folders=None) -> None:
     files: list[Path] = []
     for folder in folders if folders is not None else list(ls.analyzer.folders):
         files.extend(await ls.run(prio.INDEX, ls.index.list_files, folder))
-    total = len(files)
+    # The workspace report's run checks its files, which summarises them: they are not parsed twice.
+    report = ls.report
+    covered = [f for f in files if f in report.files] if report.running else []
+    files = [f for f in files if f not in report.files] if covered else files
+    total = len(files) + len(covered)
     done = 0
     last_report = time.perf_counter()
     cancelled = False
-    while done < total:
-        if token is not None and _progress_cancelled(ls, token):
-            cancelled = True
-            break
-        done += await ls.run(prio.INDEX, _index_slice, ls, files, done)
+
+    def progress(count: int) -> None:
+        nonlocal last_report
         if token is not None and time.perf_counter() - last_report > 0.2:
             last_report = time.perf_counter()
             ls.work_done_progress.report(
                 token,
-                types.WorkDoneProgressReport(message=f"{done}/{total} files", percentage=int(100 * done / total)),
+                types.WorkDoneProgressReport(message=f"{count}/{total} files", percentage=int(100 * count / total)),
             )
+
+    while done < len(files):
+        if token is not None and _progress_cancelled(ls, token):
+            cancelled = True
+            break
+        done += await ls.run(prio.INDEX, _index_slice, ls, files, done)
+        progress(done)
+    while covered and report.running and not cancelled:
+        if token is not None and _progress_cancelled(ls, token):
+            cancelled = True
+            report.stop()
+            break
+        progress(done + min(report.progress.done, len(covered)))
+        await asyncio.sleep(0.1)
+    done += min(report.progress.done, len(covered)) if covered else 0
     await ls.run(prio.INDEX, ls.garbage.collect_when_idle)  # on the analysis thread: the loop stays free
     elapsed = time.perf_counter() - started
     summary = f"{'stopped after' if cancelled else 'indexed'} {done} files in {elapsed:.2f} s"
@@ -151,7 +170,7 @@ async def files_changed(ls: LooplintServer, changes: list[tuple[Path, types.File
             python.append((path, kind == types.FileChangeType.Deleted))
             if kind != types.FileChangeType.Changed:
                 everything = True  # module lookup may resolve differently now
-        elif is_config(path):
+        elif is_config(path) or is_editor_configuration(ls, path):
             config = True
         elif is_requirements(path):
             everything = True
@@ -169,5 +188,17 @@ async def files_changed(ls: LooplintServer, changes: list[tuple[Path, types.File
     if config or everything:
         diagnostics.recheck(ls)
         await diagnostics.report_config_errors(ls)
+        if ls.report.active:
+            await ls.report.activate()  # which files there are, and every entry, again
     else:
+        ls.report.invalidate([p for p, _ in python])  # the changed files' own entries
         diagnostics.refresh_dependents(ls, [p for p, _ in python])
+
+
+def is_editor_configuration(ls: LooplintServer, path: Path) -> bool:
+    """The file a folder's `configuration` setting names (it may have any name)."""
+    for folder in ls.analyzer.all_folders():
+        named = folder.settings.configuration
+        if named and Path(expand_path(named)).absolute() == path:
+            return True
+    return False
