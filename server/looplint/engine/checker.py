@@ -23,7 +23,7 @@ from .source import Source
 from .reach import reachable_names
 from .reuse import StatementReuse
 from .semantic import types
-from .summary import ModuleSummary, build_summary, contains_yield, dotted_name
+from .summary import ModuleSummary, build_summary, contains_yield, dotted_name, static_truth
 from .suppression import Suppressions
 from .symbols import External, Instance, ProjectClass, ProjectFunction, ProjectModule, ProjectNamespace, Symbol, options_of
 
@@ -89,6 +89,9 @@ class FileContext:
         self._qualified: dict[tuple[int, int], tuple[ast.AST | None, str | None]] = {}
         self._function_scopes: dict[tuple[int, int], tuple[ast.AST, Scope]] = {}
         self._parameter_types: dict[tuple[int, str], Symbol] = {}
+        self._binding_in_progress: set[tuple[int, str]] = set()
+        self._async_with_items: dict[int, tuple[ast.AST, set[int]]] = {}
+        self._outer_checked: set[int] = set()  # functions whose `global`/`nonlocal` names were dropped
         # What the semantic model found about values here (engine.semantic.types).
         self.type_cache: dict[tuple, Any] = {}
         self._module_values: dict[str, ast.expr | None] | None = None
@@ -248,19 +251,25 @@ class FileContext:
         return None
 
     def _call_value(self, call: ast.Call) -> Symbol:
-        """What a call gives: an instance of the class called, or what the project function called
-        returns (its annotation or its `return` values); `Instance(f)` for what is not known further."""
+        """What a call gives: `Instance(callee)` — an instance of the class called, or the result of
+        the function called, which `returned_by` works out when a member of it is used."""
         callee = self.resolve(call.func)
-        options = options_of(callee)
-        if len(options) == 1 and isinstance(options[0], ProjectFunction):
-            value = types.call_result(self, call, callee)
-            if value is not None:
-                return value
-        elif isinstance(callee, External) and callee.qualname in knowledge.CALL_RESULTS:
+        if isinstance(callee, External) and callee.qualname in knowledge.CALL_RESULTS:
             return Instance(External(knowledge.CALL_RESULTS[callee.qualname]))
         return _instance_of(call, callee)
 
+    def returned_by(self, function: ProjectFunction) -> Symbol:
+        """The type of what a sync project function returns (its annotation or its `return` values)."""
+        summary = self.project.function_summary(function)
+        if summary is None or summary.is_async:
+            return None  # a coroutine: its result comes with `await`
+        return types.returned_value(self, function)
+
     def member(self, symbol: Symbol, name: str) -> Symbol:
+        if isinstance(symbol, Instance) and isinstance(symbol.of, ProjectFunction):
+            # What a project function returned: worked out only now that a member of it is used.
+            returned = self.returned_by(symbol.of)
+            return self.member(returned, name) if returned is not None else None
         if isinstance(symbol, Instance):
             of = symbol.of
             if isinstance(of, External):
@@ -320,12 +329,31 @@ class FileContext:
         return None
 
     def _attr_instance(self, model: ClassModel, name: str) -> Symbol:
+        """The type of `self.<name>` from its assignments in the class chain (`self.x = C()`,
+        `self.x = make()`, `self.x = self.build()`, `x: C`)."""
         for class_name, path, _, _ in model.chain_locations:
             summary = self.project.summary(path)
             cls = summary.classes.get(class_name) if summary else None
-            if cls is not None and name in cls.attr_types:
-                target = self.project.resolve_dotted(path, cls.attr_types[name])
-                return Instance(target) if target is not None else None
+            if cls is None or name not in cls.attr_types:
+                continue
+            made_by = cls.attr_types[name]
+            head, _, method = made_by.partition(".")
+            if head in ("self", "cls") and method and "." not in method:
+                entry = model.methods.get(method)
+                target: Symbol = ProjectFunction(entry[0], method, entry[1]) if entry is not None else None
+            else:
+                target = self.project.resolve_dotted(path, made_by)
+            if target is None:
+                return None
+            if isinstance(target, ProjectFunction):
+                function = self.project.function_summary(target)
+                if function is not None and not function.is_async:
+                    value = types.returned_value(self, target)
+                    if value is not None:
+                        return value
+            if isinstance(target, External) and target.qualname in knowledge.CALL_RESULTS:
+                return Instance(External(knowledge.CALL_RESULTS[target.qualname]))
+            return Instance(target)
         return None
 
     def _resolve_local(self, name: str):
@@ -337,19 +365,31 @@ class FileContext:
             values = self.locals_of(node).get(name)
             if values is None:
                 continue
-            if len(values) != 1:
-                return None
-            value = values[0]
-            if isinstance(value, ast.Call):
-                return self._call_value(value)
-            if isinstance(value, (ast.Name, ast.Attribute, ast.Await)):
-                return self.resolve(value)
-            if isinstance(value, ast.withitem):
-                return types.entered_value(self, value.context_expr, self._with_is_async(node, value))
-            if isinstance(value, (ast.Import, ast.ImportFrom)):
-                return self._imported_here(value, name)
-            return None
+            key = (id(node), name)
+            if not values or key in self._binding_in_progress or len(values) > 4:
+                return None  # `node = node.parent`: the name's value depends on itself
+            self._binding_in_progress.add(key)
+            try:
+                if len(values) == 1:
+                    return self._bound_value(node, name, values[0])
+                # Bound several times (two `async with ... as client:` blocks): known if all agree.
+                found = {self._bound_value(node, name, value) for value in values}
+                return found.pop() if len(found) == 1 else None
+            finally:
+                self._binding_in_progress.discard(key)
         return _UNKNOWN
+
+    def _bound_value(self, function: ast.AST, name: str, value: ast.AST) -> Symbol:
+        """What one binding of a local name gives it (see `locals_of` for what `value` is)."""
+        if isinstance(value, ast.Call):
+            return self._call_value(value)
+        if isinstance(value, (ast.Name, ast.Attribute, ast.Await)):
+            return self.resolve(value)
+        if isinstance(value, ast.withitem):
+            return types.entered_value(self, value.context_expr, self._with_is_async(function, value))
+        if isinstance(value, (ast.Import, ast.ImportFrom)):
+            return self._imported_here(value, name)
+        return None
 
     def _imported_here(self, statement: ast.Import | ast.ImportFrom, name: str) -> Symbol:
         """What an `import` inside a function binds `name` to (as the same import at module level would)."""
@@ -410,12 +450,13 @@ class FileContext:
         return model is not None and model.is_testcase is False and not model.unknown_bases
 
     def _with_is_async(self, function: ast.AST, item: ast.withitem) -> bool:
-        for node in ast.walk(function):
-            if isinstance(node, ast.AsyncWith) and item in node.items:
-                return True
-            if isinstance(node, ast.With) and item in node.items:
-                return False
-        return False
+        """Is this `with` item part of an `async with` (the items of a function's async withs, once)?"""
+        key = id(function)
+        found = self._async_with_items.get(key)
+        if found is None or found[0] is not function:
+            items = {id(i) for node in ast.walk(function) if isinstance(node, ast.AsyncWith) for i in node.items}
+            found = self._async_with_items[key] = (function, items)
+        return id(item) in found[1]
 
     def params_of(self, function: ast.AST) -> frozenset[str]:
         key = id(function)
@@ -449,6 +490,11 @@ class FileContext:
             cached = {}
             _all_bindings(cached, function)
             self._locals[key] = cached
+            if self.source.mentions_any(("global", "nonlocal")):
+                _drop_declared_outer(cached, function)
+        elif key not in self._outer_checked and self.source.mentions_any(("global", "nonlocal")):
+            _drop_declared_outer(cached, function)
+        self._outer_checked.add(key)
         return cached
 
     def class_model(self, node: ast.ClassDef) -> ClassModel | None:
@@ -621,7 +667,9 @@ class FileContext:
     def _is_coroutine_function(self, symbol: Symbol) -> bool:
         if isinstance(symbol, ProjectFunction):
             function = self.project.function_summary(symbol)
-            if function is None or not function.is_async or function.is_async_generator:
+            if function is not None and not function.is_async:
+                return types.returns_coroutine(self, symbol)  # a sync wrapper handing back a coroutine
+            if function is None or function.is_async_generator:
                 return False
             module = self.project.summary(symbol.path)
             for decorator in function.decorators:
@@ -786,6 +834,23 @@ def _instance_of(call: ast.Call, callee: Symbol) -> Symbol:
     return Instance(callee, bare=bare)
 
 
+def _drop_declared_outer(bindings: dict[str, list[ast.AST]], function: ast.AST) -> None:
+    """Names a function declares `global` or `nonlocal` are not its locals. One it also assigns is
+    rebound for everyone at run time: unknown (an empty list of values), not the outer binding."""
+    body = getattr(function, "body", [])
+    if not isinstance(body, list):  # a lambda: its body is one expression, it declares nothing
+        return
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            for name in node.names:
+                if name in bindings:
+                    bindings[name] = []
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            stack.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, ast.stmt))
+
+
 def _all_bindings(bindings: dict[str, list[ast.AST]], function: ast.AST) -> None:
     """`FileContext.locals_of` in general: every node of the body (`:=` can bind inside any expression)."""
     body = function.body if isinstance(function.body, list) else [function.body]  # type: ignore[attr-defined]
@@ -867,7 +932,9 @@ _KNOWN_COROUTINE_NAMES = frozenset(
 
 
 def _is_plain_coroutine_function(function) -> bool:
-    return function.is_async and not function.is_async_generator
+    """Could calling it give a coroutine: an `async def` (not a generator), or a sync function that
+    ends returning a call (see types.returns_coroutine)?"""
+    return (function.is_async and not function.is_async_generator) or function.returns_call
 
 
 def _last_name(func: ast.AST) -> str | None:
@@ -881,16 +948,6 @@ def _last_name(func: ast.AST) -> str | None:
 # Words without which a file's own code can neither define nor obtain a
 # coroutine function except through imports (checked separately).
 _COROUTINE_WORDS = ("async", "await", "Mock", "mock", "patch", "asyncio", "anyio", "trio")
-
-
-def _static_truth(test: ast.expr) -> bool | None:
-    """The value of an `if` condition known without running anything (None: not known)."""
-    if isinstance(test, ast.Constant) and isinstance(test.value, (bool, int)):
-        return bool(test.value)
-    name = test.id if isinstance(test, ast.Name) else test.attr if isinstance(test, ast.Attribute) else None
-    if name == "TYPE_CHECKING":
-        return False
-    return None
 
 
 def _bind_target(bindings: dict[str, list[ast.AST]], target: ast.AST, value: ast.AST) -> None:
@@ -962,6 +1019,23 @@ class Checker:
             merged[local].extend(h for h in handlers if h not in merged[local])
         return merged
 
+    def explain_definition(self, path: Path, source: Source, line: int) -> str | None:
+        """What the semantic model knows of the class or def named on `line` (1-based), in markdown:
+        how a class runs its tests, a function's role and its effects on event loops. None when the
+        file does not parse or nothing is known (unknown stays unknown)."""
+        from .semantic.explain import explain_definition
+
+        try:
+            tree = parse_module(source.text, filename=str(path))
+        except (SyntaxError, RecursionError, MemoryError, ValueError):
+            return None
+        summary = build_summary(tree, path, source)
+        self.project.put_summary(path, summary)
+        try:
+            return explain_definition(FileContext(path, source, tree, summary, self.project), line)
+        except RecursionError:
+            return None
+
     def check_source(
         self,
         path: Path,
@@ -1027,12 +1101,20 @@ class Checker:
         ctx = FileContext(path, source, tree, summary, self.project)
         dispatch, ends = self._handlers(rules)
         call_named = self._call_handlers(rules, summary)
-        if reuse is not None:
-            self._walk_reusing(ctx, rules, dispatch, call_named, reuse, epoch)
-        elif dispatch or call_named:
-            _Walker(ctx, dispatch, call_named).walk_module(tree)
-        for end in ends:
-            end(ctx)
+        try:
+            if reuse is not None:
+                self._walk_reusing(ctx, rules, dispatch, call_named, reuse, epoch)
+            elif dispatch or call_named:
+                _Walker(ctx, dispatch, call_named).walk_module(tree)
+            for end in ends:
+                end(ctx)
+        except RecursionError:
+            # Code nested deeper than looplint's own analysis can follow: this file is reported,
+            # the others are still checked.
+            if reuse is not None:
+                reuse.reset()
+            result.problem = FileProblem(path, "too deeply nested for looplint to analyse", 1, 0, "skipped")
+            return result
         by_code = self.rules_by_code
         result.diagnostics = one_story([
             d for d in ctx.diagnostics
@@ -1365,9 +1447,9 @@ class _Walker:
         # ast.If
         ctx.parents.append(node)
         stack.append(None)
-        live = _static_truth(node.test)  # type: ignore[attr-defined]
+        live = static_truth(node.test, ctx.summary.constants)  # type: ignore[attr-defined]
         if live is not None:
-            # `if True: ... else:`, `if False:`, `if TYPE_CHECKING:`: the dead
+            # `if True: ... else:`, `if False:`, `if TYPE_CHECKING:`, `if not _IS_SYNC:`: the dead
             # branch never runs, nothing in it can misbehave at runtime.
             stack.extend(reversed(node.body if live else node.orelse))  # type: ignore[attr-defined]
             return
@@ -1445,7 +1527,7 @@ class _StatementWalker(_Walker):
         self.ctx.parents.append(node)
         stack.append(None)
         if cls is ast.If:
-            live = _static_truth(node.test)  # type: ignore[attr-defined]
+            live = static_truth(node.test, self.ctx.summary.constants)  # type: ignore[attr-defined]
             if live is not None:
                 stack.extend(reversed(node.body if live else node.orelse))  # type: ignore[attr-defined]
                 return

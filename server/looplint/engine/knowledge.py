@@ -44,6 +44,7 @@ _MODULE_ALIASES = {
     "aiounittest.case": "aiounittest",
     "aiounittest.helpers": "aiounittest",
     "asgiref.sync": "asgiref.sync",
+    "twisted.trial._asynctest": "twisted.trial.unittest",
 }
 
 
@@ -86,6 +87,8 @@ TESTCASE_BASES: dict[str, str] = {
     "tornado.testing.AsyncHTTPSTestCase": ASYNC_AWARE,
     # aiohttp's AioHTTPTestCase derives from IsolatedAsyncioTestCase (3.8+).
     "aiohttp.test_utils.AioHTTPTestCase": ISOLATED,
+    # trial runs each test method through maybeDeferred, which turns a coroutine into a Deferred.
+    "twisted.trial.unittest.TestCase": ASYNC_AWARE,
     "asynctest.TestCase": BROKEN,
     "asynctest.ClockedTestCase": BROKEN,
 }
@@ -274,6 +277,9 @@ def is_mock_api_attribute(name: str) -> bool:
 # Functions/constructors returning event loops (a name bound to one is a loop).
 LOOP_FACTORIES = frozenset({"asyncio.new_event_loop", "asyncio.get_event_loop", "asyncio.get_running_loop"})
 
+# Calls that make a loop current when there is none (besides asyncio.set_event_loop).
+LOOP_INSTALLING_CALLS = frozenset({"tornado.ioloop.IOLoop.current", "tornado.ioloop.IOLoop.make_current"})
+
 # Loop-bound asyncio primitives (LP006 / PA009).
 LOOP_BOUND_CLASSES = frozenset(
     {
@@ -461,6 +467,10 @@ CUSTOM_ASYNC_FIXTURE_HOOKS = frozenset({"pytest_fixture_setup"})
 # marks they add cannot be seen statically (PA001, PA009 lower their confidence).
 MARK_ADDING_HOOKS = frozenset({"pytest_collection_modifyitems", "pytest_itemcollected"})
 
-# Plugins loaded by name whose fixtures are known not to include an `event_loop` of their own
-# (pytest-asyncio's was removed in 1.0; PA004 knows it by itself).
-PLUGINS_WITHOUT_EVENT_LOOP = frozenset({"pytest_asyncio", "anyio", "pytest_mock", "pytest_cov", "xdist", "pytester"})
+# Plugins (loaded by name: `pytest_plugins`, `-p`) known to run no async tests and to define no
+# `event_loop` fixture of their own: any other plugin from outside the project may do either
+# (pytest-asyncio and anyio are modelled by themselves).
+PASSIVE_PLUGINS = frozenset(
+    {"pytest_asyncio", "anyio", "pytest_mock", "pytest_cov", "xdist", "pytester", "pytest_timeout",
+     "pytest_randomly", "hypothesis", "pytest_benchmark", "pytest_django", "_pytest", "pytest"}
+)

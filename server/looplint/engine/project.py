@@ -320,6 +320,10 @@ class Project:
             parts.pop(0)
         return ".".join(parts)
 
+    def source_exists(self, path: Path) -> bool:
+        """Is there a file (or an unsaved buffer) at `path`? (cached like module lookups)"""
+        return self._isfile(_norm(path))
+
     def _isfile(self, path: Path) -> bool:
         cached = self._exists.get(path)
         if cached is None:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from . import knowledge
+from .collection_marks import CollectionMark, collection_mark
 from .model import Range, Related
 from .pytest_config import ConfigEntry, PytestConfig, find_pytest_config
 from .summary import FixtureSummary, FunctionSummary, ModuleSummary, dotted_name
@@ -51,6 +52,7 @@ _DEFAULT_FILES = ("test_*.py", "*_test.py")
 _DEFAULT_CLASSES = ("Test",)
 _DEFAULT_FUNCTIONS = ("test",)
 # How far a reverse scan (who requests this conftest fixture?) may go.
+_UNSET = object()
 USER_SCAN_LIMIT = 2000
 
 
@@ -301,6 +303,7 @@ class PytestModel:
         self._tests: list[TestItem] | None = None
         self._hooks_cache: dict[frozenset[str], list[tuple[Path, str]]] = {}
         self._closures: dict[int, Closure] = {}
+        self._collection_mark: object = _UNSET
 
     @classmethod
     def of(cls, ctx) -> "PytestModel":
@@ -324,6 +327,17 @@ class PytestModel:
     def asyncio_enabled(self) -> bool:
         """pytest-asyncio is not disabled with `-p no:asyncio`."""
         return not self.config.asyncio_plugin_disabled
+
+    @property
+    def asyncio_installed(self) -> bool:
+        """False only when pytest-asyncio is certainly not used: the project's test dependencies are
+        known and lack it, and nothing here loads or imports it."""
+        if not self.versions.lacks("pytest-asyncio"):
+            return True
+        if any(name.split(".")[0] == "pytest_asyncio" for name in self.foreign_plugins):
+            return True
+        return any(b.module.split(".")[0] == "pytest_asyncio" for bindings in self.summary.imports.values()
+                   for b in bindings if not b.level)
 
     @property
     def asyncio_mode(self) -> str:
@@ -465,9 +479,19 @@ class PytestModel:
                 self.foreign_plugins.append(name)
         return found
 
-    def foreign_plugin_may_define(self) -> str | None:
+    def foreign_plugin(self) -> str | None:
         """A plugin from outside the project, loaded by name, that may define any fixture (None: none is)."""
-        return next((name for name in self.foreign_plugins if name.split(".")[0] not in knowledge.PLUGINS_WITHOUT_EVENT_LOOP), None)
+        return next((name for name in self.foreign_plugins if name.split(".")[0] not in knowledge.PASSIVE_PLUGINS), None)
+
+    def collection_mark(self) -> CollectionMark | None:
+        """The asyncio mark a `pytest_collection_modifyitems` on the path adds to every async test."""
+        if self._collection_mark is _UNSET:
+            self._collection_mark = next(
+                (found for path, _ in self.hooks(frozenset({"pytest_collection_modifyitems"}))
+                 if (found := collection_mark(self.project, path)) is not None),
+                None,
+            )
+        return self._collection_mark  # type: ignore[return-value]
 
     def hooks(self, names: frozenset[str] | set[str]) -> list[tuple[Path, str]]:
         """(file, hook) for the given hooks defined in a conftest on the path or a plugin module."""
@@ -909,6 +933,9 @@ class PytestModel:
         custom = self.hooks(knowledge.CUSTOM_ASYNC_TEST_RUNNER_HOOKS)
         if custom:
             return Runner("custom", f"`{custom[0][1]}` in {self.project.relpath(custom[0][0])} may run it")
+        foreign = self.foreign_plugin()
+        if foreign is not None:
+            return Runner("unknown", f"the plugin `{foreign}`, loaded from outside the project, may run it")
         anyio = self.anyio_reason(item, closure)
         if anyio:
             return Runner("anyio", anyio)
@@ -923,6 +950,9 @@ class PytestModel:
         mark = item.closest("asyncio")
         if mark is not None:
             return Runner("asyncio", f"it is marked {mark.describe()}", mark)
+        added = self.collection_mark()
+        if added is not None:
+            return Runner("asyncio", f"{added.where(self.project)} marks every async test")
         if self.asyncio_mode == "auto":
             return Runner("asyncio", "pytest-asyncio is in auto mode")
         if self.asyncio_mode == "invalid":
@@ -944,6 +974,9 @@ class PytestModel:
     def test_loop_scope(self, item: TestItem) -> tuple[str | None, str, Mark | ConfigEntry | None]:
         """The loop scope an asyncio test runs in: (scope or None if unknown, why, where)."""
         mark = item.closest("asyncio")
+        added = self.collection_mark()
+        if added is not None and added.loop_scope and (mark is None or added.first):
+            return added.loop_scope, f"`loop_scope={added.loop_scope!r}` of the mark {added.where(self.project)} adds", None
         if mark is not None:
             value = mark.kwarg("loop_scope")
             if value is None:

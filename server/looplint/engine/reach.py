@@ -47,6 +47,13 @@ def reachable_names(ctx: "FileContext", key: str, predicate: Predicate) -> froze
             collector.symbol(ctx.project.resolve_module(ctx.path, module.lstrip("."), level), None, depth=1)
         for star in summary.star_imports:
             collector.symbol(ctx.project.resolve_module(ctx.path, star.module, star.level), None, depth=1)
+        # Fixtures hand tests values whose classes the test module need not import: what the
+        # conftest.py files above it define and import is reachable too.
+        for conftest in _conftests(ctx.project, ctx.path):
+            collector.symbol(ProjectModule(conftest), None, depth=1)
+            conftest_summary = ctx.project.summary(conftest)
+            for local in conftest_summary.imports if conftest_summary is not None else ():
+                collector.symbol(ctx.project.resolve_dotted(conftest, local), None, depth=1)
     except _Unbounded:
         return None
     # Functions nested in other functions are not project functions: callers
@@ -134,3 +141,17 @@ class _Collector:
         if names is None:
             raise _Unbounded
         return names  # type: ignore[return-value]
+
+
+def _conftests(project: "Project", path: Path) -> list[Path]:
+    """The conftest.py files in the folders from `path`'s up to the project root (not `path` itself)."""
+    found = []
+    directory = path.parent
+    while True:
+        candidate = directory / "conftest.py"
+        if candidate != path and project.source_exists(candidate):
+            found.append(candidate)
+        if directory == project.root or directory.parent == directory or project.root not in directory.parents:
+            break
+        directory = directory.parent
+    return found

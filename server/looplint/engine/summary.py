@@ -98,6 +98,9 @@ class FunctionSummary:
     # "sync" when the body provably only wraps the run synchronously, "custom" when it may run,
     # rewrite or wrap test methods its own way (None for every other method).
     dispatch: str | None = None
+    # A sync function whose last statement returns a call (`return self.client.get(url)`): it may
+    # hand back a coroutine (engine.semantic.types.returns_coroutine tells).
+    returns_call: bool = False
 
 
 @dataclass(slots=True)
@@ -154,6 +157,9 @@ class ModuleSummary:
     module_marks: tuple[str, ...] = ()  # marks in module-level pytestmark
     pytest_plugins: tuple[str, ...] = ()  # module names in a literal `pytest_plugins = ...`
     dependencies: frozenset[str] = frozenset()  # imported module names (for reverse deps)
+    # Module-level names bound once to True/False and never rebound (`_IS_SYNC = False`): `if`
+    # tests on them are decided like `if False:` (generated sync/async twins).
+    constants: dict[str, bool] = field(default_factory=dict)
 
     def qualify(self, dotted: str | None) -> str | None:
         """Expand the first segment through this module's imports (no cross-file work).
@@ -243,9 +249,10 @@ def same_shape(old: object, new: object, map_line: Callable[[int], int | None]) 
 def build_summary(tree: ast.Module, path: Path, source: "Source | None" = None) -> ModuleSummary:
     """Summarise a parsed module; `source` makes name columns exact (code points)."""
     summary = ModuleSummary(path=path, is_package=path.name == "__init__.py")
+    summary.constants = _module_constants(tree, source)
     deps: set[str] = set()
     hooks: set[str] = set()
-    for node in top_level_statements(tree.body):
+    for node in top_level_statements(tree.body, summary.constants):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -285,7 +292,7 @@ def build_summary(tree: ast.Module, path: Path, source: "Source | None" = None) 
     # Class-level fixtures need the module's imports, so they come after.
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
-            for item in node.body:
+            for item in class_statements(node.body, summary.constants):
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     fixture = _fixture_summary(item, summary, node.name, source)
                     if fixture:
@@ -293,20 +300,100 @@ def build_summary(tree: ast.Module, path: Path, source: "Source | None" = None) 
     return summary
 
 
-def top_level_statements(body: list[ast.stmt]):
-    """Module-level statements, including those inside if/try/with blocks."""
+def class_statements(body: list[ast.stmt], constants: dict[str, bool]):
+    """The statements of a class body, including those in `if`/`try` blocks (only the live branch of
+    an `if` whose test is known: `if not _IS_SYNC:` with `_IS_SYNC = False`)."""
     for node in body:
         if isinstance(node, ast.If):
-            yield from top_level_statements(node.body)
-            yield from top_level_statements(node.orelse)
+            live = static_truth(node.test, constants)
+            if live is not False:
+                yield from class_statements(node.body, constants)
+            if live is not True:
+                yield from class_statements(node.orelse, constants)
         elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-            yield from top_level_statements(node.body)
+            yield from class_statements(node.body, constants)
             for handler in node.handlers:
-                yield from top_level_statements(handler.body)
-            yield from top_level_statements(node.orelse)
-            yield from top_level_statements(node.finalbody)
+                yield from class_statements(handler.body, constants)
+            yield from class_statements(node.orelse, constants)
+            yield from class_statements(node.finalbody, constants)
+        else:
+            yield node
+
+
+def static_truth(test: ast.expr, constants: dict[str, bool] | None = None) -> bool | None:
+    """The value of an `if` condition known without running anything (None: not known): literals,
+    `TYPE_CHECKING`, module constants (see `ModuleSummary.constants`), and `not`/`and`/`or` of those."""
+    cls = test.__class__
+    if cls is ast.Constant and isinstance(test.value, (bool, int)):  # type: ignore[attr-defined]
+        return bool(test.value)  # type: ignore[attr-defined]
+    if cls is ast.Name or cls is ast.Attribute:
+        name = test.id if cls is ast.Name else test.attr  # type: ignore[attr-defined]
+        if name == "TYPE_CHECKING":
+            return False
+        if cls is ast.Name and constants:
+            return constants.get(name)
+        return None
+    if cls is ast.UnaryOp and isinstance(test.op, ast.Not):  # type: ignore[attr-defined]
+        inner = static_truth(test.operand, constants)  # type: ignore[attr-defined]
+        return None if inner is None else not inner
+    if cls is ast.BoolOp and constants:
+        values = [static_truth(value, constants) for value in test.values]  # type: ignore[attr-defined]
+        if isinstance(test.op, ast.And):  # type: ignore[attr-defined]
+            return False if False in values else True if all(v is True for v in values) else None
+        return True if True in values else False if all(v is False for v in values) else None
+    return None
+
+
+def _module_constants(tree: ast.Module, source: "Source | None") -> dict[str, bool]:
+    """Names bound exactly once at module level, to True or False, and never declared `global`."""
+    if source is not None and not source.mentions_any(("= True", "= False", "=True", "=False")):
+        return {}
+    values: dict[str, bool] = {}
+    bound: dict[str, int] = {}
+    for node in top_level_statements(tree.body):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            targets = [node.target]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound[node.name] = bound.get(node.name, 0) + 1
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                name = (alias.asname or alias.name).split(".")[0]
+                bound[name] = bound.get(name, 0) + 1
+        for target in targets:
+            if isinstance(target, ast.Name):
+                bound[target.id] = bound.get(target.id, 0) + 1
+                value = getattr(node, "value", None)
+                if isinstance(node, ast.Assign) and len(targets) == 1 and isinstance(value, ast.Constant) \
+                        and isinstance(value.value, bool):
+                    values[target.id] = value.value
+    text = source.text if source is not None else ""
+    return {
+        name: value for name, value in values.items()
+        if bound.get(name) == 1 and not re.search(rf"\bglobal\b[^\n]*\b{re.escape(name)}\b", text)
+    }
+
+
+def top_level_statements(body: list[ast.stmt], constants: dict[str, bool] | None = None):
+    """Module-level statements, including those inside if/try/with blocks (only the live branch of an
+    `if` decided by `constants`, see `static_truth`)."""
+    for node in body:
+        if isinstance(node, ast.If):
+            live = static_truth(node.test, constants) if constants else None
+            if live is not False:
+                yield from top_level_statements(node.body, constants)
+            if live is not True:
+                yield from top_level_statements(node.orelse, constants)
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            yield from top_level_statements(node.body, constants)
+            for handler in node.handlers:
+                yield from top_level_statements(handler.body, constants)
+            yield from top_level_statements(node.orelse, constants)
+            yield from top_level_statements(node.finalbody, constants)
         elif isinstance(node, ast.With):
-            yield from top_level_statements(node.body)
+            yield from top_level_statements(node.body, constants)
         else:
             yield node
 
@@ -411,7 +498,10 @@ def _function_summary(node: ast.FunctionDef | ast.AsyncFunctionDef, source: "Sou
     if summary.is_async:
         # No `yield` anywhere in the file: no async def of it is a generator (skip the walk).
         summary.is_async_generator = (source is None or source.mentions_any(("yield",))) and contains_yield(node)
-    elif source is None or (source.mentions_any(_RUNNER_WORDS) and _segment_mentions(source, node, _RUNNER_WORDS)):
+        return summary
+    last = node.body[-1] if node.body else None
+    summary.returns_call = last.__class__ is ast.Return and last.value.__class__ is ast.Call  # type: ignore[union-attr]
+    if source is None or (source.mentions_any(_RUNNER_WORDS) and _segment_mentions(source, node, _RUNNER_WORDS)):
         # Most functions never drive a loop: only walk the bodies whose text could.
         _analyse_sync_body(node, summary)
     return summary
@@ -581,12 +671,12 @@ def _class_summary(node: ast.ClassDef, module: ModuleSummary, source: "Source | 
         if keyword.arg == "metaclass":
             summary.metaclass = dotted_name(keyword.value) or "<dynamic>"
     conflicting: set[str] = set()  # attributes assigned different types in different places
-    for item in node.body:
+    for item in class_statements(node.body, module.constants):
         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
             method = summary.methods[item.name] = _function_summary(item, source)
             if item.name in TEST_MACHINERY:
                 method.dispatch = _dispatch_verdict(item)
-            _collect_attr_types(item, summary, conflicting)
+            _collect_attr_types(item, summary, conflicting, deep=item.name in _SETUP_METHODS)
         elif isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
             target = item.targets[0].id
             if target == "pytestmark":
@@ -607,13 +697,30 @@ def _class_summary(node: ast.ClassDef, module: ModuleSummary, source: "Source | 
     return summary
 
 
-def _collect_attr_types(method: ast.FunctionDef | ast.AsyncFunctionDef, summary: ClassSummary, conflicting: set[str]) -> None:
+# Methods whose nested blocks are searched for attribute assignments too (in other methods, only
+# the statements directly in the body are: cheaper, and where attributes are usually set).
+_SETUP_METHODS = frozenset({"setUp", "asyncSetUp", "__init__", "setUpClass", "setup_method", "setup_class"})
+
+
+def _collect_attr_types(
+    method: ast.FunctionDef | ast.AsyncFunctionDef, summary: ClassSummary, conflicting: set[str], *, deep: bool
+) -> None:
     """`self.x = C(...)` (or `self.x: C = ...`) in any method: x holds a C, unless x is given another type elsewhere."""
     receivers = {"self", "cls"}
-    for sub in _statements_within(method):
+    annotated: dict[str, str] | None = None  # the method's parameters with a class annotation
+    for sub in (_statements_within(method) if deep else method.body):
         cls = sub.__class__
-        if cls is ast.Assign and sub.value.__class__ is ast.Call:
-            callee = dotted_name(sub.value.func)
+        if cls is ast.Assign and sub.value.__class__ in (ast.Call, ast.Name):
+            if sub.value.__class__ is ast.Call:
+                callee = dotted_name(sub.value.func)
+            else:  # `self.store = store`, with `store: Store` a parameter
+                if annotated is None:
+                    arguments = method.args
+                    annotated = {
+                        a.arg: name for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+                        if a.annotation is not None and (name := annotation_name(a.annotation))
+                    }
+                callee = annotated.get(sub.value.id)
             if not callee:
                 continue
             for target in sub.targets:

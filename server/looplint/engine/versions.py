@@ -15,7 +15,7 @@ most exact first:
    ``[tool.poetry.dependencies]`` / ``group.*.dependencies`` /
    ``dev-dependencies`` with ``^``/``~`` converted, PDM's
    ``[tool.pdm.dev-dependencies]``), ``requirements*.txt`` and
-   ``requirements/*.txt`` (following ``-r``/``-c``), ``setup.cfg``
+   ``requirements/*.txt`` (following ``-r``/``-c``), ``setup.cfg``, literal lists in ``setup.py``
    ``install_requires``/``extras_require``, ``tox.ini`` ``deps``.  All
    declarations of one distribution are intersected.
 
@@ -290,6 +290,11 @@ class ProjectVersions:
     others: dict[str, VersionInfo] = field(default_factory=dict)
     # where things were looked up (for the language server's file watching)
     site_packages: tuple[Path, ...] = ()
+
+    def lacks(self, dist_name: str) -> bool:
+        """Is `dist_name` certainly not used? Only when the project says which test tools it uses
+        (pytest is declared, locked or installed) and `dist_name` is none of them."""
+        return self.pytest is not None and self.get(dist_name) is None
 
     def get(self, dist_name: str) -> VersionInfo | None:
         n = normalize_name(dist_name)
@@ -872,6 +877,45 @@ def _ini_decls(path: Path, kind: str) -> tuple[list[_Decl], list[_Decl]]:
     return decls, pyreq
 
 
+# Keywords of `setup(...)` whose literal lists declare requirements.
+_SETUP_KEYWORDS = ("install_requires", "tests_require", "setup_requires", "extras_require")
+
+
+def _setup_py_decls(path: Path) -> tuple[list[_Decl], list[_Decl]]:
+    """Requirements written as literals in a setup.py's `setup(...)` call, read with `ast` (never run):
+    lists of strings, a dict of such lists for extras, and a literal `python_requires`."""
+    import ast
+
+    text = _read(path)
+    decls: list[_Decl] = []
+    pyreq: list[_Decl] = []
+    if text is None or "setup(" not in text:
+        return decls, pyreq
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return decls, pyreq
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and (getattr(node.func, "id", None) or getattr(node.func, "attr", None)) == "setup"):
+            continue
+        for keyword in node.keywords:
+            value = keyword.value
+            if keyword.arg == "python_requires" and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                pyreq.append(_Decl("python", value.value.replace(" ", ""), path, value.lineno))
+            if keyword.arg not in _SETUP_KEYWORDS:
+                continue
+            lists = list(value.values) if isinstance(value, ast.Dict) else [value]
+            for item in lists:
+                if not isinstance(item, (ast.List, ast.Tuple)):
+                    continue
+                for element in item.elts:
+                    if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                        r = _parse_requirement(element.value)
+                        if r:
+                            decls.append(_Decl(r[0], r[1], path, element.lineno, r[2]))
+    return decls, pyreq
+
+
 def _applies(d: _Decl, python: VersionInfo | None) -> bool:
     """False only when the declaration's marker / python condition excludes the known Python."""
     if python is None:
@@ -1073,6 +1117,15 @@ def _detect(root: Path, interpreter, override, auto_venv, watched: list[Path]) -
                 pyreq += r
             except Exception:
                 pass
+    setup_py = root / "setup.py"
+    watched.append(setup_py)
+    if setup_py.is_file():
+        try:
+            d, r = _setup_py_decls(setup_py)
+            decls += d
+            pyreq += r
+        except Exception:  # a detection problem must never break checking
+            pass
     if python is None and pyreq:
         spec = ",".join(dict.fromkeys(x.spec for x in pyreq if x.spec))
         if "||" in spec:

@@ -159,6 +159,18 @@ class Engine:
             attach_fixes(source.text, result.diagnostics, self.rules_by_code)
         return result
 
+    def explain_definition(self, path: Path, line: int, text: str | None = None) -> str | None:
+        """Markdown for a hover on the class or def named on `line` (1-based) of a file or an editor
+        buffer: how the class runs its tests (its whole MRO), or what the function is and does to
+        event loops, with the call chain. None where nothing is known."""
+        path = path.absolute()
+        project = self.project_for(path)
+        try:
+            source = Source(text, path) if text is not None else read_source(path)
+        except SourceError:
+            return None
+        return self.checker_for(project).explain_definition(path, source, line)
+
     def check_config_file(self, path: Path, text: str | None = None, *, with_fixes: bool = False) -> CheckResult:
         """Run the config rules (CF*) on a pytest config file from disk, or on an editor buffer's text."""
         from .config_check import attach_config_fixes, check_config

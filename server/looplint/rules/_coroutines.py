@@ -383,6 +383,10 @@ def describe_callee(ctx: FileContext, call: ast.Call) -> str:
     symbol = ctx.resolve(call.func)
     if isinstance(symbol, ProjectFunction):
         owner = f"{symbol.class_name}." if symbol.class_name else ""
+        function = ctx.project.function_summary(symbol)
+        if function is not None and not function.is_async:
+            return (f"`{owner}{symbol.name}` ({ctx.project.relpath(symbol.path)}:{function.line}) returns the "
+                    "coroutine of the call it ends with")
         return f"`{owner}{symbol.name}` is an `async def` in `{ctx.project.relpath(symbol.path)}`"
     if isinstance(symbol, External):
         return f"`{symbol.qualname}` is a coroutine function"

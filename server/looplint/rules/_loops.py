@@ -273,7 +273,36 @@ def loop_was_set(ctx: FileContext, call: ast.AST, role: Role | None) -> str | No
                 continue
             if fixture.name in params or fixture.autouse:
                 return f"fixture `{fixture.name}` sets a current loop first"
+        return _requested_fixture_sets_loop(ctx, role)
     return None
+
+
+def _requested_fixture_sets_loop(ctx: FileContext, role: Role) -> str | None:
+    """A fixture the test or fixture requests — directly, through usefixtures, autouse or another
+    fixture, in a conftest or a plugin module — that installs a current loop (itself, or through the
+    functions it calls: `asyncio.set_event_loop`, tornado's `IOLoop.current()`)."""
+    model = pytest_model_of(ctx)
+    cls = role.cls.name if role.cls is not None else None
+    if role.kind == "test":
+        item = model.test_for(role.function)
+        if item is None:
+            return None
+        closure = model.closure(item)
+    else:
+        closure = model.closure_of([(name, "parameter") for name in role.fixture.params], cls)  # type: ignore[union-attr]
+    for definition in closure.definitions:
+        fixture = definition.fixture
+        symbol = ProjectFunction(definition.path, fixture.func_name, fixture.class_name)
+        evidence = effects.function_effects(ctx, symbol).get(effects.SETS_LOOP)
+        if evidence is not None:
+            return f"fixture `{fixture.name}` sets a current loop first ({evidence.describe_chain() or evidence.detail})"
+    return None
+
+
+def pytest_model_of(ctx: FileContext):
+    from ..engine.pytest_model import PytestModel
+
+    return PytestModel.of(ctx)
 
 
 def visible_fixtures(ctx: FileContext) -> list[tuple[FixtureSummary, FunctionSummary | None]]:
@@ -330,6 +359,8 @@ def uses_pytest_asyncio(ctx: FileContext) -> bool:
 
 def _uses_pytest_asyncio(ctx: FileContext) -> bool:
     summary = ctx.summary
+    if not pytest_model_of(ctx).asyncio_installed:
+        return False  # the project's test dependencies are known and lack pytest-asyncio
     for bindings in summary.imports.values():
         if any(b.module.split(".")[0] == "pytest_asyncio" and not b.level for b in bindings):
             return True

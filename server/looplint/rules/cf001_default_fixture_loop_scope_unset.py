@@ -81,7 +81,7 @@ class DefaultFixtureLoopScopeUnset(Rule):
         ge24 = ctx.at_least("pytest-asyncio", "0.24")
         if ge24 is False:
             return
-        if config.get(KEY) is not None:
+        if config.get(KEY) is not None or _warning_ignored(config):
             return
         wide, complete = _wide_async_fixtures(ctx)
         if complete and not wide:
@@ -120,6 +120,14 @@ class DefaultFixtureLoopScopeUnset(Rule):
         )
 
     examples = (
+        Valid(
+            path="pyproject.toml",
+            source=(
+                "[project]\nname = 'x'\ndependencies = ['pytest-asyncio==1.2.0']\n\n"
+                "[tool.pytest.ini_options]\nfilterwarnings = ['ignore::pytest.PytestDeprecationWarning']\n"
+            ),
+            why="the project ignores the deprecation warning CF001 announces",
+        ),
         Invalid(
             files={"requirements.txt": _REQUIREMENTS, "test_x.py": "def test_x():\n    pass\n"},
             path="pytest.ini",
@@ -264,3 +272,25 @@ def insert_key(ctx: ConfigContext, key: str, value: str) -> list[Edit]:
         prefix += nl
     line, col = source.position(len(text))
     return [Edit(Range(line, col, line, col), f"{prefix}{table}{nl}{assignment}{nl}")]
+
+
+# Warning classes whose `ignore` filter silences pytest-asyncio's PytestDeprecationWarning.
+_SILENCING = ("PytestDeprecationWarning", "DeprecationWarning", "PytestWarning", "Warning")
+
+
+def _warning_ignored(config) -> bool:
+    """Does the config's `filterwarnings` ignore the warning (the project chose not to see it)?"""
+    entry = config.get("filterwarnings")
+    if entry is None:
+        return False
+    values = entry.value if isinstance(entry.value, (list, tuple)) else str(entry.value).splitlines()
+    for value in values:
+        action, _, rest = str(value).strip().partition(":")
+        parts = rest.split(":")
+        message = parts[0].strip()
+        category = parts[1].strip() if len(parts) > 1 else ""
+        if message and "loop_scope" not in message and "asyncio" not in message:
+            continue  # a filter for other messages
+        if action.strip() == "ignore" and category.rpartition(".")[2] in _SILENCING:
+            return True
+    return False

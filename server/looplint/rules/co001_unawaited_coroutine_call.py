@@ -154,6 +154,70 @@ class UnawaitedCoroutineCall(Rule):
     examples = (
         Valid(
             source=(
+                "import asyncio\n\n"
+                "_IS_SYNC = True\n\n"
+                "async def test_wait(event):\n"
+                "    if _IS_SYNC:\n"
+                "        event.wait(2)\n"
+                "    else:\n"
+                "        asyncio.wait_for(event.wait(), 2)\n"
+            ),
+            why="a dead branch on a module constant (the generated sync twin keeps the async code)",
+        ),
+        Invalid(
+            # Types: a fixture's value, an attribute built by a method, a sync wrapper returning a coroutine.
+            files={
+                "app/__init__.py": "",
+                "app/store.py": (
+                    "class Base:\n"
+                    "    async def listen(self):\n"
+                    "        pass\n\n"
+                    "class Store(Base):\n"
+                    "    @classmethod\n"
+                    "    def create(cls):\n"
+                    "        return cls()\n"
+                ),
+                "tests/conftest.py": (
+                    "import pytest\n"
+                    "from app.store import Store\n\n"
+                    "@pytest.fixture\n"
+                    "def store():\n"
+                    "    s = Store.create()\n"
+                    "    yield s\n"
+                ),
+            },
+            source=(
+                "import pytest\nfrom app.store import Store\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_listen(store):\n"
+                "    store.listen()\n\n"
+                "class Helper:\n"
+                "    def __init__(self, store: Store):\n"
+                "        self.store = store\n\n"
+                "    def start(self):\n"
+                "        return self.store.listen()\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_helper(store):\n"
+                "    Helper(store).start()\n"
+            ),
+            at=((6, 5), (17, 5)),
+            fixed=(
+                "import pytest\nfrom app.store import Store\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_listen(store):\n"
+                "    await store.listen()\n\n"
+                "class Helper:\n"
+                "    def __init__(self, store: Store):\n"
+                "        self.store = store\n\n"
+                "    def start(self):\n"
+                "        return self.store.listen()\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_helper(store):\n"
+                "    await Helper(store).start()\n"
+            ),
+        ),
+        Valid(
+            source=(
                 "from typing import TYPE_CHECKING\n\n"
                 "async def set_mode(value):\n"
                 "    pass\n\n"

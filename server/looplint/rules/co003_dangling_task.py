@@ -80,8 +80,9 @@ class DanglingTask(Rule):
     cancelled, stored on `self`, appended to a list), tasks the test waits for
     another way (it later awaits an event, future or queue the task's coroutine
     was given, stops the object whose method the task runs — `shutdown()`,
-    `close()`, `stop()` —, or yields to the loop with `await asyncio.sleep()`
-    before asserting on the task's effects), `TaskGroup.create_task`
+    `close()`, `stop()` —, polls something the task was given in a loop that
+    awaits, or yields to the loop with `await asyncio.sleep()` before asserting
+    on the task's effects), `TaskGroup.create_task`
     and anyio task groups, `task.add_done_callback(...)` chains, callbacks
     nested in a test (a mock's `side_effect` that simulates a reply in the
     background), and task factories in synchronous or non-test code.
@@ -413,6 +414,17 @@ def _waited_by_another_route(ctx: FileContext, call: ast.Call, statement: ast.st
                 return True
         elif isinstance(node, ast.Call) and owner and _calls_method_of(node, owner):
             return True  # server.close() (sync): the owner is stopped before the test ends
+        elif isinstance(node, ast.Call) and (slept or _in_loop_with_await(function, node)) and _mentions(node, involved):
+            return True  # `while not event.is_set(): await ...`: the test reads what the task writes
+    return False
+
+
+def _in_loop_with_await(function: ast.AST, node: ast.AST) -> bool:
+    """Is `node` in (the test of) a loop whose body awaits — a poll for what a task does?"""
+    for loop in ast.walk(function):
+        if isinstance(loop, (ast.While, ast.For, ast.AsyncFor)) and any(isinstance(n, ast.Await) for n in ast.walk(loop)):
+            if any(n is node for n in ast.walk(loop)):
+                return True
     return False
 
 

@@ -11,7 +11,7 @@ from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Severity
 from . import _coroutines as co
-from .helpers import expected_failure_about, runs_on_another_thread
+from .helpers import expected_failure_about, expects_timeout, runs_on_another_thread
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _ENVS = ("py310", "py311", "py312", "py313", "py314", "py315")
@@ -82,6 +82,7 @@ class BlockingCallInAsyncTest(Rule):
     answers without the loop), async code in non-test modules, functions that
     run on a worker thread by design (decorated with `thread=True`, as
     textual's `@work(thread=True)`), tests marked `xfail` for blocking the loop,
+    blocking inside `pytest.raises(TimeoutError)` (the test waits for a timeout),
     and lines carrying ruff's or flake8-async's code for the same problem
     (`# noqa: ASYNC251`).
     """
@@ -95,8 +96,8 @@ class BlockingCallInAsyncTest(Rule):
             return
         if _zero_sleep(qualified, node):
             return
-        if runs_on_another_thread(ctx) or expected_failure_about(ctx, _BLOCKING_WORDS):
-            return  # a worker thread by design; a test that shows the loop blocking on purpose
+        if runs_on_another_thread(ctx) or expected_failure_about(ctx, _BLOCKING_WORDS) or expects_timeout(ctx, node):
+            return  # a worker thread by design; a test that blocks the loop on purpose
         where = self._where(ctx)
         if where is None:
             return

@@ -207,3 +207,78 @@ def expects_loop_error(ctx: FileContext, node: ast.AST) -> bool:
     return expects_runtime_error(ctx, node) or expected_failure_about(
         ctx, _LOOP_ERROR_WORDS, frozenset({"RuntimeError"})
     )
+
+
+_TIMEOUTS = frozenset({"TimeoutError", "CancelledError"})
+
+
+def expects_timeout(ctx: FileContext, node: ast.AST) -> bool:
+    """Inside `pytest.raises(asyncio.TimeoutError)` (or assertRaises, or `except TimeoutError`): a test
+    that blocks on purpose to see a timeout fire."""
+    return _expects(ctx, node, _RAISES_CHECKS, _TIMEOUTS, try_blocks=True)
+
+
+# -- code that already deals with a deprecation -----------------------------------------------------
+
+_IGNORE_CALLS = frozenset({"warnings.simplefilter", "warnings.filterwarnings"})
+_EXPECT_WARNINGS = frozenset({"pytest.deprecated_call", "pytest.warns"})
+
+
+def deprecation_acknowledged(ctx: FileContext, node: ast.AST) -> bool:
+    """Is `node` inside `with warnings.catch_warnings():` that ignores DeprecationWarning (or
+    inside `pytest.deprecated_call()` / `pytest.warns(DeprecationWarning)`, which expect it)?"""
+    for parent in reversed(ctx.parents):
+        if not isinstance(parent, (ast.With, ast.AsyncWith)):
+            continue
+        for item in parent.items:
+            call = item.context_expr
+            if not isinstance(call, ast.Call):
+                continue
+            name = ctx.qualify(call.func)
+            if name in _EXPECT_WARNINGS:
+                return True
+            if name == "warnings.catch_warnings" and any(
+                isinstance(sub, ast.Call) and ctx.qualify(sub.func) in _IGNORE_CALLS and _ignores_deprecation(sub)
+                for statement in parent.body for sub in ast.walk(statement)
+            ):
+                return True
+    return False
+
+
+def _ignores_deprecation(call: ast.Call) -> bool:
+    values = [*call.args, *(k.value for k in call.keywords)]
+    action = values[0] if values else None
+    if not (isinstance(action, ast.Constant) and action.value == "ignore"):
+        return False
+    category = next((k.value for k in call.keywords if k.arg == "category"), call.args[1] if len(call.args) > 1 else None)
+    return category is None or _catches(category, frozenset({"DeprecationWarning", "PendingDeprecationWarning", "Warning"}))
+
+
+def runs_only_below(ctx: FileContext, version: tuple[int, int]) -> bool:
+    """Is `node` under `if sys.version_info < (X, Y):` with (X, Y) <= `version` (so it never runs there)?"""
+    for parent, child in zip(reversed(ctx.parents), [None, *reversed(ctx.parents)]):
+        if not isinstance(parent, ast.If) or (child is not None and child in parent.orelse):
+            continue
+        for test in _conjuncts(parent.test):
+            if (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Lt, ast.LtE))
+                    and ctx.qualify(test.left) == "sys.version_info"):
+                bound = _version_tuple(test.comparators[0])
+                if bound is not None and (bound <= version if isinstance(test.ops[0], ast.Lt) else bound < version):
+                    return True
+    return False
+
+
+def _conjuncts(test: ast.AST):
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        for value in test.values:
+            yield from _conjuncts(value)
+    else:
+        yield test
+
+
+def _version_tuple(node: ast.AST) -> tuple[int, int] | None:
+    if isinstance(node, ast.Tuple) and len(node.elts) >= 2 and all(
+        isinstance(e, ast.Constant) and isinstance(e.value, int) for e in node.elts[:2]
+    ):
+        return node.elts[0].value, node.elts[1].value  # type: ignore[attr-defined]
+    return None

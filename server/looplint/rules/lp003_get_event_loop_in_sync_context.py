@@ -257,6 +257,30 @@ class GetEventLoopInSyncContext(Rule):
 
     examples = (
         Valid(
+            files={
+                "tests/conftest.py": (
+                    "import asyncio\nimport pytest\n\n"
+                    "def _install():\n"
+                    "    loop = asyncio.new_event_loop()\n"
+                    "    asyncio.set_event_loop(loop)\n"
+                    "    return loop\n\n"
+                    "@pytest.fixture\n"
+                    "def own_loop():\n"
+                    "    loop = _install()\n"
+                    "    yield loop\n"
+                    "    loop.close()\n"
+                ),
+            },
+            source=(
+                "import asyncio\nimport pytest\n\n"
+                "@pytest.mark.usefixtures('own_loop')\n"
+                "class TestLoop:\n"
+                "    def test_current(self):\n"
+                "        assert asyncio.get_event_loop() is not None\n"
+            ),
+            why="a fixture requested through usefixtures installs a current loop (through a helper)",
+        ),
+        Valid(
             source=(
                 "import asyncio\n"
                 "import unittest\n\n"

@@ -8,6 +8,8 @@ from ..engine import knowledge
 from ..engine.checker import FileContext
 from ..engine.model import Severity
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ..engine.semantic.roles import is_own_plugin_module
+from .helpers import deprecation_acknowledged, runs_only_below
 from ._loops import fixture_of, is_test_code, pytest_asyncio_at_least, target_python
 
 _POLICY_FIXTURE = "event_loop_policy"
@@ -72,7 +74,11 @@ class EventLoopPolicyUsage(Rule):
     known to use pytest-asyncio < 1.4. No automatic fix.
 
     Not reported: non-test modules, policy *classes* passed straight to a
-    reported `set_event_loop_policy()` call (one diagnostic per statement).
+    reported `set_event_loop_policy()` call (one diagnostic per statement),
+    calls that already silence the deprecation (`warnings.catch_warnings()`
+    ignoring `DeprecationWarning`, `pytest.deprecated_call()`), and code under
+    `if sys.version_info < (3, 14):`, which never runs where the policy system
+    is deprecated.
     """
 
     def visit_Call(self, node: ast.Call, ctx: FileContext) -> None:
@@ -83,8 +89,8 @@ class EventLoopPolicyUsage(Rule):
         qualified = ctx.qualify(func)
         if qualified is None or not _is_policy_api(qualified) or not is_test_code(ctx):
             return
-        if _inside_reported_call(ctx):
-            return
+        if _inside_reported_call(ctx) or deprecation_acknowledged(ctx, node) or runs_only_below(ctx, (3, 14)):
+            return  # already silenced on purpose, or only run where the policy system is not deprecated
         self._report(node, ctx, f"`{ast.unparse(func)}()`", qualified)
 
     def visit_ClassDef(self, node: ast.ClassDef, ctx: FileContext) -> None:
@@ -108,6 +114,8 @@ class EventLoopPolicyUsage(Rule):
         scope = ctx.scope
         class_name = scope.node.name if scope.kind == "class" else None  # type: ignore[attr-defined]
         fixture = fixture_of(ctx, node, class_name)
+        if fixture is not None and is_own_plugin_module(ctx):
+            return  # the plugin's own definition of the fixture, not an override of it
         if fixture is None or fixture.name != _POLICY_FIXTURE or not is_test_code(ctx):
             return
         known_old = pytest_asyncio_at_least(ctx, "1.4") is False
@@ -157,6 +165,19 @@ class EventLoopPolicyUsage(Rule):
         )
 
     examples = (
+        Valid(
+            path="tests/conftest.py",
+            source=(
+                "import asyncio, sys, warnings\n\n"
+                "if sys.platform == 'win32' and sys.version_info < (3, 14):\n"
+                "    asyncio.set_event_loop_policy(asyncio.WindowsSelectorEventLoopPolicy())\n\n"
+                "def current_policy():\n"
+                "    with warnings.catch_warnings():\n"
+                "        warnings.simplefilter('ignore', DeprecationWarning)\n"
+                "        return asyncio.get_event_loop_policy()\n"
+            ),
+            why="only run before 3.14; the deprecation already silenced on purpose",
+        ),
         Invalid(
             source=(
                 "import asyncio\n"

@@ -63,8 +63,9 @@ class MissingAsyncMarker(Rule):
     ```
 
     Not reported: tests run by anyio, by another plugin (`@pytest.mark.trio`,
-    pytest-trio's `trio_mode`, ...), or by a conftest hook that runs tests
-    itself (`pytest_pyfunc_call`); auto mode; async generators (CO006);
+    pytest-trio's `trio_mode`, ...), by a conftest or plugin hook that runs
+    tests itself (`pytest_pyfunc_call`, in a plugin loaded with `-p` too), or
+    where a plugin from outside the project is loaded by name (it may run them); auto mode; async generators (CO006);
     methods of `unittest.TestCase` classes (UT001/UT008); tests behind
     decorators looplint cannot see into; modules pytest does not collect
     (`python_files`). When a conftest defines `pytest_collection_modifyitems`
@@ -132,6 +133,54 @@ class MissingAsyncMarker(Rule):
         add_decorator(fixer, function, f"{fixer.name_for('pytest', 'mark')}.{mark}")
 
     examples = (
+        Valid(
+            files={
+                "pyproject.toml": (
+                    "[project]\nname = 'x'\ndependencies = ['pytest-asyncio>=1.0']\n\n"
+                    "[tool.pytest.ini_options]\nasyncio_default_fixture_loop_scope = 'session'\n"
+                ),
+                "tests/conftest.py": (
+                    "import pytest\nimport pytest_asyncio\nfrom pytest_asyncio import is_async_test\n\n"
+                    "def pytest_collection_modifyitems(items):\n"
+                    "    marker = pytest.mark.asyncio(loop_scope='session')\n"
+                    "    for item in items:\n"
+                    "        if is_async_test(item):\n"
+                    "            item.add_marker(marker, append=False)\n\n"
+                    "@pytest_asyncio.fixture(scope='session')\n"
+                    "async def client():\n"
+                    "    yield object()\n"
+                ),
+            },
+            path="tests/test_client.py",
+            source="async def test_get(client):\n    assert client\n",
+            why="pytest-asyncio's recipe: a collection hook marks every async test with a session loop scope",
+        ),
+        Valid(
+            files={
+                "pyproject.toml": (
+                    "[project]\nname = 'x'\ndependencies = ['pytest-asyncio']\n\n"
+                    "[tool.pytest.ini_options]\nasyncio_default_fixture_loop_scope = 'function'\n"
+                    "addopts = ['-p mypkg.testing.plugin']\n"
+                ),
+                "mypkg/__init__.py": "",
+                "mypkg/testing/__init__.py": "",
+                "mypkg/testing/plugin.py": (
+                    "import inspect\nimport pytest\n\n"
+                    "@pytest.hookimpl(tryfirst=True)\n"
+                    "def pytest_pyfunc_call(pyfuncitem):\n"
+                    "    if inspect.iscoroutinefunction(pyfuncitem.obj):\n"
+                    "        return True\n"
+                ),
+            },
+            source="async def test_runs():\n    pass\n",
+            why="a plugin loaded with `-p NAME` (one TOML list item) runs coroutine tests itself",
+        ),
+        Valid(
+            files={"tests/conftest.py": "pytest_plugins = ['pytest_jupyter.jupyter_server']\n"},
+            path="tests/test_example.py",
+            source="async def test_runs():\n    pass\n",
+            why="a third-party plugin loaded by name may run async tests: who runs them is unknown",
+        ),
         Invalid(
             files={"pytest.ini": _INI},
             source="import asyncio\n\n\nasync def test_fetch():\n    await asyncio.sleep(0)\n",

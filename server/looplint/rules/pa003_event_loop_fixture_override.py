@@ -94,6 +94,10 @@ class EventLoopFixtureOverride(Rule):
         model = pytest_model(ctx)
         if not (model.is_conftest or model.is_test_module) or not model.asyncio_enabled:
             return
+        if model.is_test_module and not any(t.is_async for t in model.tests()) and not any(
+            f.is_async for f in ctx.summary.fixtures
+        ):
+            return  # a plain fixture of a module without async tests: pytest-asyncio never used it
         if model.hooks(knowledge.CUSTOM_ASYNC_TEST_RUNNER_HOOKS):
             return
         if model.at_least("pytest-asyncio", "0.22") is False:
@@ -136,6 +140,20 @@ class EventLoopFixtureOverride(Rule):
         )
 
     examples = (
+        Valid(
+            files={"pytest.ini": _INI},
+            source=(
+                "import asyncio\nimport pytest\n\n"
+                "@pytest.fixture\n"
+                "def event_loop():\n"
+                "    loop = asyncio.new_event_loop()\n"
+                "    yield loop\n"
+                "    loop.close()\n\n"
+                "def test_benchmark(event_loop):\n"
+                "    event_loop.run_until_complete(asyncio.sleep(0))\n"
+            ),
+            why="a plain fixture named event_loop in a module without async tests: pytest-asyncio never used it",
+        ),
         Invalid(files={"pytest.ini": _INI}, path="conftest.py", source=_CANONICAL, at=(5, 5), end=(5, 15)),
         Invalid(
             files={"pytest.ini": _INI},
@@ -143,7 +161,10 @@ class EventLoopFixtureOverride(Rule):
                 "import asyncio\nimport pytest\n\n"
                 "@pytest.fixture(name='event_loop')\n"
                 "def loop():\n"
-                "    return asyncio.new_event_loop()\n"
+                "    return asyncio.new_event_loop()\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_uses_the_loop():\n"
+                "    pass\n"
             ),
             at=(5, 5),
             message_contains="ignores",

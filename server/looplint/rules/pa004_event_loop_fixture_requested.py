@@ -88,7 +88,7 @@ class EventLoopFixtureRequested(Rule):
         model = pytest_model(ctx)
         if not model.asyncio_enabled or model.definitions("event_loop", cls):
             return None
-        if model.foreign_plugin_may_define():
+        if model.foreign_plugin():
             return None  # a plugin the project loads by name may provide its own `event_loop`
         if model.at_least("pytest-asyncio", "0.22") is False:
             return None

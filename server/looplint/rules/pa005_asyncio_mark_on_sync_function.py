@@ -61,7 +61,7 @@ class AsyncioMarkOnSyncFunction(Rule):
 
     def end_file(self, ctx: FileContext) -> None:
         model = pytest_model(ctx)
-        if not model.asyncio_enabled or not model.is_test_module:
+        if not model.asyncio_enabled or not model.is_test_module or not model.asyncio_installed:
             return
         groups: dict[int, tuple] = {}
         for item in model.tests():
@@ -118,6 +118,16 @@ class AsyncioMarkOnSyncFunction(Rule):
             add_decorator(fixer, find_function(fixer, Range.from_json(target)), data["mark"])
 
     examples = (
+        Valid(
+            files={
+                "setup.py": (
+                    "from setuptools import setup\n\n"
+                    "setup(name='x', tests_require=['pytest==7.1.3', 'pytest-sanic'])\n"
+                ),
+            },
+            source="import pytest\n\n@pytest.mark.asyncio\ndef test_sync():\n    pass\n",
+            why="the project's declared test dependencies (setup.py) lack pytest-asyncio: no plugin warns about its mark",
+        ),
         Invalid(
             source="import pytest\n\n@pytest.mark.asyncio\ndef test_sync():\n    assert True\n",
             at=(3, 2),

@@ -166,6 +166,28 @@ class FixtureTestLoopScopeMismatch(Rule):
         add_decorator(fixer, function, f"{fixer.name_for('pytest', 'mark')}.asyncio(loop_scope={value})")
 
     examples = (
+        Valid(
+            files={
+                "pyproject.toml": (
+                    "[project]\nname = 'x'\ndependencies = ['pytest-asyncio>=1.0']\n\n"
+                    "[tool.pytest.ini_options]\nasyncio_default_fixture_loop_scope = 'session'\n"
+                ),
+                "tests/conftest.py": (
+                    "import pytest\nimport pytest_asyncio\nfrom pytest_asyncio import is_async_test\n\n"
+                    "def pytest_collection_modifyitems(items):\n"
+                    "    marker = pytest.mark.asyncio(loop_scope='session')\n"
+                    "    for item in items:\n"
+                    "        if is_async_test(item):\n"
+                    "            item.add_marker(marker, append=False)\n\n"
+                    "@pytest_asyncio.fixture(scope='session')\n"
+                    "async def client():\n"
+                    "    yield object()\n"
+                ),
+            },
+            path="tests/test_client.py",
+            source="async def test_get(client):\n    assert client\n",
+            why="pytest-asyncio's recipe: a collection hook marks every async test with a session loop scope",
+        ),
         Invalid(
             files={"pytest.ini": _INI, "tests/conftest.py": _SESSION_FIXTURE},
             path="tests/test_queue.py",

@@ -123,6 +123,27 @@ class AsyncTestOnSyncTestCase(Rule):
         change_base_to_isolated(fixer, find_class(fixer, diagnostic.data["class_line"]))
 
     examples = (
+        Valid(
+            files={
+                "test/__init__.py": "",
+                "test/asynchronous/__init__.py": (
+                    "import asyncio, unittest\n\n"
+                    "_IS_SYNC = False\n\n"
+                    "class AsyncCase(unittest.TestCase):\n"
+                    "    if not _IS_SYNC:\n"
+                    "        def _callTestMethod(self, method):\n"
+                    "            self._loop.run_until_complete(method())\n"
+                ),
+            },
+            path="test/asynchronous/test_client.py",
+            source=(
+                "from test.asynchronous import AsyncCase\n\n"
+                "class TestClient(AsyncCase):\n"
+                "    async def test_a(self):\n"
+                "        pass\n"
+            ),
+            why="test dispatch defined in a class-body branch on a module constant (generated sync/async twins)",
+        ),
         Invalid(
             source=(
                 "import unittest\n"

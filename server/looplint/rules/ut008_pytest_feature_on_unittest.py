@@ -105,7 +105,7 @@ class PytestFeatureOnUnittest(Rule):
         analysable = class_is_analysable(ctx, node) and all(
             (ctx.qualify(d.func if isinstance(d, ast.Call) else d) or "").startswith("pytest.mark.")
             for d in node.decorator_list
-        )
+        ) and not model.custom_dispatch  # a chain that calls tests its own way may pass them arguments
         used = _usefixtures_names(node, ctx)
         for item in node.body:
             if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import threading
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -161,6 +162,8 @@ def primitive_effects(ctx: FileContext, call: ast.Call) -> list[tuple[str, str]]
         last in knowledge.LOOP_TASK_METHODS and isinstance(func, ast.Attribute) and loop_kind(ctx, func.value)
     ):
         found.append((CREATES_TASK, _text(func)))
+    if qualified in knowledge.LOOP_INSTALLING_CALLS:
+        found.append((SETS_LOOP, qualified))
     if last == "set_event_loop" and qualified in ("asyncio.set_event_loop", "asyncio.get_event_loop_policy.set_event_loop"):
         unsets = bool(call.args) and _is_none(call.args[0])
         found.append((UNSETS_LOOP if unsets else SETS_LOOP, _text(func)))
@@ -282,6 +285,8 @@ def direct_sniff(ctx: FileContext, test: ast.AST) -> tuple[ast.AST, str] | None:
     """The outermost comparison/call/subscript in `test` naming a test runner in an environment
     source (`"pytest" in sys.modules`, `os.environ.get("PYTEST_CURRENT_TEST")`, a frame from
     `inspect.stack()`), with how it reads."""
+    if _mentions_runner(test) is None:
+        return None  # one walk decides most tests (deeply nested ones too)
     for node in _walk_expr(test):
         if not isinstance(node, _SNIFF_NODES):
             continue
@@ -296,7 +301,10 @@ def direct_sniff(ctx: FileContext, test: ast.AST) -> tuple[ast.AST, str] | None:
 
 def sniff(ctx: FileContext, test: ast.AST, *, depth: int = 0) -> tuple[ast.AST, str] | None:
     """A test-runner check in an expression: direct, through a name bound to one, or through a call
-    to a function whose result is one (in this module or another, any number of calls away)."""
+    to a function whose result is one (in this module or another, up to `SNIFF_DEPTH` calls away).
+
+    Calls are followed where their result is the condition (`if f():`, `if not f()`, `if f() and
+    x:`), not inside arguments: that is where a helper's answer decides the branch."""
     found = direct_sniff(ctx, test)
     if found is not None:
         return found
@@ -305,12 +313,31 @@ def sniff(ctx: FileContext, test: ast.AST, *, depth: int = 0) -> tuple[ast.AST, 
             bound = _single_value(ctx, node.id)
             if bound is not None and direct_sniff(ctx, bound) is not None:
                 return node, f"`{node.id}` holds such a check"
-        elif isinstance(node, ast.Call) and depth < MAX_DEPTH:
+    if depth >= SNIFF_DEPTH:
+        return None
+    for node in _conditions(test):
+        if isinstance(node, ast.Call):
             for callee in _project_callees(ctx, node, awaited=False):
-                evidence = _effects_of(ctx, callee, depth + 1).get(SNIFFS)
+                evidence = _effects_of(ctx, callee, MAX_DEPTH - SNIFF_DEPTH + depth + 1).get(SNIFFS)
                 if evidence is not None:
                     return node, f"`{_text(node.func)}()` returns such a check: {evidence.detail}"
     return None
+
+
+SNIFF_DEPTH = 3  # how many calls away a test-runner check is looked for
+
+
+def _conditions(test: ast.AST) -> Iterator[ast.AST]:
+    """The operands whose truth is the condition: `not x`, `x and y`, `x or y` taken apart."""
+    stack = [test]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            stack.append(node.operand)
+        elif isinstance(node, ast.BoolOp):
+            stack.extend(node.values)
+        else:
+            yield node
 
 
 def returns_sniff(ctx: FileContext, function: ast.AST, *, depth: int = 0) -> Evidence | None:
@@ -560,8 +587,8 @@ def _returned_values(function: ast.AST) -> Iterator[ast.AST]:
 
 def _walk_expr(node: ast.AST) -> Iterator[ast.AST]:
     """Breadth-first over an expression, outermost first (lambdas are not entered)."""
-    queue = [node]
+    queue = deque([node])
     while queue:
-        current = queue.pop(0)
+        current = queue.popleft()
         yield current
         queue.extend(child for child in ast.iter_child_nodes(current) if not isinstance(child, ast.Lambda))

@@ -18,11 +18,16 @@ from ..checker import FileContext
 from ..project import ClassModel, Project
 from ..summary import FixtureSummary, ModuleSummary
 from .dispatch import RUNS_ISOLATED, runner_kind
+from ..files import read_text_or_none
 from ..source import SourceError
 from ..symbols import ProjectClass
 
 # Modules whose import makes a module test code (`unittest.mock` alone does not: production code mocks too).
-_TEST_FRAMEWORKS = frozenset({"pytest", "pytest_asyncio", "_pytest", "unittest", "asynctest", "aiounittest"})
+_TEST_FRAMEWORKS = frozenset(
+    {"pytest", "pytest_asyncio", "_pytest", "unittest", "asynctest", "aiounittest", "hypothesis", "pytest_mock"}
+)
+# Test support modules of frameworks (importing them makes a module test support).
+_TEST_FRAMEWORK_MODULES = ("django.test", "tornado.testing", "aiohttp.test_utils", "twisted.trial", "anyio.pytest_plugin")
 
 
 def is_test_module_name(path: Path) -> bool:
@@ -60,7 +65,11 @@ def test_support_by_content(project: Project, path: Path, summary: ModuleSummary
 def imports_test_framework(summary: ModuleSummary) -> bool:
     for bindings in summary.imports.values():
         for binding in bindings:
-            if binding.level or binding.module.split(".")[0] not in _TEST_FRAMEWORKS:
+            if binding.level:
+                continue
+            if binding.module.startswith(_TEST_FRAMEWORK_MODULES):
+                return True
+            if binding.module.split(".")[0] not in _TEST_FRAMEWORKS:
                 continue
             if binding.module.startswith("unittest.mock") or (binding.module == "unittest" and binding.name == "mock"):
                 continue
@@ -70,7 +79,7 @@ def imports_test_framework(summary: ModuleSummary) -> bool:
 
 # How many files the reverse scan (which modules do test modules import?) reads at most. A
 # project bigger than that is not scanned: its helpers count as test support only by content.
-SCAN_LIMIT = 3000
+SCAN_LIMIT = 1000
 _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([\w., \t]+)|import[ \t]+([\w., \t]+))", re.M)
 
 
@@ -242,3 +251,35 @@ def _role(ctx: FileContext, function, cls: ast.ClassDef | None) -> Role | None:
     if name in UNITTEST_CLASS_HOOKS:
         return Role("class-hook", style, function, cls, model)
     return Role("helper", style, function, cls, model)
+
+
+# -- the project's own pytest plugin ------------------------------------------------------------------
+
+def own_plugin_modules(project: Project) -> frozenset[str]:
+    """Modules the project declares as its pytest plugins (`[project.entry-points.pytest11]`):
+    fixtures defined there are the plugin's own, not overrides of it."""
+
+    def build() -> frozenset[str]:
+        try:
+            import tomllib
+        except ImportError:  # Python 3.10
+            import tomli as tomllib  # type: ignore[no-redef]
+        text = read_text_or_none(project.root / "pyproject.toml")
+        if not text or "pytest11" not in text:
+            return frozenset()
+        try:
+            data = tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, ValueError):
+            return frozenset()
+        project_table = data.get("project")
+        points = project_table.get("entry-points") if isinstance(project_table, dict) else None
+        plugins = points.get("pytest11") if isinstance(points, dict) else None
+        if not isinstance(plugins, dict):
+            return frozenset()
+        return frozenset(str(target).split(":")[0].strip() for target in plugins.values())
+
+    return project.memo("own-pytest-plugins", build)  # type: ignore[return-value]
+
+
+def is_own_plugin_module(ctx: FileContext) -> bool:
+    return ctx.project.module_name(ctx.path) in own_plugin_modules(ctx.project)

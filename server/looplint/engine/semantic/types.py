@@ -23,7 +23,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from .. import knowledge
-from ..symbols import Ambiguous, External, Instance, ProjectClass, ProjectFunction, Symbol, options_of
+from ..symbols import External, Instance, ProjectClass, ProjectFunction, Symbol, options_of
 from .modules import class_node, function_node, module_context
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -134,23 +134,14 @@ def _value_type(ctx: "FileContext", value: ast.expr, cls: ast.ClassDef | None, f
         if value.func.id == "cls" and _first_param(function) == "cls":
             return Instance(ProjectClass(ctx.path, cls.name))
     symbol = ctx.resolve(value)
+    if isinstance(symbol, Instance) and isinstance(symbol.of, ProjectFunction):
+        return ctx.returned_by(symbol.of)
     return symbol if isinstance(symbol, Instance) else None
 
 
 def _first_param(function) -> str | None:
     args = function.args.posonlyargs + function.args.args
     return args[0].arg if args else None
-
-
-def call_result(ctx: "FileContext", call: ast.Call, callee: Symbol) -> Symbol:
-    """What a call gives: a class's instance, or what a project function returns."""
-    options = options_of(callee)
-    if len(options) == 1 and isinstance(options[0], ProjectFunction):
-        function = ctx.project.function_summary(options[0])
-        if function is not None and function.is_async:
-            return None  # a coroutine: its result comes with `await`
-        return returned_value(ctx, options[0])
-    return None
 
 
 def awaited_value(ctx: "FileContext", value: ast.expr) -> Symbol:
@@ -176,6 +167,8 @@ def awaited_value(ctx: "FileContext", value: ast.expr) -> Symbol:
 def entered_value(ctx: "FileContext", manager: ast.expr, is_async: bool) -> Symbol:
     """What `with manager as x` (or `async with`) binds to x."""
     made = ctx.resolve(manager)
+    if isinstance(made, Instance) and isinstance(made.of, ProjectFunction):
+        made = ctx.returned_by(made.of)  # `with open_store() as s:` where open_store returns a Store
     if not isinstance(made, Instance):
         return None
     of = made.of
@@ -197,6 +190,34 @@ def entered_value(ctx: "FileContext", manager: ast.expr, is_async: bool) -> Symb
             return made  # `return self`: the (sub)class instance that was entered
         return value
     return None
+
+
+def returns_coroutine(ctx: "FileContext", symbol: ProjectFunction) -> bool:
+    """A sync project function that hands back a coroutine on every path: each `return` returns a
+    coroutine call (`def get(self, url): return self.client.get(url)`), and the body ends with one."""
+    key = ("returns-coroutine", symbol)
+    cache = ctx.type_cache
+    if key in cache:
+        return cache[key]
+    cache[key] = False  # recursion: not known to
+    cache[key] = found = _returns_coroutine(ctx, symbol)
+    return found
+
+
+def _returns_coroutine(ctx: "FileContext", symbol: ProjectFunction) -> bool:
+    summary = ctx.project.function_summary(symbol)
+    if summary is None or summary.is_async or not summary.returns_call or summary.decorators:
+        return False
+    module = ctx if symbol.path == ctx.path else module_context(ctx.project, symbol.path)
+    if module is None:
+        return False
+    function = function_node(module, symbol)
+    if function is None or _is_generator(function):
+        return False
+    cls = class_node(module, ProjectClass(symbol.path, symbol.class_name)) if symbol.class_name else None
+    with module.at_function(function, cls):
+        values = [node.value for node in _returns(function)]
+        return bool(values) and all(isinstance(v, ast.Call) and module.is_coroutine_call(v) for v in values)
 
 
 # -- fixtures ----------------------------------------------------------------------------------------------
@@ -263,11 +284,3 @@ def _yields(function: ast.AST) -> list[ast.Yield]:
 
 def _is_generator(function: ast.AST) -> bool:
     return any(isinstance(node, (ast.Yield, ast.YieldFrom)) for node in _own_nodes(function))
-
-
-def merge(options: list[Symbol]) -> Symbol:
-    """One type when every option agrees, else unknown."""
-    unique = list(dict.fromkeys(options))
-    if len(unique) == 1:
-        return unique[0]
-    return Ambiguous(tuple(unique)) if all(isinstance(u, Instance) for u in unique) and unique else None

@@ -1,0 +1,220 @@
+"""The semantic model's types, seen through CO001 (unawaited coroutine calls): each receiver's type
+comes from somewhere else than a constructor in the same statement."""
+
+from __future__ import annotations
+
+from helpers import dedent, write_project
+
+from looplint.engine.workspace import Engine
+from looplint.rules import all_rules
+
+_APP = {
+    "app/__init__.py": "",
+    "app/base.py": "class Resource:\n    async def get(self, path):\n        return path\n",
+    "app/store.py": (
+        "from app.base import Resource\n\n"
+        "class Store(Resource):\n"
+        "    @classmethod\n"
+        "    def create(cls):\n"
+        "        return cls()\n\n"
+        "def make_store() -> 'Store':\n"
+        "    return Store()\n"
+    ),
+}
+
+
+def _unawaited(tmp_path, files: dict[str, str], path: str = "tests/test_x.py") -> list[int]:
+    root = write_project(tmp_path / "p", {**_APP, **{k: dedent(v) for k, v in files.items()}})
+    engine = Engine([rule for rule in all_rules() if rule.code == "CO001"])
+    result = engine.check_file(root / path)
+    assert result.problem is None, result.problem
+    return sorted(d.range.line for d in result.diagnostics)
+
+
+def test_a_fixture_value_whose_class_the_test_module_never_imports(tmp_path):
+    files = {
+        "tests/conftest.py": """
+            import pytest
+            from app.store import Store
+
+            @pytest.fixture
+            def store():
+                s = Store.create()
+                yield s
+        """,
+        "tests/test_x.py": """
+            async def test_get(store):
+                store.get("/")
+        """,
+    }
+    assert _unawaited(tmp_path, files) == [2]
+
+
+def test_annotations_factories_and_returned_values(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            from typing import Optional
+            from app.store import Store, make_store
+
+            async def test_optional(store: Optional[Store]):
+                store.get("/")
+
+            async def test_string(store: "Store | None"):
+                store.get("/")
+
+            async def test_factories():
+                Store.create().get("/")
+                make_store().get("/")
+        """,
+    }
+    assert _unawaited(tmp_path, files) == [5, 8, 11, 12]
+
+
+def test_attributes_from_any_method_and_from_methods_that_build_them(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            import unittest
+            from app.store import Store
+
+            class T(unittest.IsolatedAsyncioTestCase):
+                def setUp(self):
+                    self.store = self.build()
+
+                def build(self) -> Store:
+                    return Store()
+
+                def connect(self):
+                    self.other = Store()
+
+                async def test_a(self):
+                    self.store.get("/")
+                    self.other.get("/")
+        """,
+    }
+    assert _unawaited(tmp_path, files) == [15, 16]
+
+
+def test_an_attribute_given_two_types_is_unknown(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            import unittest
+            from app.store import Store
+
+            class Plain:
+                def get(self, path):
+                    return path
+
+            class T(unittest.IsolatedAsyncioTestCase):
+                def setUp(self):
+                    self.store = Store()
+
+                def swap(self):
+                    self.store = Plain()
+
+                async def test_a(self):
+                    self.store.get("/")
+        """,
+    }
+    assert _unawaited(tmp_path, files) == []
+
+
+def test_library_clients_in_setup_and_in_async_with(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            import unittest
+            import httpx
+
+            class T(unittest.IsolatedAsyncioTestCase):
+                def setUp(self):
+                    self.client = httpx.AsyncClient()
+
+                async def test_a(self):
+                    self.client.get("/")
+                    async with httpx.AsyncClient() as client:
+                        client.post("/")
+                    async with httpx.AsyncClient() as client:
+                        await client.post("/")
+        """,
+    }
+    assert _unawaited(tmp_path, files) == [9, 11]
+
+
+def test_a_sync_wrapper_that_returns_a_coroutine(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            from app.store import Store
+
+            STORE = Store()
+
+            def fetch(path):
+                return STORE.get(path)
+
+            def maybe(path):
+                if path:
+                    return STORE.get(path)
+                return None
+
+            async def test_a():
+                fetch("/")
+                maybe("/")
+                assert await fetch("/x")
+        """,
+    }
+    # `maybe` returns None on a path: not certainly a coroutine.
+    assert _unawaited(tmp_path, files) == [14]
+
+
+def test_a_name_whose_value_depends_on_itself(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            async def test_walk(start):
+                node = start
+                while node is not None:
+                    node = node.parent
+                node = node.parent.parent
+                node.get("/")
+        """,
+    }
+    assert _unawaited(tmp_path, files) == []
+
+
+def test_a_global_the_function_rebinds_is_unknown(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            from app.store import Store
+
+            store = Store()
+
+            def test_swap():
+                global store
+                original = store
+                try:
+                    store.get("/")
+                finally:
+                    store = original
+        """,
+    }
+    assert _unawaited(tmp_path, files) == []
+
+
+def test_names_called_inside_a_lambda_resolve_without_a_crash(tmp_path):
+    # A lambda's body is one expression, not statements: nothing in it declares `global`. A call of
+    # a name inside one (resolved by AP002 and CO001) used to crash the whole file.
+    root = write_project(tmp_path / "p", {"tests/test_lambda.py": dedent("""
+        import asyncio
+        calls = 0
+
+        async def work():
+            global calls  # a `global` anywhere in the file makes every scope's declarations read
+            calls += 1
+
+        async def test_x():
+            loop = asyncio.get_running_loop()
+            go = lambda: asyncio.run(work())
+            await loop.run_in_executor(None, lambda: go())
+            check = lambda coro: coro
+            check(work())
+        """)})
+    result = Engine(all_rules()).check_file(root / "tests/test_lambda.py")
+    assert result.problem is None, result.problem
+    assert [d.code for d in result.diagnostics] == ["PA001"]  # no plugin runs it; nothing else is wrong
