@@ -218,3 +218,59 @@ def test_names_called_inside_a_lambda_resolve_without_a_crash(tmp_path):
     result = Engine(all_rules()).check_file(root / "tests/test_lambda.py")
     assert result.problem is None, result.problem
     assert [d.code for d in result.diagnostics] == ["PA001"]  # no plugin runs it; nothing else is wrong
+
+
+def test_aiohttp_session_requests_sent_only_when_awaited_or_entered(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            import aiohttp
+
+            async def test_a():
+                async with aiohttp.ClientSession() as session:
+                    session.get("http://x")
+                    async with session.get("http://x") as resp:
+                        await resp.text()
+                    pending = session.post("http://y")
+                    async with pending as answer:
+                        assert answer
+                    await session.delete("http://z")
+            """,
+    }
+    assert _unawaited(tmp_path, files) == [5]  # the bare `session.get(...)` only
+def test_an_annotated_attribute_before_one_bound_from_a_parameter(tmp_path):
+    # `self.a: Store = store` then `self.b = store` in one method: the annotation's name and the
+    # parameters' annotations shared a variable, and the whole file crashed (AttributeError).
+    files = {
+        "tests/test_x.py": """
+            import unittest
+            from app.store import Store
+
+            class T(unittest.IsolatedAsyncioTestCase):
+                def attach(self, store: Store):
+                    self.a: Store = store
+                    self.b = store
+
+                async def test_a(self):
+                    self.a.get("/")
+                    self.b.get("/")
+        """,
+    }
+    assert _unawaited(tmp_path, files) == [10, 11]
+
+
+def test_a_parameter_whose_annotation_names_the_parameter(tmp_path):
+    # `def check(mock: mock.MagicMock)`: resolving `mock` asked for the parameter's own type again
+    # (RecursionError, the file reported as too deeply nested); the type is unknown instead.
+    files = {
+        "tests/test_x.py": """
+            from unittest import mock
+            from app.store import Store
+
+            async def test_a():
+                def check(mock: mock.MagicMock):
+                    mock.get("/")
+                check(mock.MagicMock())
+                Store().get("/")
+        """,
+    }
+    assert _unawaited(tmp_path, files) == [8]

@@ -306,7 +306,8 @@ _PROBLEM_KINDS = {
     "syntax-error": "The file is not valid Python: nothing in it was checked.",
     "read-error": "The file could not be read or decoded: nothing in it was checked.",
     "missing": "A path given on the command line does not exist.",
-    "skipped": "The file was skipped (too large).",
+    "skipped": "The file was skipped (too large, or nested too deeply for looplint's analysis).",
+    "internal-error": "looplint failed on this file (a bug in looplint): nothing in it was checked.",
 }
 
 

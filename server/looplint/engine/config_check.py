@@ -314,7 +314,7 @@ def fix_config_text(
 ) -> FixOutcome:
     """Apply a config file's fixes until none is left (text edits; see edits.fix_until_done)."""
 
-    def fixes_for(current: str):
+    def fixes_for(current: str, _candidates: list[Diagnostic]):
         return lambda diagnostic: config_fix(rules_by_code[diagnostic.code], current, diagnostic)
 
     return fix_until_done(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import re
 import sys
 from typing import TYPE_CHECKING, Callable, Iterable
 
@@ -519,16 +520,27 @@ def attach_fixes(text: str, diagnostics: list[Diagnostic], rules_by_code: dict[s
 
 
 def _only_what_fixes_touch(text: str, diagnostics: list[Diagnostic]) -> str:
+    return _reduce_for_fixes(text, diagnostics)[0]
+
+
+def _touches_lines(rng: Range, lines: set[int]) -> bool:
+    """Does an edit of `rng` change text on one of `lines` (ending at a line's start does not)?"""
+    last = rng.end_line - 1 if rng.end_col == 0 and rng.end_line > rng.line else rng.end_line
+    return any(number in lines for number in range(rng.line, last + 1))
+
+
+def _reduce_for_fixes(text: str, diagnostics: list[Diagnostic]) -> tuple[str, set[int]]:
     """The text with every top-level statement blanked that no fix can touch, lines kept in place.
 
     Building edits costs a libcst parse of the text; a fix only edits the top-level statement its
     diagnostic is in and the module's imports. Blanking the other statements (their lines become
-    empty, so every position stays valid) leaves the same edits at a fraction of the cost."""
+    empty, so every position stays valid) leaves the same edits at a fraction of the cost.
+    Also gives the numbers of the lines blanked (an edit there would land in a statement left out)."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return text
-    lines = text.splitlines(keepends=True)
+        return text, set()
+    lines = _LINES.findall(text)  # split where the parser counts lines (not at form feeds)
     kept: set[int] = set()
     dropped: list[tuple[int, int]] = []
     lines_of = [d.range.line for d in diagnostics]
@@ -557,14 +569,18 @@ def _only_what_fixes_touch(text: str, diagnostics: list[Diagnostic]) -> str:
         else:
             dropped.append((first, last))
     if not dropped:
-        return text
+        return text, set()
+    blanked: set[int] = set()
     for first, last in dropped:
         for number in range(first, last + 1):
             if number not in kept and number <= len(lines):
+                blanked.add(number)
                 line = lines[number - 1]
                 lines[number - 1] = line[len(line.rstrip("\r\n")):]  # keep only the line end
-    return "".join(lines)
+    return "".join(lines), blanked
 
+
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 # Top-level statements that are, or may contain, imports (fixes add theirs next to them).
 _MAY_HOLD_IMPORTS = (ast.Import, ast.ImportFrom, ast.If, ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
@@ -581,12 +597,34 @@ def fix_text(
 ) -> FixOutcome:
     """Apply a Python file's fixes until none is left (see edits.fix_until_done)."""
 
-    def fixes_for(current: str):
+    def fixes_for(current: str, candidates: list[Diagnostic]):
+        # One libcst parse per round, of the statements this round's fixes are in (see
+        # _reduce_for_fixes): a round costs what its fixes touch, not a parse of the whole file.
+        local = all(not getattr(rules_by_code[d.code], "fix_edits_elsewhere", False) for d in candidates)
+        reduced, dropped = _reduce_for_fixes(current, candidates) if local else (current, set())
         try:
-            fixer = FixContext(current)
+            fixer = FixContext(reduced)
         except FixesUnavailable as exc:
             raise ValueError(str(exc)) from None
-        return lambda diagnostic: try_build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)
+        if not dropped:
+            return lambda diagnostic: try_build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)
+        whole: list[FixContext | str] = []
+
+        def build(diagnostic: Diagnostic) -> Fix | str:
+            rule = rules_by_code[diagnostic.code]
+            fix = try_build_fix(rule, fixer, diagnostic)
+            if isinstance(fix, Fix) and not any(_touches_lines(edit.range, dropped) for edit in fix.edits):
+                return fix
+            # The fix reached into a statement that was left out (or could not be built without
+            # it): build it on the whole text instead.
+            if not whole:
+                try:
+                    whole.append(FixContext(current))
+                except FixesUnavailable as exc:
+                    whole.append(str(exc))
+            return try_build_fix(rule, whole[0], diagnostic) if isinstance(whole[0], FixContext) else whole[0]
+
+        return build
 
     return fix_until_done(text, lint, fixes_for, _parses, unsafe=unsafe, only=only, max_rounds=max_rounds)
 

@@ -127,4 +127,4 @@ class FileProblem:
     message: str
     line: int = 1
     col: int = 0
-    kind: str = "error"  # "syntax-error" | "read-error" | "skipped"
+    kind: str = "error"  # "syntax-error" | "read-error" | "skipped" | "internal-error"

@@ -729,9 +729,9 @@ def _collect_attr_types(
         elif cls is ast.AnnAssign and sub.target.__class__ is ast.Attribute:
             target = sub.target
             if target.value.__class__ is ast.Name and target.value.id in receivers:
-                annotated = annotation_name(sub.annotation)
-                if annotated:
-                    _record_attr_type(summary, target.attr, annotated, conflicting)
+                annotation = annotation_name(sub.annotation)
+                if annotation:
+                    _record_attr_type(summary, target.attr, annotation, conflicting)
 
 
 def _record_attr_type(summary: ClassSummary, attr: str, callee: str, conflicting: set[str]) -> None:

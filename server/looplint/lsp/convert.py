@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 
-from ..engine.model import Diagnostic, Edit, Range, Severity
+from ..engine.model import Applicability, Diagnostic, Edit, Range, Severity
 from .documents import Document, lsp_position_in
 
 SOURCE = "looplint"
@@ -104,6 +104,9 @@ class BadData(ValueError):
     """Diagnostic.data we did not write (another server's, a client that dropped it, garbage)."""
 
 
+_APPLICABILITIES = frozenset(a.value for a in Applicability)  # how Diagnostic.data spells them
+
+
 def from_lsp_diagnostic(lsp: types.Diagnostic, path: Path) -> tuple[Diagnostic, dict]:
     """Rebuild the engine diagnostic from what the client sent back; BadData when it is not ours."""
     data = lsp.data
@@ -113,7 +116,7 @@ def from_lsp_diagnostic(lsp: types.Diagnostic, path: Path) -> tuple[Diagnostic, 
         code = data["code"]
         rng = Range.from_json(data["range"])
         fix = data.get("fix")
-        if not isinstance(code, str) or fix not in (None, "safe", "unsafe"):
+        if not isinstance(code, str) or not (fix is None or fix in _APPLICABILITIES):
             raise BadData("malformed data")
         rule_data = data.get("data") or {}
         if not isinstance(rule_data, dict):
@@ -127,7 +130,7 @@ def from_lsp_diagnostic(lsp: types.Diagnostic, path: Path) -> tuple[Diagnostic, 
             path=path,
             range=rng,
             fix_message=title if isinstance(title, str) else None,
-            fix_applicability=fix,
+            fix_applicability=Applicability(fix) if fix is not None else None,
             data=rule_data,
         )
     except (KeyError, TypeError, ValueError) as exc:

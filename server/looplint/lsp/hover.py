@@ -62,6 +62,8 @@ def definition_name_at(line: str, col: int) -> tuple[int, int] | None:
 
 def diagnostic_markdown(diagnostic: Diagnostic, rule, *, include_message: bool, versions=None) -> str:
     """Why here, what happens at runtime (on the project's versions), the fix, the rule's page."""
+    if not diagnostic.code:  # no rule: a settings error, a file not checked; the message is all there is
+        return f"`{diagnostic.name}`: {diagnostic.message}"
     parts = []
     if include_message:
         parts.append(f"**{diagnostic.code}** `{diagnostic.name}`: {diagnostic.message}")

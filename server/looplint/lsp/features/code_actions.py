@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
+from ...engine.model import Applicability, fix_applies
 from .. import actions as act
 from .. import worker as prio
 from ..analysis import is_config, is_python
@@ -87,7 +88,7 @@ async def _quick_fixes(request: _Request, lsp_diagnostics: list[types.Diagnostic
                 title=f"{title} ({diagnostic.code})" if diagnostic.code not in title else title,
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[lsp_diag],
-                is_preferred=diagnostic.fix_applicability == "safe",
+                is_preferred=diagnostic.fix_applicability == Applicability.SAFE,
                 data={"action": "fix", "uri": snapshot.uri, "version": snapshot.version, "diagnostic": data,
                       "message": lsp_diag.message, "severity": lsp_diag.severity},
             )
@@ -120,10 +121,7 @@ async def _fix_all(request: _Request, *, explicit: bool) -> list[types.CodeActio
     ls, state, snapshot = request.ls, request.state, request.snapshot
     unsafe = ls.analyzer.folder_for(state.check_path).settings.unsafe_fixes
     analysis = (await ls.scheduler.current(state)).analysis
-    applicable = [
-        d for d in analysis.diagnostics
-        if d.fix_applicability == "safe" or (unsafe and d.fix_applicability == "unsafe")
-    ]
+    applicable = [d for d in analysis.diagnostics if fix_applies(d.fix_applicability, unsafe)]
     if analysis.version != snapshot.version or analysis.carried or not (applicable or explicit):
         return []
     action = types.CodeAction(
