@@ -594,8 +594,11 @@ def fix_text(
     unsafe: bool = False,
     only: Callable[[Diagnostic], bool] | None = None,
     max_rounds: int = 10,
+    parses: Callable[[str], bool] | None = None,
 ) -> FixOutcome:
-    """Apply a Python file's fixes until none is left (see edits.fix_until_done)."""
+    """Apply a Python file's fixes until none is left (see edits.fix_until_done). `parses` checks
+    that a round's result is Python (default: parse it); `ParsedTexts` also keeps the tree for the
+    next round's lint."""
 
     def fixes_for(current: str, candidates: list[Diagnostic]):
         # One libcst parse per round, of the statements this round's fixes are in (see
@@ -626,5 +629,31 @@ def fix_text(
 
         return build
 
-    return fix_until_done(text, lint, fixes_for, _parses, unsafe=unsafe, only=only, max_rounds=max_rounds)
+    return fix_until_done(
+        text, lint, fixes_for, parses or _parses, unsafe=unsafe, only=only, max_rounds=max_rounds
+    )
+
+
+class ParsedTexts:
+    """The parse that proved a round's result is Python, kept for the lint of that same text (a
+    fix pass would otherwise parse each new text twice)."""
+
+    def __init__(self) -> None:
+        self._text: str | None = None
+        self._tree: ast.Module | None = None
+
+    def __call__(self, text: str) -> bool:
+        try:
+            tree = parse_module(text)
+        except (SyntaxError, ValueError):
+            return False
+        self._text, self._tree = text, tree
+        return True
+
+    def parser_for(self, text: str):
+        """A `parse` for Checker.check_source that hands back the kept tree of `text` (once)."""
+        if self._text != text or self._tree is None:
+            return None
+        tree, self._text, self._tree = self._tree, None, None
+        return lambda *_args, **_kwargs: tree
 

@@ -16,7 +16,7 @@ from typing import Iterable
 from .rule import Rule
 from .checker import Checker, CheckResult
 from .edits import FixOutcome
-from .fixer import attach_fixes, fix_text
+from .fixer import ParsedTexts, attach_fixes, fix_text
 from .model import Diagnostic, FileProblem
 from .project import Project, find_project_root
 from .settings import ConfigError, Settings, load_settings
@@ -212,10 +212,12 @@ class Engine:
         project = self.project_for(path)
         checker = self.checker_for(project)
 
-        def lint(current: str) -> list[Diagnostic]:
-            return checker.check_source(path, Source(current, path)).diagnostics
+        parsed = ParsedTexts()
 
-        return fix_text(text, lint, self.rules_by_code, unsafe=unsafe, only=only)
+        def lint(current: str) -> list[Diagnostic]:
+            return checker.check_source(path, Source(current, path), parse=parsed.parser_for(current)).diagnostics
+
+        return fix_text(text, lint, self.rules_by_code, unsafe=unsafe, only=only, parses=parsed)
 
 
 __all__ = ["Engine", "Overrides", "ConfigError", "CheckResult"]
