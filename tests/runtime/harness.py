@@ -351,10 +351,9 @@ class Harness:
     def _looplint(self, cwd: Path, *args: str) -> tuple[int | None, str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PYTEST_", "LOOPLINT_"))}
         env.update(PYTHONPATH=_looplint_pythonpath(), PYTHONDONTWRITEBYTECODE="1", PYTHONIOENCODING="utf-8")
-        # looplint's result cache goes outside the example: a `.looplint_cache/` in the project
-        # would count as a change the fix made (and be run by nothing).
-        env["LOOPLINT_CACHE_DIR"] = str(self.workroot / ".looplint-cache")
-        command = [*self.looplint_command, "check", *args]
+        # No cache: every step checks the project as it is (and writes nothing into it: a
+        # `.looplint_cache/` in the project would count as a change the fix made).
+        command = [*self.looplint_command, "check", "--no-cache", *args]
         try:
             out = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=self.timeout,
                                  stdin=subprocess.DEVNULL)

@@ -16,9 +16,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
-
 from .edits import FixOutcome, apply_edits, diff_edits, fix_until_done
 from .model import Diagnostic, Edit, FileEdits, Fix, Range
 from .source import Source
@@ -27,7 +24,27 @@ from .parse import parse_module
 if TYPE_CHECKING:  # pragma: no cover
     from .rule import Rule
 
-Change = Callable[[cst.CSTNode], "cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel"]
+
+class _Libcst:
+    """The `libcst` module, imported on first use.
+
+    libcst costs ~0.3 s to import and only fixes need it: rules take `cst` from here (never
+    `import libcst` at module level), so a `looplint check` that builds no fix, or whose results
+    come from the cache, never loads it. Code that runs at import time (a class's bases, default
+    values) must not touch `cst`: transformers derive from `Transformer`."""
+
+    def __getattr__(self, name: str):
+        import libcst
+
+        value = getattr(libcst, name)
+        setattr(self, name, value)  # found directly from now on
+        return value
+
+
+cst = _Libcst()
+
+
+Change = Callable[["cst.CSTNode"], "cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel"]
 
 
 # libcst's parser and code generation recurse once or more per level of nesting (and its
@@ -82,6 +99,8 @@ class FixContext:
 
     def __init__(self, text: str, *, path: Path | None = None, read: Reader | None = None):
         self.text = text
+        from libcst.metadata import MetadataWrapper, PositionProvider
+
         self.path = Path(os.path.abspath(path)) if path is not None else None
         self._read = read or _read_from_disk
         self._others: dict[Path, FixContext] = {}
@@ -171,8 +190,11 @@ class FixContext:
         return out
 
     # -- finding nodes -----------------------------------------------------------
-    def find(self, range: Range, node_type: type | tuple[type, ...] = cst.CSTNode) -> cst.CSTNode:
-        """The node of `node_type` that starts where `range` starts (the one ending at range end if several)."""
+    def find(self, range: Range, node_type: type | tuple[type, ...] | None = None) -> cst.CSTNode:
+        """The node of `node_type` (any node by default) that starts where `range` starts (the one
+        ending at range end if several)."""
+        if node_type is None:
+            node_type = cst.CSTNode
         candidates = [n for n in self._by_start.get((range.line, range.col), ()) if isinstance(n, node_type)]
         if not candidates:
             raise FixUnavailable(f"no {getattr(node_type, '__name__', node_type)} at {range.line}:{range.col + 1}")
@@ -194,6 +216,8 @@ class FixContext:
         index = self._statement_at(node)
         if index is None:  # in the module's header or footer, or not positioned
             if self._parents is None:
+                from libcst.metadata import ParentNodeProvider
+
                 self._parents = self._wrapper.resolve(ParentNodeProvider)
             return self._parents.get(node)
         statement = self.module.body[index]
@@ -414,7 +438,26 @@ class FixContext:
         return module.code + self._lost_tail
 
 
-class _ApplyChanges(cst.CSTTransformer):
+class Transformer:
+    """Base of the libcst transformers looplint defines (`cst.CSTTransformer` would import libcst
+    when the class is defined): an instance is of a subclass that also derives from
+    `cst.CSTTransformer`, made when the first one is created."""
+
+    def __new__(cls, *args, **kwargs):
+        made = _TRANSFORMERS.get(cls)
+        if made is None:
+            made = _TRANSFORMERS[cls] = type(cls.__name__, (cls, cst.CSTTransformer), {"__new__": _plain_new})
+        return object.__new__(made)  # then __init__ runs as usual (cls's, through the MRO)
+
+
+def _plain_new(cls, *args, **kwargs):
+    return object.__new__(cls)
+
+
+_TRANSFORMERS: dict[type, type] = {}
+
+
+class _ApplyChanges(Transformer):
     def __init__(self, changes: dict[int, tuple[cst.CSTNode, list[Change]]]):
         super().__init__()
         self.changes = changes

@@ -93,6 +93,21 @@ class ProjectPytest:
         return found
 
 
+def addopts_plugins(addopts: list[str]) -> list[str]:
+    """The plugins `-p NAME` in addopts loads (not `-p no:NAME`), looked up from the rootdir."""
+    names = []
+    for i, token in enumerate(addopts):
+        value = None
+        if token == "-p" and i + 1 < len(addopts):
+            value = addopts[i + 1]
+        elif token.startswith("-p") and len(token) > 2 and token[2] != "-":
+            value = token[2:]  # `-pNAME`, or `-p NAME` written as one item of a TOML list
+        value = value.strip() if value else value
+        if value and not value.startswith("no:"):
+            names.append(value)
+    return names
+
+
 def project_pytest(project: "Project") -> ProjectPytest:
     return project.memo("pytest", lambda: ProjectPytest(project))  # type: ignore[return-value]
 
@@ -450,16 +465,7 @@ class PytestModel:
                 names.extend((conftest, name) for name in summary.pytest_plugins)
         if not self.is_conftest:
             names.extend((self.path, name) for name in self.summary.pytest_plugins)
-        addopts = self.config.addopts
-        for i, token in enumerate(addopts):
-            value = None
-            if token == "-p" and i + 1 < len(addopts):
-                value = addopts[i + 1]
-            elif token.startswith("-p") and len(token) > 2 and token[2] != "-":
-                value = token[2:]  # `-pNAME`, or `-p NAME` written as one item of a TOML list
-            value = value.strip() if value else value
-            if value and not value.startswith("no:"):
-                names.append((self.config.rootdir / "conftest.py", value))
+        names.extend((self.config.rootdir / "conftest.py", name) for name in addopts_plugins(self.config.addopts))
         found: list[Path] = []
         seen: set[str] = set()
         while names and len(found) < 50:

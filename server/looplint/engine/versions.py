@@ -950,9 +950,12 @@ _SETUP_KEYWORDS = ("install_requires", "tests_require", "setup_requires", "extra
 
 
 def _setup_py_decls(path: Path) -> tuple[list[_Decl], list[_Decl]]:
-    """Requirements written as literals in a setup.py's `setup(...)` call, read with `ast` (never run):
-    lists of strings, a dict of such lists for extras, and a literal `python_requires`."""
+    """Requirements a setup.py passes to `setup(...)`, read with `ast` (never run): lists of strings,
+    a dict of such lists for extras, `python_requires`, built in module-level names as far as
+    engine.setup_py follows them (unknown elements are left out)."""
     import ast
+
+    from .setup_py import setup_keywords
 
     text = _read(path)
     decls: list[_Decl] = []
@@ -961,26 +964,27 @@ def _setup_py_decls(path: Path) -> tuple[list[_Decl], list[_Decl]]:
         return decls, pyreq
     try:
         tree = ast.parse(text)
+        keywords = setup_keywords(tree)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return decls, pyreq
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and (getattr(node.func, "id", None) or getattr(node.func, "attr", None)) == "setup"):
+    python_requires = keywords.get("python_requires")
+    if python_requires is not None and isinstance(python_requires[0], str):
+        pyreq.append(_Decl("python", python_requires[0].replace(" ", ""), path, python_requires[1]))
+    for keyword in _SETUP_KEYWORDS:
+        if keyword not in keywords:
             continue
-        for keyword in node.keywords:
-            value = keyword.value
-            if keyword.arg == "python_requires" and isinstance(value, ast.Constant) and isinstance(value.value, str):
-                pyreq.append(_Decl("python", value.value.replace(" ", ""), path, value.lineno))
-            if keyword.arg not in _SETUP_KEYWORDS:
+        value, line = keywords[keyword]
+        lists = list(value.values()) if isinstance(value, dict) else [value]
+        for item in lists:
+            if isinstance(item, str):
+                item = [item]  # install_requires="one-requirement"
+            if not isinstance(item, (list, tuple)):
                 continue
-            lists = list(value.values) if isinstance(value, ast.Dict) else [value]
-            for item in lists:
-                if not isinstance(item, (ast.List, ast.Tuple)):
-                    continue
-                for element in item.elts:
-                    if isinstance(element, ast.Constant) and isinstance(element.value, str):
-                        r = _parse_requirement(element.value)
-                        if r:
-                            decls.append(_Decl(r[0], r[1], path, element.lineno, r[2]))
+            for element in item:
+                if isinstance(element, str):
+                    r = _parse_requirement(element)
+                    if r:
+                        decls.append(_Decl(r[0], r[1], path, line, r[2]))
     return decls, pyreq
 
 

@@ -18,7 +18,7 @@ import ast
 import re
 from pathlib import Path
 
-import libcst as cst
+from ..engine.fixer import cst  # libcst, imported when a fix is built
 
 from ..engine import knowledge
 from ..engine.pytest_model import project_pytest

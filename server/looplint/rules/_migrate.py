@@ -16,11 +16,9 @@ import os
 import re
 from pathlib import Path
 
-import libcst as cst
-from libcst.helpers import get_full_name_for_node
 
 from ..engine.config_check import insert_keys
-from ..engine.fixer import FIX_FILES, FixContext, FixUnavailable
+from ..engine.fixer import FIX_FILES, FixContext, FixUnavailable, cst  # libcst, imported when a fix is built
 from ..engine.model import Edit, Range
 from ..engine.parse import parse_module
 from ..engine.pytest_config import find_pytest_config
@@ -160,6 +158,8 @@ def _bound_name(alias: cst.ImportAlias) -> str:
 
 
 def _dotted(node: cst.CSTNode) -> str:
+    from libcst.helpers import get_full_name_for_node
+
     return get_full_name_for_node(node) or ""
 
 

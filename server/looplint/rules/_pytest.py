@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import difflib
 
-import libcst as cst
+from ..engine.fixer import cst  # libcst, imported when a fix is built
 
 from ..engine.checker import FileContext
 from ..engine.semantic.roles import fixture_of  # noqa: F401 (rules ask it through here)

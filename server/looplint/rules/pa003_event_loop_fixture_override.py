@@ -5,11 +5,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import libcst as cst
 
 from ..engine import knowledge
 from ..engine.checker import FileContext
-from ..engine.fixer import FixContext, FixUnavailable
+from ..engine.fixer import FixContext, FixUnavailable, cst  # libcst, imported when a fix is built
 from ..engine.model import Diagnostic, Severity
 from ..engine.pytest_model import SCOPES
 from ..engine.semantic.roles import fixture_of
