@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(PY) bench/cli_bench.py
 	$(PY) bench/parse_bench.py
 	$(PY) bench/fix_bench.py
+	$(PY) bench/memory_bench.py
 	@for target in $(BENCH_AFTER); do $(MAKE) --no-print-directory $$target || exit 1; done
 
 docs: $(STAMP)

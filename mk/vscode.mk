@@ -59,7 +59,7 @@ dist/looplint-%-$(LOOPLINT_VERSION).vsix: $(VSCODE_NPM_STAMP) .cache/bundles/%/.
 	node esbuild.js --production
 	node client/scripts/package-vsix.mjs --target $* --bundle .cache/bundles/$*
 
-vscode-package: $(VSCODE_VSIX)
+vscode-package: $(VSCODE_VSIX) | pythons
 	@ls -l $(VSCODE_VSIX)
 	LOOPLINT_VSIX=$(VSCODE_VSIX) node --test tests/vscode/vsix-contents.test.mjs
 

@@ -17,7 +17,11 @@ What it does, for a platform target (the names of ``vsce package --target``):
    packages) to ``bundled/libs/common`` and leaves the rest (libcst's ``native`` module, tomli's
    compiled parts on 3.10) in ``bundled/libs/cpXY``;
 4. copies the launcher to ``bundled/tool/launch.py``, writes ``bundled/libs/bundle.json`` (target,
-   versions, sizes) and prints the sizes.
+   versions, sizes, a digest of what steps 2-3 depend on) and prints the sizes.
+
+Run again on the same ``--out`` with the same requirements (and this script unchanged), it only
+replaces looplint's own package in ``libs/common`` by the new wheel's: resolving and installing
+every version for a target takes minutes, and a server edit changes none of it.
 
 ``--target universal`` bundles no server: that extension runs the looplint installed with the
 user's interpreter, and ships only this repository's wheel (``bundled/wheel/``) so that its
@@ -39,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass
 from email.parser import Parser
 from pathlib import Path
@@ -283,11 +288,48 @@ def size_of(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
+def dependency_inputs(target: Target, versions: list[str], wheel: Path) -> str:
+    """What a bundle's third-party packages depend on: the target, the versions, the wheel's
+    requirements and this script (with the launcher). A digest."""
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        requires = Parser().parsestr(archive.read(metadata).decode()).get_all("Requires-Dist") or []
+    h = hashlib.sha256(repr((target, versions, sorted(requires))).encode())
+    for script in (Path(__file__), ROOT / "scripts" / "bundle_python_launcher.py"):
+        h.update(script.read_bytes())
+    return h.hexdigest()
+
+
+def refresh_looplint(out: Path, wheel: Path) -> None:
+    """Replace the looplint package of a bundle (pure Python: in libs/common) by the wheel's."""
+    common = out / "libs" / "common"
+    for old in [common / "looplint", *common.glob("looplint-*.dist-info")]:
+        shutil.rmtree(old)
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(common)
+    for dist_info in common.glob("looplint-*.dist-info"):
+        (dist_info / "RECORD").unlink(missing_ok=True)  # as tidy() leaves every distribution
+
+
 def bundle_server(target: Target, versions: list[str], out: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="looplint-bundle-") as tmp:
         work = Path(tmp)
         wheel = build_wheel(work)
         log(f"built {wheel.name}; target {target.name}")
+        inputs = dependency_inputs(target, versions, wheel)
+        manifest_file = out / "libs" / "bundle.json"
+        try:
+            previous = json.loads(manifest_file.read_text())
+        except (OSError, ValueError):
+            previous = {}
+        if previous.get("inputs") == inputs and (out / "libs" / "common" / "looplint").is_dir():
+            # Only looplint changed: the other packages (resolved and downloaded per version,
+            # minutes per target) are those of the last build. `rm -r` the bundle to resolve again.
+            refresh_looplint(out, wheel)
+            previous["bytes"] = {d.name: size_of(d) for d in sorted((out / "libs").iterdir()) if d.is_dir()}
+            manifest_file.write_text(json.dumps(previous, indent=2) + "\n")
+            log(f"{target.name}: dependencies unchanged since the last build; looplint replaced by {wheel.name}")
+            return
         libs = work / "libs"
         tags = []
         without_native: dict[str, list[str]] = {}
@@ -307,7 +349,8 @@ def bundle_server(target: Target, versions: list[str], out: Path) -> None:
         shutil.copyfile(ROOT / "scripts" / "bundle_python_launcher.py", out / "tool" / "launch.py")
 
     sizes = {d.name: size_of(d) for d in sorted((out / "libs").iterdir())}
-    manifest = {"target": target.name, "versions": versions, "without_native": without_native, "bytes": sizes}
+    manifest = {"target": target.name, "versions": versions, "without_native": without_native, "bytes": sizes,
+                "inputs": inputs}
     (out / "libs" / "bundle.json").write_text(json.dumps(manifest, indent=2) + "\n")
     for name, n in sizes.items():
         entries = ", ".join(sorted(p.name for p in (out / "libs" / name).iterdir() if not p.name.endswith(".dist-info")))

@@ -64,6 +64,8 @@ def test_example(tmp_path, rule, example):
         assert (first.range.end_line, first.range.end_col + 1) == tuple(example.end)
     if example.message_contains:
         assert example.message_contains in first.message
+    if example.severity is not None:
+        assert first.severity.value == example.severity, f"{rule.code}: {first.severity.value}: {first.message}"
     assert first.name == rule.name
 
     if example.fixed is None:
@@ -71,6 +73,10 @@ def test_example(tmp_path, rule, example):
     expected_applicability = "unsafe" if example.unsafe else "safe"
     assert first.fix is not None, f"{rule.code}: no fix was built"
     assert first.fix.applicability == expected_applicability
+    if example.fixed_files:
+        _check_migration(engine, rule, example, path)
+        return
+    assert not first.fix.other_files, f"{rule.code}: the fix edits other files: say which in `fixed_files`"
     outcome = engine.fix_file_text(path, example.source, unsafe=True, only=lambda d: d.code == rule.code)
     assert outcome.text == example.fixed
     if not _is_config(example):
@@ -92,3 +98,24 @@ def test_rule_is_documented_by_examples(rule):
         assert any(e.fixed is not None for e in invalid), f"{rule.code} declares a fix but no example shows it"
         assert rule.fix_title
     assert rule.symptoms or rule.no_runtime_symptom, f"{rule.code} states no runtime symptom"
+
+
+def _check_migration(engine: Engine, rule, example, path: Path) -> None:
+    """A fix over several files: every file comes out as the example says, through the project's fix loop
+    (the CLI's), and once written the rule is gone and fixing again changes nothing."""
+    root = Path(str(path)[: -len(example.path)])
+    only = lambda d: d.code == rule.code  # noqa: E731
+    outcome = engine.fix_project([path], unsafe=True, only=only)
+    new = {p: after for p, (_before, after) in outcome.texts.items()}
+    expected = {path: example.fixed, **{root / rel: text for rel, text in example.fixed_files.items()}}
+    assert set(new) <= set(expected), f"{rule.code}: the fix also changed {sorted(set(new) - set(expected))}"
+    for file, text in expected.items():
+        assert new.get(file, (root / file).read_text() if file.exists() else None) == text, file
+    for file, text in new.items():
+        file.write_text(text)
+    for file in new:
+        engine.project_for(file).invalidate(file)
+    checker = engine.check_config_file if _is_config(example) else engine.check_file
+    remaining = [d for d in checker(path).diagnostics if d.code == rule.code]
+    assert remaining == [], f"{rule.code} still reported after its migration: {remaining}"
+    assert engine.fix_project([path], unsafe=True, only=only).texts == {}, "applying the migration twice changed files"

@@ -46,6 +46,8 @@ export interface ServerSettings {
   codeAction: { fixViolation: { enable: boolean }; disableRuleComment: { enable: boolean } };
   diagnostics: { scope: Scope };
   codeLens: { enable: boolean };
+  /** Versions to check against (the upgrade view), e.g. `{python: '3.14'}`; the server validates them. */
+  target: Record<string, string>;
 }
 
 /** Keys whose change needs a new server process; the rest travel by didChangeConfiguration. */
@@ -56,6 +58,18 @@ const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 const PREFERENCES: readonly ConfigurationPreference[] = ['editorFirst', 'filesystemFirst', 'editorOnly'];
 const RUN_MODES: readonly RunMode[] = ['onType', 'onSave'];
 const SCOPES: readonly Scope[] = ['openFiles', 'workspace'];
+
+function stringMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [name, version] of Object.entries(value as Record<string, unknown>)) {
+      if (typeof version === 'string' && version.trim() !== '') {
+        out[name] = version.trim();
+      }
+    }
+  }
+  return out;
+}
 
 function oneOf<T extends string>(value: unknown, choices: readonly T[], fallback: T): T {
   return typeof value === 'string' && (choices as readonly string[]).includes(value) ? (value as T) : fallback;
@@ -136,6 +150,7 @@ export function readServerSettings(config: ConfigView): ServerSettings {
     },
     diagnostics: { scope: oneOf(config.get('diagnostics.scope'), SCOPES, 'openFiles') },
     codeLens: { enable: enabled(config.get('codeLens.enable')) },
+    target: stringMap(config.get('target')),
   };
 }
 

@@ -43,7 +43,7 @@ describe('package.json', () => {
       'enable', 'select', 'extendSelect', 'ignore', 'exclude', 'severity', 'asyncTestBases', 'asyncTestDecorators',
       'configuration', 'configurationPreference', 'interpreter', 'path', 'importStrategy', 'logLevel', 'logFile',
       'unsafeFixes', 'lint.run', 'codeAction.fixViolation.enable', 'codeAction.disableRuleComment.enable',
-      'diagnostics.scope', 'codeLens.enable', 'trace.server',
+      'diagnostics.scope', 'codeLens.enable', 'trace.server', 'target',
     ].map((k) => `looplint.${k}`);
     assert.deepEqual(Object.keys(properties).sort(), expected.sort());
     for (const [key, prop] of Object.entries(properties)) {

@@ -63,6 +63,7 @@ const DEFAULTS = {
   codeAction: { fixViolation: { enable: true }, disableRuleComment: { enable: true } },
   diagnostics: { scope: 'openFiles' },
   codeLens: { enable: true },
+  target: {},
 };
 
 describe('readServerSettings', () => {
@@ -126,6 +127,12 @@ describe('readServerSettings', () => {
     });
     const bad = readServerSettings(config({ configurationPreference: 'mine', 'lint.run': 'always', 'diagnostics.scope': 'all' }));
     assert.deepEqual([bad.configurationPreference, bad.lint.run, bad.diagnostics.scope], ['editorFirst', 'onType', 'openFiles']);
+  });
+
+  it('passes the upgrade target through, version strings only (the server checks names and versions)', () => {
+    const settings = readServerSettings(config({ target: { python: ' 3.14 ', 'pytest-asyncio': '1.3', anyio: 4, pytest: '' } }));
+    assert.deepEqual(settings.target, { python: '3.14', 'pytest-asyncio': '1.3' });
+    assert.deepEqual(readServerSettings(config({ target: ['python=3.14'] })).target, {});
   });
 
   it('wraps them as initializationOptions.settings', () => {

@@ -87,3 +87,20 @@ def test_nothing_is_said_of_a_line_without_a_definition(tmp_path):
 def test_a_buffer_that_does_not_parse_gets_no_text(tmp_path):
     root = write_project(tmp_path / "p", _FILES)
     assert Engine(all_rules()).explain_definition(root / "tests/test_x.py", 1, text="class (:\n") is None
+
+
+def test_hovers_on_one_version_of_a_buffer_parse_it_once(tmp_path, monkeypatch):
+    import looplint.engine.checker as checker
+
+    root = write_project(tmp_path / "p", _FILES)
+    engine = Engine(all_rules())
+    text = _FILES["tests/test_x.py"]
+    parses = []
+    real = checker.parse_module
+    monkeypatch.setattr(checker, "parse_module", lambda *a, **k: parses.append(1) or real(*a, **k))
+    for name in ("class TestPlain", "class TestRewritten", "def helper"):
+        assert engine.explain_definition(root / "tests/test_x.py", _line(name), text=text)
+    assert len(parses) == 1
+    edited = text.replace("class TestPlain(unittest.TestCase)", "class TestPlain(unittest.IsolatedAsyncioTestCase)")
+    assert "async tests run" in engine.explain_definition(root / "tests/test_x.py", _line("class TestPlain"), text=edited)
+    assert len(parses) == 2

@@ -217,3 +217,38 @@ def test_ambiguous_symbol_is_reported_as_such(tmp_path):
 def test_stdlib_names_are_never_shadowed_by_project_dirs(tmp_path):
     write_project(tmp_path, {"tests/unittest/__init__.py": "", "tests/test_x.py": "import unittest\nclass T(unittest.TestCase): pass\n"})
     assert model_of(tmp_path, "tests/test_x.py", "T").is_plain_sync_testcase
+
+
+_MONOREPO_BASE = "import unittest\n\nclass ServiceTestCase(unittest.TestCase):\n    pass\n"
+
+
+def test_a_base_in_another_distribution_of_a_monorepo(tmp_path):
+    # libs/testkit is its own distribution (src layout); the service's tests import it as installed.
+    root = write_project(tmp_path / "repo", {
+        "pyproject.toml": "",
+        "libs/testkit/pyproject.toml": "[project]\nname = 'testkit'\n",
+        "libs/testkit/src/testkit/__init__.py": "",
+        "libs/testkit/src/testkit/base.py": _MONOREPO_BASE,
+        "services/api/tests/test_api.py": "from testkit.base import ServiceTestCase\n",
+    })
+    project = Project(root)
+    found = project.resolve_dotted(root / "services/api/tests/test_api.py", "ServiceTestCase")
+    assert found == ProjectClass(root / "libs/testkit/src/testkit/base.py", "ServiceTestCase")
+    # Without the distribution's marker the folder is no import root: the name stays external.
+    (root / "libs/testkit/pyproject.toml").unlink()
+    fresh = Project(root)
+    assert isinstance(fresh.resolve_dotted(root / "services/api/tests/test_api.py", "ServiceTestCase"), External)
+
+
+def test_pytests_pythonpath_option_is_an_import_root(tmp_path):
+    files = {
+        "pyproject.toml": "[tool.pytest.ini_options]\npythonpath = ['support']\n",
+        "support/kit/__init__.py": "",
+        "support/kit/base.py": _MONOREPO_BASE,
+        "tests/test_api.py": "from kit.base import ServiceTestCase\n",
+    }
+    root = write_project(tmp_path / "repo", files)
+    found = Project(root).resolve_dotted(root / "tests/test_api.py", "ServiceTestCase")
+    assert found == ProjectClass(root / "support/kit/base.py", "ServiceTestCase")
+    (root / "pyproject.toml").write_text("[tool.pytest.ini_options]\n")
+    assert isinstance(Project(root).resolve_dotted(root / "tests/test_api.py", "ServiceTestCase"), External)

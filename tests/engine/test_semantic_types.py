@@ -220,6 +220,23 @@ def test_names_called_inside_a_lambda_resolve_without_a_crash(tmp_path):
     assert [d.code for d in result.diagnostics] == ["PA001"]  # no plugin runs it; nothing else is wrong
 
 
+def test_aiohttp_session_requests_sent_only_when_awaited_or_entered(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            import aiohttp
+
+            async def test_a():
+                async with aiohttp.ClientSession() as session:
+                    session.get("http://x")
+                    async with session.get("http://x") as resp:
+                        await resp.text()
+                    pending = session.post("http://y")
+                    async with pending as answer:
+                        assert answer
+                    await session.delete("http://z")
+            """,
+    }
+    assert _unawaited(tmp_path, files) == [5]  # the bare `session.get(...)` only
 def test_an_annotated_attribute_before_one_bound_from_a_parameter(tmp_path):
     # `self.a: Store = store` then `self.b = store` in one method: the annotation's name and the
     # parameters' annotations shared a variable, and the whole file crashed (AttributeError).

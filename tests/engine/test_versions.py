@@ -658,3 +658,43 @@ def test_cache_and_invalidation(tmp_path):
     assert b.pytest.exact == "8.1.0"
     write(tmp_path, {"uv.lock": UV_LOCK})
     assert detect_versions(tmp_path).pytest.exact == "9.2.0"
+
+
+_SETUP_BUILT_IN_NAMES = '''
+import os
+from setuptools import setup
+
+setup_kwargs = {"name": "app", "python_requires": ">=3.10"}
+marker = '; sys_platform != "win32"'
+types_json = "types-ujson" + marker
+tests_require = ["pytest>=8.2", "pytest-xdist", types_json]
+dev_require = tests_require + ["tox"]
+if os.environ.get("NO_UJSON"):
+    tests_require.remove(types_json)
+if os.environ.get("WITH_COV"):
+    tests_require.append("pytest-cov")
+setup_kwargs["tests_require"] = tests_require
+setup_kwargs["extras_require"] = {"dev": dev_require, "docs": ["sphinx"]}
+setup(**setup_kwargs)
+'''
+
+
+def test_setup_py_requirements_built_in_module_level_names(tmp_path):
+    # Read with ast, never run: names, `+`, `d[k] = v`, `setup(**d)`, and what a condition may add.
+    (tmp_path / "setup.py").write_text(_SETUP_BUILT_IN_NAMES)
+    versions = detect_versions(tmp_path)
+    assert versions.pytest is not None and versions.pytest.spec == ">=8.2"
+    assert versions.get("pytest-cov") is not None and versions.get("tox") is not None
+    assert versions.get("sphinx") is not None
+    assert versions.python is not None and versions.python.spec == ">=3.10"
+    assert versions.lacks("pytest-asyncio")
+
+
+def test_setup_py_requirements_behind_a_call_stay_unknown(tmp_path):
+    (tmp_path / "setup.py").write_text(
+        "from setuptools import setup\n"
+        "def read(name):\n    return open(name).read().split()\n"
+        "setup(name='app', tests_require=read('requirements-test.txt'))\n"
+    )
+    versions = detect_versions(tmp_path)
+    assert versions.pytest is None and not versions.lacks("pytest-asyncio")

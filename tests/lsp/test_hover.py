@@ -68,3 +68,44 @@ async def test_editors_that_show_the_message_get_why_here_first(project, start, 
     assert value.startswith("**Why here:** Class chain: `TestAgent → AsyncTestCase → BaseTestCase → unittest.TestCase`")
     assert diagnostic.message not in value, "the message is shown by the editor already"
     assert value.index("**Why here:**") < value.index("**At runtime") < value.index("**Fix**") < value.index("UT001.md")
+
+
+HELPERS = """\
+import asyncio
+import unittest
+
+
+def run_sync(coro):
+    return asyncio.run(coro)
+
+
+class TestIsolated(unittest.IsolatedAsyncioTestCase):
+    async def test_fine(self):
+        pass
+"""
+
+
+async def test_a_definition_without_a_diagnostic_gets_what_the_engine_knows(project, start):
+    session = await start(project, pull=True, client_name="Visual Studio Code")
+    agent = session.open("tests/test_agent.py")
+    assert [d.code for d in await session.diagnostics(agent)] == ["UT001"]  # on test_reply, not on the class
+    hover = await session.hover(agent, types.Position(line=3, character=8))  # class TestAgent(...)
+    value = hover.contents.value
+    assert value.startswith("**How `TestAgent` runs its tests** (unittest: async tests never run)"), value
+    assert "`TestAgent → AsyncTestCase → BaseTestCase → unittest.TestCase`" in value
+    assert (hover.range.start.character, hover.range.end.character) == (6, 15)  # the class's name
+    assert await session.hover(agent, types.Position(line=3, character=2)) is None  # the keyword: nothing
+
+    (project / "tests/test_helpers.py").write_text(HELPERS)
+    helpers = session.open("tests/test_helpers.py")
+    assert await session.diagnostics(helpers) == []
+    value = (await session.hover(helpers, types.Position(line=4, character=5))).contents.value  # def run_sync
+    assert "runs an event loop on every call" in value and "asyncio.run" in value, value
+    value = (await session.hover(helpers, types.Position(line=8, character=7))).contents.value  # class TestIsolated
+    assert value.startswith("**How `TestIsolated` runs its tests** (isolated: async tests run)"), value
+
+    # An unsaved edit is explained as typed: the class now derives from TestCase.
+    session.replace(helpers, "unittest.IsolatedAsyncioTestCase", "unittest.TestCase")
+    await session.diagnostics(helpers)
+    value = (await session.hover(helpers, types.Position(line=8, character=7))).contents.value
+    assert "(unittest: async tests never run)" in value, value

@@ -155,13 +155,10 @@ async def test_entries_follow_files_conftest_and_config_on_disk(suite, start):
     items = await full_report(session, token="t")
     known = {item.uri: item.result_id for item in items}
 
-    messages: dict[str, list[str]] = {}
-
     async def next_report(token: str):
         report = await asyncio.wait_for(session.workspace_diagnostics(known, token), TIMEOUT)
         changed = [i for p in session.partials.get(token, []) for i in p.items] + list(report.items)
         known.update((i.uri, i.result_id) for i in changed)
-        messages.update((i.uri, [d.message for d in i.items]) for i in changed)
         return codes_by_file(changed, suite)
 
     def changed_on_disk(rel: str, text: str, kind=types.FileChangeType.Changed) -> None:
@@ -185,8 +182,8 @@ async def test_entries_follow_files_conftest_and_config_on_disk(suite, start):
     assert first.get("tests/test_strict.py") == ["PA001"], first
     hook = "import pytest\n\n\ndef pytest_collection_modifyitems(items):\n    for item in items:\n        item.add_marker(pytest.mark.asyncio)\n"
     changed_on_disk("tests/conftest.py", hook, types.FileChangeType.Created)
-    assert await next_report("e") == {"tests/test_strict.py": ["PA001"]}  # resent: the conftest changed it
-    assert "unless `pytest_collection_modifyitems` adds a mark" in messages[session.uri("tests/test_strict.py")][0]
+    # Resent: the conftest's hook marks every test, so the test runs and PA001 goes.
+    assert await next_report("e") == {"tests/test_strict.py": []}
 
 
 async def test_check_workspace_can_be_cancelled(suite, start):

@@ -230,3 +230,23 @@ def test_config_fixes_rebuild_from_the_diagnostic_alone(tmp_path):
     # stale data (the text moved on) gives no fix rather than a broken file
     attach_fixes("[pytest]\n", [copy], engine.rules_by_code)
     assert copy.fix is None
+
+
+def test_pa006_marks_the_deprecated_scope_keyword_as_deprecated_and_nothing_else(tmp_path):
+    files = {
+        "pyproject.toml": '[project]\nname = "x"\ndependencies = ["pytest-asyncio>=1.0"]\n',
+        "tests/test_x.py": """
+            import pytest
+
+            @pytest.mark.asyncio(scope="module")
+            async def test_old():
+                pass
+
+            @pytest.mark.asyncio(loop_scope="modul")
+            async def test_typo():
+                pass
+            """,
+    }
+    _, _, diagnostics = lint(tmp_path, files)
+    found = {d.range.line: d.deprecated for d in only(diagnostics, "PA006")}
+    assert found == {3: True, 7: False}

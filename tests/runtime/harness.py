@@ -351,10 +351,9 @@ class Harness:
     def _looplint(self, cwd: Path, *args: str) -> tuple[int | None, str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PYTEST_", "LOOPLINT_"))}
         env.update(PYTHONPATH=_looplint_pythonpath(), PYTHONDONTWRITEBYTECODE="1", PYTHONIOENCODING="utf-8")
-        # looplint's result cache goes outside the example: a `.looplint_cache/` in the project
-        # would count as a change the fix made (and be run by nothing).
-        env["LOOPLINT_CACHE_DIR"] = str(self.workroot / ".looplint-cache")
-        command = [*self.looplint_command, "check", *args]
+        # No cache: every step checks the project as it is (and writes nothing into it: a
+        # `.looplint_cache/` in the project would count as a change the fix made).
+        command = [*self.looplint_command, "check", "--no-cache", *args]
         try:
             out = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=self.timeout,
                                  stdin=subprocess.DEVNULL)
@@ -379,7 +378,12 @@ class Harness:
             step = LintStep()
             try:
                 before = self._lint_check(rule, example, python, step)
-                if before is not None and rule.fix_safety is not None:
+                if before is not None and rule.fix_safety is not None and not example.fixable:
+                    offered = [d for d in before if d.get("code") == code and d.get("fix") is not None]
+                    if offered:
+                        step.fix_problems.append(f"(c) looplint offers a fix for {code} on an example that says "
+                                                 f"it has none: {offered[0]['fix'].get('message')!r}")
+                elif before is not None and rule.fix_safety is not None:
                     signature = json.dumps(before, sort_keys=True)
                     if signature in shared:
                         reused = shared[signature]
@@ -522,7 +526,8 @@ class Harness:
             result.observed.setdefault(symptom.output, symptom_lines(symptom.output, before.output))
 
         # (c) the fix
-        if rule.fix_safety is None:
+        if rule.fix_safety is None or not example.fixable:
+            result.fix_problems += lint.fix_problems
             result.fix_status = "no fix"
             return
         result.fix_problems += lint.fix_problems
@@ -657,10 +662,11 @@ def rule_verdict(rule, harness: Harness, only_envs: Iterable[str] | None = None)
     coverage = symptom_coverage_problems(rule, results, harness.env_status, only_envs)
     before_ok = bool(ran) and all(not r.problems for r in ran) and not coverage and not declared
     diagnostic = "yes" if ran and all(r.lint and r.lint.found for r in ran) else "no"
+    fixed = [r for r in ran if rule.runtime[r.key.index].fixable]
     if rule.fix_safety is None:
         fix = "no fix"
     else:
-        fix = "yes" if ran and all(r.fix_status == "verified" for r in ran) else "no"
+        fix = "yes" if fixed and all(r.fix_status == "verified" for r in fixed) else "no"
     problems = list(declared) + [f"{rule.code}: {p}" for p in coverage]
     for r in results:
         problems += [f"{r.key}: {p}" for p in r.lint_problems + r.problems + r.fix_problems]

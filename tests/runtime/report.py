@@ -166,7 +166,7 @@ def _evidence(verdicts: list[RuleVerdict], rules: dict, results: dict[Key, CaseR
                 total_before = sum(count_sentinels(t) for t in case.files_before.values())
                 total_after = sum(count_sentinels(t) for t in case.files_after.values())
                 after = (f"`{case.after.outcome}`, {_ran(case.after, total_after)}" if case.after is not None
-                         else "no fix" if rule.fix_safety is None else "fix not run")
+                         else "no fix" if rule.fix_safety is None or not example.fixable else "fix not run")
                 signature = (case.before.outcome, _ran(case.before, total_before), after)
                 groups.setdefault(signature, []).append(case.key.env)
             lines.append(f"- runtime[{index}] ({example.runner}{', ' + example.note if example.note else ''}):")

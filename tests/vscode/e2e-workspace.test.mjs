@@ -1,8 +1,9 @@
 // The whole suite in one view, in a real VS Code (code-server with the packaged .vsix, see e2e.test.mjs):
 // with `looplint.diagnostics.scope: workspace` the Problems panel lists the problems of files never
 // opened; back to open files they go; *looplint: Check Workspace* brings them back with a progress
-// notification. The hover adds to the message VS Code shows (the message appears once), the code
-// lens fixes the class in one click, and the ruff-vscode settings change behaviour without a reload.
+// notification. The hover adds to the message VS Code shows (the message appears once; on a class's name
+// without a diagnostic it says how the class runs its tests), the code lens fixes the class in one
+// click, and the ruff-vscode settings change behaviour without a reload.
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -84,6 +85,16 @@ describe('looplint workspace diagnostics, hover, code lens and settings in VS Co
     assert.match(ours, /^Why here: Class chain: TestAgent → SSotAsyncTestCase → SSotBaseTestCase → unittest\.TestCase/);
     assert.ok(ours.indexOf('At runtime') > 0 && ours.indexOf('Fix (unsafe') > ours.indexOf('At runtime'), ours);
     assert.match(ours, /UT001 async-test-on-sync-testcase/); // the link to the rule's page
+
+    // On the class's name, where there is no diagnostic: what the engine knows about how it runs its tests.
+    await wb.hover(wb.token('TestAgent'));
+    await wb.waitFor(async () => /How TestAgent runs its tests/.test((text = await wb.hoverText())), {
+      timeout: 15_000, what: "the class's hover",
+    });
+    await wb.screenshot('hover-class');
+    await wb.pressEscape();
+    assert.match(text, /How TestAgent runs its tests \(unittest: async tests never run\)/);
+    assert.match(text, /TestAgent → SSotAsyncTestCase → SSotBaseTestCase → unittest\.TestCase/);
   });
 
   it('"Suppress" is not offered with codeAction.disableRuleComment.enable false', async () => {

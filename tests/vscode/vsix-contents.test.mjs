@@ -1,13 +1,13 @@
 // Checks this machine's packaged extension (dist/looplint-<target>-<version>.vsix, from
 // `make vscode-package`, which passes it as LOOPLINT_VSIX): it holds what runs and nothing else,
 // and its bundled server really works, from the unpacked .vsix, with each CPython minor version it
-// was built for that is installed here. tests/dist/test_vsix_platforms.py checks every platform's.
+// was built for that is installed here. scripts/dist_check.py (make dist) checks every platform's; tests/dist/test_bundle_platforms.py one other.
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StdioLspClient } from './lib/lsp.mjs';
 import { extractZip, listZip } from './lib/zip.mjs';
 
@@ -30,7 +30,13 @@ const ALLOWED = [
   /^extension\/bundled\/libs\/(common|cp3\d+)\/.+/,
 ];
 
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** CPython `version` on this machine: pyenv's, `make pythons`' (3.14 and 3.15 from Debian sid,
+ * scripts/provision_python.py), else the PATH's. */
 function interpreterFor(version) {
+  const provisioned = join(process.env.LOOPLINT_PYTHONS_DIR ?? join(REPO, '.cache', 'pythons'), 'bin', `python${version}`);
+  if (existsSync(provisioned)) return provisioned;
   const versions = join(process.env.PYENV_ROOT ?? join(homedir(), '.pyenv'), 'versions');
   if (existsSync(versions)) {
     for (const dir of readdirSync(versions).filter((d) => d.startsWith(`${version}.`)).sort().reverse()) {
@@ -99,7 +105,8 @@ describe('the .vsix', () => {
 
   for (const version of VERSIONS) {
     const python = interpreterFor(version);
-    it(`starts its bundled server with Python ${version}, lints and offers the quick fix`, { skip: python ? false : `no Python ${version} here` }, async () => {
+    it(`starts its bundled server with Python ${version}, lints and offers the quick fix`, async () => {
+      assert.ok(python, `no Python ${version} here (3.14 and 3.15: make pythons)`);
       // A project with the UT001 example; also a decoy "looplint" in the working directory that
       // must not be imported instead of the bundled one.
       const project = mkdtempSync(join(tmpdir(), `looplint-vsix-${version}-`));

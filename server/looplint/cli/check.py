@@ -41,6 +41,9 @@ def add_arguments(check) -> None:
     check.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (default: all cores for large trees)")
     check.add_argument("--config", type=Path, help="use this pyproject.toml (or looplint.toml) instead of discovery")
     check.add_argument("--python-version", help="assume this Python version (e.g. 3.12)")
+    check.add_argument("--target", action="append", default=[], metavar="NAME=VERSION",
+                       help="check as if this version were installed (python, pytest, pytest-asyncio, anyio; "
+                            "repeatable): e.g. --target python=3.14 --target pytest-asyncio=1.3")
     check.add_argument("--no-progress", action="store_true", help="never show the progress indicator")
 
 
@@ -53,7 +56,7 @@ def _error(message: str) -> None:
 
 
 def run(args) -> int:
-    from ..engine.settings import ConfigError
+    from ..engine.settings import ConfigError, parse_target
     from ..engine.workspace import Engine, Overrides
     from ..rules import all_rules
 
@@ -74,8 +77,14 @@ def run(args) -> int:
     if stdin and args.stdin_filename is None:
         _error("reading stdin needs --stdin-filename (the file it stands for: it locates the project and its configuration)")
         return EXIT_ERROR
+    try:
+        target = parse_target(args.target)
+    except ValueError as exc:
+        _error(f"--target: {exc}")
+        return EXIT_ERROR
     overrides = Overrides(
-        select=args.select, extend_select=args.extend_select, ignore=args.ignore, python_version=args.python_version
+        select=args.select, extend_select=args.extend_select, ignore=args.ignore, python_version=args.python_version,
+        target=target,
     )
     engine = Engine(rules, overrides=overrides, config_file=args.config)
     try:
@@ -169,50 +178,118 @@ def _open_cache(args):
 def _apply_fixes(args, engine, diagnostics, want_edits, fixed: list, failed_writes: list) -> dict:
     """Fix every file with applicable fixes (or print the diff); returns path -> findings left after the fix.
 
-    A file whose fixes could not be written (or read again) is added to `failed_writes`."""
+    Migrations edit several files at once (a base class in its module, keys in the config pytest
+    reads): `--diff` shows every file they change, and the files of one migration are written all
+    or none. A file whose fixes could not be written (or read) is added to `failed_writes`."""
     from ..engine.config_check import is_config_file
-    from ..engine.files import UnreadableFile, WriteError, read_bytes, replace_file
-    from ..engine.source import SourceError, decode_source, encode_like
     from . import output
 
+    paths = sorted({d.path for d in diagnostics if _applies(d, args.unsafe_fixes)})
+    if not paths:
+        return {}
+    outcome = engine.fix_project(paths, unsafe=args.unsafe_fixes)
+    for path, why in outcome.unreadable:
+        _error(f"{path}: {why}")
+        failed_writes.append(path)
+    for diagnostic, why in outcome.failed:
+        print(
+            f"looplint: warning: {output.display_path(diagnostic.path)}:{diagnostic.range.line}: "
+            f"could not fix {diagnostic.code}: {why}",
+            file=sys.stderr,
+        )
+    changed = dict(sorted(outcome.texts.items()))
+    if args.diff:
+        for path, (old, new) in changed.items():
+            name = output.display_path(path)
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    (old or "").splitlines(keepends=True), new.splitlines(keepends=True),
+                    fromfile=f"a/{name}" if old is not None else "/dev/null", tofile=f"b/{name}",
+                )
+            )
+        fixed.extend((d.path, d) for d in outcome.applied)
+        return {}
+    written: list[Path] = []
+    for group in _write_groups(changed, outcome.together):
+        try:
+            _write_together({path: changed[path] for path in group})
+        except _GroupWriteError as exc:
+            _error(f"{output.display_path(exc.path)}: {exc}")
+            failed_writes.extend(group)  # their findings stay in the report, none counted as fixed
+            continue
+        written.extend(group)
+    for path in written:
+        engine.project_for(path).invalidate(path)
+    failed = set(failed_writes)
+    applied = [d for d in outcome.applied if not (set(outcome.files_of(d)) & failed)]
+    fixed.extend((d.path, d) for d in applied)
     remaining: dict[Path, list] = {}
-    for path in sorted({d.path for d in diagnostics if _applies(d, args.unsafe_fixes)}):
+    # A migration also settles findings in files it did not edit (the subclasses of a migrated base).
+    for path in dict.fromkeys([*written, *(d.path for d in applied)]):
+        if path.exists() and path not in failed:
+            recheck = engine.check_config_file if is_config_file(path) else engine.check_file
+            remaining[path] = recheck(path, with_fixes=want_edits).diagnostics
+    return remaining
+
+
+def _write_groups(changed: dict, together: list[set]) -> list[list[Path]]:
+    """The changed files in groups written all or none: the files of one migration, else one file each."""
+    groups: list[set] = []
+    for members in together:
+        members = {p for p in members if p in changed}
+        for group in [g for g in groups if g & members]:
+            groups.remove(group)
+            members |= group
+        if members:
+            groups.append(members)
+    grouped = set().union(*groups) if groups else set()
+    return [sorted(g) for g in groups] + [[p] for p in changed if p not in grouped]
+
+
+class _GroupWriteError(Exception):
+    def __init__(self, path: Path, message: str):
+        super().__init__(message)
+        self.path = path
+
+
+def _write_together(texts: dict) -> None:
+    """Write path -> (text before or None for a new file, text after), all or none: every file is
+    read and checked first; a write failing half-way puts back the files already written."""
+    from ..engine.files import UnreadableFile, WriteError, create_file, read_bytes, replace_file
+    from ..engine.source import SourceError, decode_source, encode_like
+
+    plan: list[tuple[Path, bytes | None, bytes]] = []  # (path, its bytes now or None for a new file, bytes to write)
+    for path, (old, new) in texts.items():
+        if old is None:
+            plan.append((path, None, new.encode("utf-8")))
+            continue
         try:
             original = read_bytes(path)
             source = decode_source(original, path)
         except (UnreadableFile, SourceError) as exc:
-            _error(f"{path}: {exc}")
-            failed_writes.append(path)
-            continue
-        outcome = engine.fix_file_text(path, source.text, unsafe=args.unsafe_fixes)
-        for diagnostic, why in outcome.failed:
-            print(
-                f"looplint: warning: {output.display_path(path)}:{diagnostic.range.line}: "
-                f"could not fix {diagnostic.code}: {why}",
-                file=sys.stderr,
-            )
-        if outcome.text == source.text:
-            continue
-        if args.diff:
-            name = output.display_path(path)
-            sys.stdout.writelines(
-                difflib.unified_diff(
-                    source.text.splitlines(keepends=True), outcome.text.splitlines(keepends=True),
-                    fromfile=f"a/{name}", tofile=f"b/{name}",
-                )
-            )
-            fixed.extend((path, d) for d in outcome.applied)
-            continue
+            raise _GroupWriteError(path, str(exc)) from None
+        if source.text != old:
+            raise _GroupWriteError(path, "not written: the file changed on disk since it was read")
+        plan.append((path, original, encode_like(new, source)))
+    done: list[tuple[Path, bytes | None, bytes]] = []
+    for path, original, data in plan:
         try:
-            replace_file(path, encode_like(outcome.text, source), expected=original, root=_root_as_named(path))
+            if original is None:
+                create_file(path, data)
+            else:
+                replace_file(path, data, expected=original, root=_root_as_named(path))
         except WriteError as exc:
-            _error(f"{output.display_path(path)}: {exc}")
-            failed_writes.append(path)  # its findings stay in the report, none counted as fixed
-            continue
-        fixed.extend((path, d) for d in outcome.applied)
-        recheck = engine.check_config_file if is_config_file(path) else engine.check_file
-        remaining[path] = recheck(path, with_fixes=want_edits).diagnostics
-    return remaining
+            for done_path, done_original, done_data in reversed(done):
+                try:
+                    if done_original is None:
+                        done_path.unlink()
+                    else:
+                        replace_file(done_path, done_original, expected=done_data, root=_root_as_named(done_path))
+                except (OSError, WriteError):
+                    pass
+            others = f" (nor the other files of the same fix: {len(plan) - 1})" if len(plan) > 1 else ""
+            raise _GroupWriteError(path, f"{exc}{others}") from None
+        done.append((path, original, data))
 
 
 def _root_as_named(path: Path) -> Path | None:

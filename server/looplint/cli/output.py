@@ -48,6 +48,12 @@ def diagnostic_json(diagnostic: Diagnostic, url: str) -> dict:
             "message": diagnostic.fix.message,
             "edits": [_edit_json(edit) for edit in diagnostic.fix.edits],
         }
+        if diagnostic.fix.other_files:  # a migration: its edits in other files (a base, a config file)
+            fix["other_files"] = [
+                {"filename": display_path(other.path), "create": other.create,
+                 "edits": [_edit_json(edit) for edit in other.edits]}
+                for other in diagnostic.fix.other_files
+            ]
     return {
         "code": diagnostic.code,
         "name": diagnostic.name,
@@ -306,8 +312,28 @@ _PROBLEM_KINDS = {
     "syntax-error": "The file is not valid Python: nothing in it was checked.",
     "read-error": "The file could not be read or decoded: nothing in it was checked.",
     "missing": "A path given on the command line does not exist.",
-    "skipped": "The file was skipped (too large).",
+    "skipped": "The file was skipped (too large, or nested too deeply for looplint's analysis).",
+    "internal-error": "looplint failed on this file (a bug in looplint): nothing in it was checked.",
 }
+
+
+def _sarif_change(path: Path, edits) -> dict:
+    """One file's part of a SARIF fix (a migration has one per file it changes)."""
+    return {
+        "artifactLocation": {"uri": display_path(path), "uriBaseId": "%SRCROOT%"},
+        "replacements": [
+            {
+                "deletedRegion": {
+                    "startLine": e.range.line,
+                    "startColumn": e.range.col + 1,
+                    "endLine": e.range.end_line,
+                    "endColumn": e.range.end_col + 1,
+                },
+                "insertedContent": {"text": e.content},
+            }
+            for e in edits
+        ],
+    }
 
 
 def format_sarif(diagnostics: list[Diagnostic], problems: list[FileProblem], rules: Iterable["Rule"]) -> str:
@@ -336,26 +362,13 @@ def format_sarif(diagnostics: list[Diagnostic], problems: list[FileProblem], rul
             ],
         }
         if d.fix is not None:
+            changed = ([(d.path, d.fix.edits)] if d.fix.edits else []) + [
+                (other.path, other.edits) for other in d.fix.other_files
+            ]
             result["fixes"] = [
                 {
                     "description": {"text": d.fix.message},
-                    "artifactChanges": [
-                        {
-                            "artifactLocation": {"uri": display_path(d.path), "uriBaseId": "%SRCROOT%"},
-                            "replacements": [
-                                {
-                                    "deletedRegion": {
-                                        "startLine": e.range.line,
-                                        "startColumn": e.range.col + 1,
-                                        "endLine": e.range.end_line,
-                                        "endColumn": e.range.end_col + 1,
-                                    },
-                                    "insertedContent": {"text": e.content},
-                                }
-                                for e in d.fix.edits
-                            ],
-                        }
-                    ],
+                    "artifactChanges": [_sarif_change(path, edits) for path, edits in changed],
                 }
             ]
         results.append(result)

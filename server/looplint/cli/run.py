@@ -97,7 +97,7 @@ def _init_worker(overrides: Overrides, config_file: Path | None) -> None:
     relax_gc()
 
 
-_worker_reported: set[Path] = set()
+_worker_reported: set[tuple[Path, Path]] = set()
 
 
 def _check_chunk(args: tuple[list[Path], bool, bool]):
@@ -108,17 +108,27 @@ def _check_chunk(args: tuple[list[Path], bool, bool]):
     return results, (new_edges(_worker_engine, _worker_reported) if edges else {})
 
 
-def new_edges(engine: Engine, reported: set[Path]) -> dict[Path, dict]:
-    """The edges (see engine.cache) of every file summarised since the last call."""
-    from ..engine.cache import module_edges
+def new_edges(engine: Engine, reported: set[tuple[Path, Path]]) -> dict[Path, dict]:
+    """For the cache (engine.cache), per project root: the edges of every file summarised since the
+    last call (as that project resolved them) and its existence answers so far."""
+    from ..engine.cache import existence_facts, module_edges
 
-    found = {}
+    found: dict[Path, dict] = {}
     for project in engine.projects():
+        edges = {}
         for path, summary in project.cached_summaries().items():
-            if path not in reported:
-                reported.add(path)
-                found[path] = module_edges(project, path, summary)
+            if (project.root, path) not in reported:
+                reported.add((project.root, path))
+                edges[path] = module_edges(project, path, summary)
+        found[project.root] = {"edges": edges, "exists": existence_facts(project)}
     return found
+
+
+def _merge_edges(into: dict[Path, dict], new: dict[Path, dict]) -> None:
+    for root, facts in new.items():
+        mine = into.setdefault(root, {"edges": {}, "exists": {}})
+        mine["edges"].update(facts["edges"])
+        mine["exists"].update(facts["exists"])
 
 
 class _OnDemand:
@@ -201,17 +211,39 @@ def check_files(
             progress.advance(len(files) - len(todo))
         files = todo
     checked: dict[Path, CheckResult] = {}
-    edges: dict[Path, dict] = {}
+    edges: dict[Path, dict] = {}  # project root -> {"edges": {path: edges}, "exists": {...}}
     _check_uncached(engine, files, jobs, with_fixes, progress, run, checked, edges, want_edges=cache is not None)
     if cache is not None:
-        for path in checked:
-            # A file that did not parse read nothing else.
-            edges.setdefault(path, {"imports": [], "conftests": [], "scans": []})
-        for path, file_edges in edges.items():
-            cache.for_project(engine.project_for(path)).record(
-                path, checked.get(path), file_edges, with_fixes=with_fixes
-            )
+        _record(cache, engine, checked, edges, with_fixes)
     return run
+
+
+def _record(cache, engine: Engine, checked: dict[Path, CheckResult], edges: dict[Path, dict], with_fixes: bool) -> None:
+    """Give the cache what this run read: each project's view of the files it read (a module of
+    another project that this one imports is a node of both), and each checked file's result."""
+    projects = {project.root: project for project in engine.projects()}
+    for root, facts in edges.items():
+        if root not in projects:
+            continue
+        store = cache.for_project(projects[root])
+        store.record_facts(facts["exists"])
+        for path, file_edges in facts["edges"].items():
+            if path not in checked or engine.project_for(path).root != root:
+                store.record(path, None, file_edges, with_fixes=with_fixes)
+    for path, result in checked.items():
+        project = engine.project_for(path)
+        # A file that did not parse read nothing else.
+        own = edges.get(project.root, {}).get("edges", {}).get(path, {"imports": [], "conftests": [], "scans": []})
+        cache.for_project(project).record(path, result, own, with_fixes=with_fixes)
+    # An edge to a module this run never summarised (`import a.b` names `a/__init__.py`, which
+    # resolving `a.b` does not read): its content is all that can matter, so it is a leaf.
+    for root, facts in edges.items():
+        if root not in projects:
+            continue
+        store = cache.for_project(projects[root])
+        for target in {t for e in facts["edges"].values() for t in e["imports"]}:
+            if target not in store.nodes:
+                store.record(Path(target), None, {"imports": [], "conftests": [], "scans": []}, with_fixes=with_fixes)
 
 
 def _check_uncached(engine, files, jobs, with_fixes, progress, run, checked, edges, *, want_edges: bool) -> None:
@@ -228,7 +260,7 @@ def _check_uncached(engine, files, jobs, with_fixes, progress, run, checked, edg
             if progress:
                 progress.advance(1)
         if want_edges:
-            edges.update(new_edges(engine, set()))
+            _merge_edges(edges, new_edges(engine, set()))
         return
     # Chunks keep related files (same folder) together, so a worker reuses the
     # summaries of shared base classes; small chunks keep all workers busy.
@@ -244,7 +276,7 @@ def _check_uncached(engine, files, jobs, with_fixes, progress, run, checked, edg
                 if problem:
                     run.problems.append(problem)
                 checked[Path(os.path.abspath(path))] = CheckResult(path, diagnostics, problem)
-            edges.update(chunk_edges)
+            _merge_edges(edges, chunk_edges)
             if progress:
                 progress.advance(len(chunk))
 

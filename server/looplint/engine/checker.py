@@ -10,6 +10,7 @@ rule whose `tokens` do not occur in the file is not run at all.
 from __future__ import annotations
 
 import ast
+import logging
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,6 +27,8 @@ from .semantic import types
 from .summary import ModuleSummary, build_summary, contains_yield, dotted_name, static_truth
 from .suppression import Suppressions
 from .symbols import External, Instance, ProjectClass, ProjectFunction, ProjectModule, ProjectNamespace, Symbol, options_of
+
+log = logging.getLogger("looplint")
 
 if TYPE_CHECKING:  # pragma: no cover
     from .rule import Rule
@@ -758,6 +761,7 @@ class FileContext:
         fixable: bool = True,
         path: Path | None = None,
         never_runs: ast.AST | None = None,
+        deprecated: bool = False,
     ) -> Diagnostic:
         """Record a finding. `never_runs`: the code it says never runs (a test that is never
         awaited); other findings inside that code are folded into this one (see `one_story`)."""
@@ -782,6 +786,7 @@ class FileContext:
             reason=reason,
             related=tuple(related),
             never_runs=self.node_range(never_runs) if never_runs is not None else None,
+            deprecated=deprecated,
         )
         self.diagnostics.append(diagnostic)
         return diagnostic
@@ -1027,18 +1032,50 @@ class Checker:
         file does not parse or nothing is known (unknown stays unknown)."""
         from .semantic.explain import explain_definition
 
+        # Hovers come in bursts on one version of a buffer: its context is parsed once for all.
+        key = ("explain-context", path, hash(source.text))
+        ctx = self.project.bounded(key, lambda: self._explain_context(path, source))
+        if ctx is not None and ctx.source.text != source.text:  # two texts with one hash
+            ctx = self._explain_context(path, source)
+        if ctx is None:
+            return None
+        try:
+            return explain_definition(ctx, line)
+        except RecursionError:
+            return None
+
+    def _explain_context(self, path: Path, source: Source) -> "FileContext | None":
         try:
             tree = parse_module(source.text, filename=str(path))
         except (SyntaxError, RecursionError, MemoryError, ValueError):
             return None
         summary = build_summary(tree, path, source)
         self.project.put_summary(path, summary)
-        try:
-            return explain_definition(FileContext(path, source, tree, summary, self.project), line)
-        except RecursionError:
-            return None
+        return FileContext(path, source, tree, summary, self.project)
 
     def check_source(
+        self,
+        path: Path,
+        source: Source,
+        *,
+        parse: Callable[..., ast.Module] | None = None,
+        reuse: StatementReuse | None = None,
+    ) -> CheckResult:
+        """Check one file's text; see `_check_source`. A bug in looplint on one file is that file's
+        problem (reported like an unreadable file), never the end of the run or of the server."""
+        try:
+            return self._check_source(path, source, parse=parse, reuse=reuse)
+        except Exception as exc:
+            if reuse is not None:
+                reuse.reset()
+            log.debug("internal error while checking %s", path, exc_info=True)
+            message = (
+                f"internal error in looplint ({type(exc).__name__}: {exc}{_innermost_frame(exc)});"
+                " this file was not checked. Please report it with the file's text"
+            )
+            return CheckResult(path=path, problem=FileProblem(path, message, 1, 0, "internal-error"))
+
+    def _check_source(
         self,
         path: Path,
         source: Source,
@@ -1546,3 +1583,16 @@ def decorator_names(ctx: FileContext, node: ast.AST) -> list[str]:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         names.append(ctx.qualify(target) or dotted_name(target) or "<expression>")
     return names
+
+
+def _innermost_frame(exc: BaseException) -> str:
+    """` at engine/checker.py:123`: where in looplint the error was raised (for the report)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return ""
+    filename = Path(tb.tb_frame.f_code.co_filename)
+    parts = filename.parts
+    short = "/".join(parts[parts.index("looplint") + 1 :]) if "looplint" in parts else filename.name
+    return f" at {short}:{tb.tb_lineno}"

@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from .checker import CheckResult
 from .edits import FixOutcome, apply_edits, fix_until_done
 from .ini_parse import parse_ini, read_config_text
-from .model import Diagnostic, Edit, Fix, FileProblem, Range, Related, Severity
+from .files import read_text_or_none
+from .source import Source
+from .model import Diagnostic, Edit, FileEdits, Fix, FileProblem, Range, Related, Severity
 from .pytest_config import CONFIG_FILE_NAMES, ConfigEntry, ConfigProblem, PytestConfig, Span, find_pytest_config
 from .pytest_model import ProjectPytest, describe_version_info, project_pytest
 from .versions import ProjectVersions
@@ -53,9 +55,13 @@ def span_range(span: Span) -> Range:
 class ConfigContext:
     """What a config rule sees while checking one config file."""
 
-    def __init__(self, path: Path, text: str, project: "Project", config: PytestConfig, facts: ProjectPytest):
+    def __init__(
+        self, path: Path, text: str, project: "Project", config: PytestConfig, facts: ProjectPytest,
+        overlays: dict | None = None,
+    ):
         self.path = path
         self.text = text
+        self._overlays = overlays or {}
         self.project = project
         self.settings = project.settings
         self.relpath = project.relpath(path)
@@ -64,6 +70,13 @@ class ConfigContext:
         self.versions: ProjectVersions = facts.versions
         self.diagnostics: list[Diagnostic] = []
         self.newline = "\r\n" if "\r\n" in text else "\n"
+
+    def text_of(self, path: Path) -> str | None:
+        """The text of another config file, as the resolution saw it (None: unreadable)."""
+        path = Path(os.path.abspath(path))
+        if path in self._overlays:
+            return self._overlays[path]
+        return read_text_or_none(path)
 
     # -- the file's place in the configuration ----------------------------------------------
     @property
@@ -101,7 +114,7 @@ class ConfigContext:
 
     def describe_version(self, dist: str) -> str | None:
         info = self.versions.get(dist)
-        return describe_version_info(self.project, info) if info is not None else None
+        return describe_version_info(self.project, info, self.versions) if info is not None else None
 
     def versions_reason(self, *dists: str) -> str:
         parts = [self.describe_version(d) or f"{d}: version unknown" for d in dists]
@@ -195,9 +208,51 @@ class ConfigContext:
 
     def assignment(self, key: str, value: str) -> str:
         """`key = value` in this file's syntax."""
-        if self.path.suffix == ".toml":
-            return f'{key} = "{value}"'
-        return f"{key} = {value}"
+        return assignment_in(self.path, key, value)
+
+
+def assignment_in(path: Path, key: str, value: str) -> str:
+    """`key = value` in a config file's syntax (TOML quoted, INI bare)."""
+    if path.suffix == ".toml":
+        return f'{key} = "{value}"'
+    return f"{key} = {value}"
+
+
+def insert_keys(path: Path, text: str, config: PytestConfig, items: list[tuple[str, str]]) -> list[Edit]:
+    """Edits writing `key = value` lines into the active section of `path` (its text `text`, resolved as
+    `config`), or into a new section at the end of the file when it has none; [] when there is no
+    header to write under (a dotted key or an inline table) or the file is not one pytest reads so."""
+    nl = "\r\n" if "\r\n" in text else "\n"
+    lines = "".join(assignment_in(path, key, value) + nl for key, value in items)
+    span = config.section_span if config.path is not None and _same(config.path, path) else None
+    source = Source(text)
+    if span is not None:
+        header = source.lines[span.line - 1] if 0 < span.line <= len(source.lines) else ""
+        if not header.lstrip().startswith("[") or span.end_line != span.line:
+            return []  # a dotted key or an inline table: no header to write under
+        if span.line < len(source.line_starts):
+            return [Edit(Range(span.line + 1, 0, span.line + 1, 0), lines)]
+        return [Edit(Range(span.line, len(header), span.line, len(header)), nl + lines)]
+    if config.section is not None and config.path is not None and _same(config.path, path):
+        return []
+    name = Path(path).name
+    if name == "pyproject.toml":
+        table = "[tool.pytest.ini_options]"
+    elif name in ("pytest.ini", ".pytest.ini", "pytest.toml", ".pytest.toml"):
+        table = "[pytest]"
+    elif name == "tox.ini":
+        table = "[pytest]"
+    elif name == "setup.cfg":
+        table = "[tool:pytest]"
+    else:
+        return []
+    prefix = ""
+    if text and not text.endswith(("\n", "\r")):
+        prefix = nl
+    if text.strip():
+        prefix += nl
+    line, col = source.position(len(text))
+    return [Edit(Range(line, col, line, col), f"{prefix}{table}{nl}{lines}")]
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -212,9 +267,10 @@ def read_config(path: Path) -> str:
 
 
 def check_config(
-    project: "Project", rules: list["Rule"], path: Path, text: str | None = None
+    project: "Project", rules: list["Rule"], path: Path, text: str | None = None, others: dict | None = None
 ) -> CheckResult:
-    """Run the config rules on one config file (its text from disk, or the given buffer)."""
+    """Run the config rules on one config file (its text from disk, or the given buffer; `others`:
+    the texts of other config files that differ from disk, e.g. while a fix loop changes them)."""
     path = Path(os.path.abspath(path))
     result = CheckResult(path=path)
     relpath = project.relpath(path)
@@ -236,9 +292,11 @@ def check_config(
             return result
         text = disk
     facts = project_pytest(project)
-    overlays = {path: text} if disk is None or text.replace("\r\n", "\n") != disk else None
-    config = find_pytest_config(path.parent, pytest_version=facts.pytest_version, overlays=overlays)
-    ctx = ConfigContext(path, text, project, config, facts)
+    overlays = {Path(os.path.abspath(p)): t for p, t in (others or {}).items()}
+    if disk is None or text.replace("\r\n", "\n") != disk:
+        overlays[path] = text
+    config = find_pytest_config(path.parent, pytest_version=facts.pytest_version, overlays=overlays or None)
+    ctx = ConfigContext(path, text, project, config, facts, overlays)
     for rule in enabled:
         rule.check_config(ctx)  # type: ignore[attr-defined]
     result.diagnostics = sorted(ctx.diagnostics, key=Diagnostic.sort_key)
@@ -260,15 +318,46 @@ def governing_configs(project: "Project", python_file: Path) -> list[Path]:
 # -- fixes -----------------------------------------------------------------------------------------
 
 
-def config_fix(rule: "Rule", text: str, diagnostic: Diagnostic) -> Fix | None:
-    """The edits of a config diagnostic's fix, or None when they cannot be applied to `text`."""
+def config_fix(rule: "Rule", text: str, diagnostic: Diagnostic, read=None) -> Fix | None:
+    """The edits of a config diagnostic's fix, or None when they cannot be applied to `text`.
+
+    A fix that also edits another config file (CF003 moving an option to the file pytest reads)
+    carries those edits in `data["other_edits"]` with a hash of the text they were made for; the fix
+    is built only while that file still has that text (`read`: an editor's buffer, else disk)."""
     if diagnostic.fix_applicability is None:
         return None
-    raw = diagnostic.data.get("edits") if isinstance(diagnostic.data, dict) else None
-    if not raw:
+    data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
+    edits = _edits_for(text, data.get("edits"))
+    if edits is None:
         return None
+    others = []
+    for entry in data.get("other_edits") or ():
+        try:
+            path = Path(entry["path"])
+            create = bool(entry.get("create"))
+            old = "" if create else (read or read_text_or_none)(path)
+            if old is None or (create and path.exists()) or (not create and text_hash(old) != entry["hash"]):
+                return None  # the other file changed since the diagnostic was made
+            other_edits = _edits_for(old, entry["edits"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        if other_edits is None:
+            return None
+        new_other = apply_edits(old, list(other_edits))
+        if new_other == old or not config_parses(path, new_other):
+            return None
+        others.append(FileEdits(path, other_edits, create))
+    new_text = apply_edits(text, list(edits))
+    if (new_text == text and not others) or not config_parses(diagnostic.path, new_text):
+        return None
+    return Fix(message=diagnostic.fix_message or rule.fix_title or "Apply fix",
+               applicability=diagnostic.fix_applicability, edits=edits, other_files=tuple(others))
+
+
+def _edits_for(text: str, raw) -> tuple[Edit, ...] | None:
+    """`[line, col, end_line, end_col, text]` lists as edits, when every position exists in `text`."""
     try:
-        edits = tuple(Edit(Range(int(a), int(b), int(c), int(d)), str(content)) for a, b, c, d, content in raw)
+        edits = tuple(Edit(Range(int(a), int(b), int(c), int(d)), str(content)) for a, b, c, d, content in raw or ())
     except (TypeError, ValueError):
         return None
     lines = text.splitlines()
@@ -278,11 +367,14 @@ def config_fix(rule: "Rule", text: str, diagnostic: Diagnostic) -> Fix | None:
             # positions must exist in this text (a buffer that moved on gets no fix)
             if line < 1 or line > len(lines) + 1 or col > (len(lines[line - 1]) if line <= len(lines) else 0):
                 return None
-    new_text = apply_edits(text, list(edits))
-    if new_text == text or not config_parses(diagnostic.path, new_text):
-        return None
-    return Fix(message=diagnostic.fix_message or rule.fix_title or "Apply fix",
-               applicability=diagnostic.fix_applicability, edits=edits)
+    return edits
+
+
+def text_hash(text: str) -> str:
+    """What `other_edits` records of the text its edits were made for."""
+    import hashlib
+
+    return hashlib.sha256(text.replace("\r\n", "\n").encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def config_parses(path: Path, text: str) -> bool:
@@ -296,10 +388,12 @@ def config_parses(path: Path, text: str) -> bool:
     return parse_ini(normalized.removeprefix("\ufeff")).error is None
 
 
-def attach_config_fixes(text: str, diagnostics: list[Diagnostic], rules_by_code: dict[str, "Rule"]) -> None:
+def attach_config_fixes(
+    text: str, diagnostics: list[Diagnostic], rules_by_code: dict[str, "Rule"], read=None
+) -> None:
     for diagnostic in diagnostics:
         if diagnostic.fix_applicability and diagnostic.code in rules_by_code:
-            diagnostic.fix = config_fix(rules_by_code[diagnostic.code], text, diagnostic)
+            diagnostic.fix = config_fix(rules_by_code[diagnostic.code], text, diagnostic, read)
 
 
 def fix_config_text(
@@ -314,7 +408,7 @@ def fix_config_text(
 ) -> FixOutcome:
     """Apply a config file's fixes until none is left (text edits; see edits.fix_until_done)."""
 
-    def fixes_for(current: str):
+    def fixes_for(current: str, _candidates: list[Diagnostic]):
         return lambda diagnostic: config_fix(rules_by_code[diagnostic.code], current, diagnostic)
 
     return fix_until_done(

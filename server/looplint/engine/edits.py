@@ -110,7 +110,7 @@ class FixOutcome:
 def fix_until_done(
     text: str,
     lint: Callable[[str], list[Diagnostic]],
-    fixes_for: Callable[[str], Callable[[Diagnostic], "Fix | str | None"]],
+    fixes_for: Callable[[str, list[Diagnostic]], Callable[[Diagnostic], "Fix | str | None"]],
     parses: Callable[[str], bool],
     *,
     unsafe: bool = False,
@@ -119,8 +119,8 @@ def fix_until_done(
 ) -> FixOutcome:
     """Apply fixes until none is left: lint, apply the non-conflicting fixes, repeat.
 
-    `fixes_for(text)` prepares the fix builder for one round's text (for Python
-    files it parses the text with libcst once per round); it may raise
+    `fixes_for(text, candidates)` prepares the fix builder for one round's text and the
+    diagnostics it will be asked to fix (for Python files it parses with libcst once per round); it may raise
     ValueError to say the text cannot be fixed. A builder gives a Fix, or None
     or the reason (a string) when that diagnostic's fix cannot be built. Fixes that conflict in one round
     are retried in the next on the new text. Each round's result must parse
@@ -137,7 +137,7 @@ def fix_until_done(
         if not candidates:
             break
         try:
-            build = fixes_for(text)
+            build = fixes_for(text, candidates)
         except ValueError as exc:
             failed.extend((d, str(exc)) for d in candidates)
             break
@@ -148,6 +148,9 @@ def fix_until_done(
             if not isinstance(fix, Fix):  # None, or the reason it could not be built
                 seen_failures.add((diagnostic.code, diagnostic.range.line, diagnostic.range.col))
                 failed.append((diagnostic, fix or "the fix could not be built for this code"))
+                continue
+            if fix.other_files:  # a migration over several files: applied by the project's fix loop
+                seen_failures.add((diagnostic.code, diagnostic.range.line, diagnostic.range.col))
                 continue
             if edits_overlap(accepted, list(fix.edits)):
                 continue  # next round

@@ -180,6 +180,41 @@ def replace_file(path: Path, data: bytes, *, expected: bytes, root: Path | None)
     _sync_folder(folder)
 
 
+def create_file(path: Path, data: bytes) -> None:
+    """Create `path` with `data`, atomically and never over an existing file; WriteError otherwise.
+
+    The content is written to a temporary file beside it and linked into place (a link fails when
+    the name exists), so the file appears whole or not at all."""
+    folder = Path(os.path.abspath(path)).parent
+    try:
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".looplint-tmp")
+    except OSError as exc:
+        raise WriteError(f"not created: {exc.strerror or exc}") from None
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fchmod(fd, 0o666 & ~_umask())
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.link(temporary, path)
+    except FileExistsError:
+        raise WriteError("not created: the file exists now") from None
+    except OSError as exc:
+        raise WriteError(f"not created: {exc.strerror or exc}") from None
+    finally:
+        _remove(temporary)
+    _sync_folder(folder)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 

@@ -10,21 +10,41 @@ from __future__ import annotations
 
 import ast
 import bisect
+import os
+import re
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
-
-from .edits import FixOutcome, diff_edits, fix_until_done
-from .model import Diagnostic, Edit, Fix, Range
+from .edits import FixOutcome, apply_edits, diff_edits, fix_until_done
+from .model import Diagnostic, Edit, FileEdits, Fix, Range
 from .source import Source
 from .parse import parse_module
 
 if TYPE_CHECKING:  # pragma: no cover
     from .rule import Rule
 
-Change = Callable[[cst.CSTNode], "cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel"]
+
+class _Libcst:
+    """The `libcst` module, imported on first use.
+
+    libcst costs ~0.3 s to import and only fixes need it: rules take `cst` from here (never
+    `import libcst` at module level), so a `looplint check` that builds no fix, or whose results
+    come from the cache, never loads it. Code that runs at import time (a class's bases, default
+    values) must not touch `cst`: transformers derive from `Transformer`."""
+
+    def __getattr__(self, name: str):
+        import libcst
+
+        value = getattr(libcst, name)
+        setattr(self, name, value)  # found directly from now on
+        return value
+
+
+cst = _Libcst()
+
+
+Change = Callable[["cst.CSTNode"], "cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel"]
 
 
 # libcst's parser and code generation recurse once or more per level of nesting (and its
@@ -41,15 +61,49 @@ class FixesUnavailable(Exception):
     """No fix can be built for this text at all; the message says why."""
 
 
+# The key of `Diagnostic.data` listing the files a migration edits (absolute paths as strings,
+# its own file included when it edits other statements of it). Fronts read it to apply such a
+# fix as one change over several files.
+FIX_FILES = "fix_files"
+
+Reader = Callable[[Path], "str | None"]
+
+
+def fix_files(diagnostic: Diagnostic) -> list[Path]:
+    """The files a diagnostic's fix edits besides the statement it is in (empty for most fixes)."""
+    files = diagnostic.data.get(FIX_FILES) if isinstance(diagnostic.data, dict) else None
+    if not isinstance(files, list):
+        return []
+    return [Path(f) for f in files if isinstance(f, str)]
+
+
+def _read_from_disk(path: Path) -> str | None:
+    from .source import SourceError, read_source
+
+    try:
+        return read_source(path).text
+    except SourceError:
+        return None
+
+
 class FixContext:
     """A libcst view of one file that rules edit to express their fix.
 
     Raises FixesUnavailable when libcst cannot represent the text (too deeply nested,
     a syntax it does not know, or any failure inside libcst).
+
+    A fix that needs other files too (a migration) edits them through `other(path)` (a Python file,
+    with libcst) and `edit_text(path, edits)` (plain text edits, e.g. a pytest config file); their
+    current texts come from `read` (an editor's unsaved buffer, else the file).
     """
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, *, path: Path | None = None, read: Reader | None = None):
         self.text = text
+        from libcst.metadata import MetadataWrapper, PositionProvider
+
+        self.path = Path(os.path.abspath(path)) if path is not None else None
+        self._read = read or _read_from_disk
+        self._others: dict[Path, FixContext] = {}
         depth = nesting_depth(text)
         if depth > MAX_FIX_NESTING:
             deep = f"{depth} levels" if depth < sys.maxsize else "deeper than the parser allows here"
@@ -83,10 +137,64 @@ class FixContext:
     def reset(self) -> None:
         self._changes: dict[int, tuple[cst.CSTNode, list[Change]]] = {}
         self._imports: list[tuple[str, str | None]] = []
+        for other in self._others.values():
+            other.reset()
+        self._text_edits: dict[Path, tuple[list[Edit], bool]] = {}
+
+    # -- other files (migrations) ------------------------------------------------------
+    def text_of(self, path: Path) -> str | None:
+        """The current text of a file (None: it does not exist or cannot be read)."""
+        path = Path(os.path.abspath(path))
+        if path == self.path:
+            return self.text
+        return self._read(path)
+
+    def other(self, path: Path) -> "FixContext":
+        """The libcst view of another Python file, edited as part of this fix (itself for its own path)."""
+        path = Path(os.path.abspath(path))
+        if path == self.path:
+            return self
+        found = self._others.get(path)
+        if found is None:
+            text = self._read(path)
+            if text is None:
+                raise FixUnavailable(f"cannot read {path}")
+            try:
+                found = FixContext(text, path=path, read=self._read)
+            except FixesUnavailable as exc:
+                raise FixUnavailable(f"{path}: {exc}") from None
+            self._others[path] = found
+        return found
+
+    def edit_text(self, path: Path, edits: Iterable[Edit], *, create: bool = False) -> None:
+        """Text edits in another file (positions in `text_of(path)`); `create`: the file does not exist yet."""
+        path = Path(os.path.abspath(path))
+        if path == self.path:
+            raise FixUnavailable("text edits are for other files")
+        if not create and self.text_of(path) is None:
+            raise FixUnavailable(f"cannot read {path}")
+        self._text_edits.setdefault(path, ([], create))[0].extend(edits)
+
+    def other_changes(self) -> list[tuple[Path, str, str, bool]]:
+        """(path, old text, new text, created) of every other file this fix changes."""
+        out = []
+        for path, other in self._others.items():
+            new = other.render()
+            if new != other.text:
+                out.append((path, other.text, new, False))
+        for path, (edits, create) in self._text_edits.items():
+            old = "" if create else (self.text_of(path) or "")
+            new = apply_edits(old, edits)
+            if new != old:
+                out.append((path, old, new, create))
+        return out
 
     # -- finding nodes -----------------------------------------------------------
-    def find(self, range: Range, node_type: type | tuple[type, ...] = cst.CSTNode) -> cst.CSTNode:
-        """The node of `node_type` that starts where `range` starts (the one ending at range end if several)."""
+    def find(self, range: Range, node_type: type | tuple[type, ...] | None = None) -> cst.CSTNode:
+        """The node of `node_type` (any node by default) that starts where `range` starts (the one
+        ending at range end if several)."""
+        if node_type is None:
+            node_type = cst.CSTNode
         candidates = [n for n in self._by_start.get((range.line, range.col), ()) if isinstance(n, node_type)]
         if not candidates:
             raise FixUnavailable(f"no {getattr(node_type, '__name__', node_type)} at {range.line}:{range.col + 1}")
@@ -108,6 +216,8 @@ class FixContext:
         index = self._statement_at(node)
         if index is None:  # in the module's header or footer, or not positioned
             if self._parents is None:
+                from libcst.metadata import ParentNodeProvider
+
                 self._parents = self._wrapper.resolve(ParentNodeProvider)
             return self._parents.get(node)
         statement = self.module.body[index]
@@ -328,7 +438,26 @@ class FixContext:
         return module.code + self._lost_tail
 
 
-class _ApplyChanges(cst.CSTTransformer):
+class Transformer:
+    """Base of the libcst transformers looplint defines (`cst.CSTTransformer` would import libcst
+    when the class is defined): an instance is of a subclass that also derives from
+    `cst.CSTTransformer`, made when the first one is created."""
+
+    def __new__(cls, *args, **kwargs):
+        made = _TRANSFORMERS.get(cls)
+        if made is None:
+            made = _TRANSFORMERS[cls] = type(cls.__name__, (cls, cst.CSTTransformer), {"__new__": _plain_new})
+        return object.__new__(made)  # then __init__ runs as usual (cls's, through the MRO)
+
+
+def _plain_new(cls, *args, **kwargs):
+    return object.__new__(cls)
+
+
+_TRANSFORMERS: dict[type, type] = {}
+
+
+class _ApplyChanges(Transformer):
     def __init__(self, changes: dict[int, tuple[cst.CSTNode, list[Change]]]):
         super().__init__()
         self.changes = changes
@@ -421,25 +550,45 @@ def build_fix(rule: "Rule", fixer: FixContext, diagnostic: Diagnostic) -> Fix | 
 
 
 def try_build_fix(rule: "Rule", fixer: FixContext, diagnostic: Diagnostic) -> Fix | str:
-    """The text edits of one diagnostic's fix, or why it cannot be built."""
+    """The text edits of one diagnostic's fix, or why it cannot be built.
+
+    A migration's edits in other files go to `Fix.other_files`; every file it changes must still
+    parse (a Python file as Python, a config file as TOML/INI)."""
     if diagnostic.fix_applicability is None:
         return "the diagnostic has no fix"
     fixer.reset()
+    if fixer.path is None:
+        fixer.path = Path(os.path.abspath(diagnostic.path))
     try:
         rule.fix(fixer, diagnostic)
         edits = fixer.render_edits()
-    except (FixUnavailable, NotImplementedError, cst.ParserSyntaxError):
+        others = fixer.other_changes()
+    except FixUnavailable as exc:
+        return f"the fix could not be built for this code{f' ({exc})' if fix_files(diagnostic) else ''}"
+    except (NotImplementedError, cst.ParserSyntaxError):
         return "the fix could not be built for this code"
     except Exception as exc:  # libcst (or the rule on odd code) failed: drop this fix, keep the rest
         return f"building the fix failed ({type(exc).__name__})"
-    if not edits:
+    if not edits and not others:
         return "the fix could not be built for this code"
+    if others:
+        # A migration is applied as a whole, outside the per-file fix rounds: every file it changes
+        # is parsed here.
+        if edits and not _parses(apply_edits(fixer.text, edits)):
+            return "the migration would leave this file unparsable"
+        for path, _old, new, _created in others:
+            if not _file_parses(path, new):
+                return f"the migration would leave {path.name} unparsable"
     # Each changed statement parsed on its own; the whole text is parsed once per batch of
     # fixes (fix_until_done) or here when only this fix is asked for (check_whole).
     return Fix(
         message=diagnostic.fix_message or rule.fix_title or "Apply fix",
         applicability=diagnostic.fix_applicability,
         edits=tuple(edits),
+        other_files=tuple(
+            FileEdits(path, (Edit(Range(1, 0, 1, 0), new),) if created else tuple(diff_edits(old, new)), created)
+            for path, old, new, created in others
+        ),
     )
 
 
@@ -451,20 +600,34 @@ def _parses(text: str) -> bool:
     return True
 
 
-def attach_fixes(text: str, diagnostics: list[Diagnostic], rules_by_code: dict[str, "Rule"]) -> None:
+def _file_parses(path: Path, text: str) -> bool:
+    from .config_check import config_parses, is_config_file
+
+    if is_config_file(path):
+        return config_parses(path, text)
+    return path.suffix != ".py" or _parses(text)
+
+
+def attach_fixes(
+    text: str, diagnostics: list[Diagnostic], rules_by_code: dict[str, "Rule"], read: Reader | None = None
+) -> None:
     """Fill in `diagnostic.fix` (the edits) for every fixable diagnostic of one file; a fix that
-    cannot be built leaves `fix` None and says why in `fix_unavailable`."""
+    cannot be built leaves `fix` None and says why in `fix_unavailable`.
+
+    `read`: the current text of another file a migration edits (default: from disk)."""
     fixable = [d for d in diagnostics if d.fix_applicability]
     if not fixable:
         return
     from .config_check import attach_config_fixes, is_config_file
 
     if is_config_file(fixable[0].path):
-        attach_config_fixes(text, fixable, rules_by_code)  # text edits, no libcst (CF rules)
+        attach_config_fixes(text, fixable, rules_by_code, read)  # text edits, no libcst (CF rules)
         return
-    local = all(not getattr(rules_by_code[d.code], "fix_edits_elsewhere", False) for d in fixable)
+    local = all(
+        not getattr(rules_by_code[d.code], "fix_edits_elsewhere", False) and not fix_files(d) for d in fixable
+    )
     try:
-        fixer = FixContext(_only_what_fixes_touch(text, fixable) if local else text)
+        fixer = FixContext(_only_what_fixes_touch(text, fixable) if local else text, path=fixable[0].path, read=read)
     except FixesUnavailable as exc:
         for diagnostic in fixable:
             diagnostic.fix, diagnostic.fix_unavailable = None, str(exc)
@@ -476,16 +639,27 @@ def attach_fixes(text: str, diagnostics: list[Diagnostic], rules_by_code: dict[s
 
 
 def _only_what_fixes_touch(text: str, diagnostics: list[Diagnostic]) -> str:
+    return _reduce_for_fixes(text, diagnostics)[0]
+
+
+def _touches_lines(rng: Range, lines: set[int]) -> bool:
+    """Does an edit of `rng` change text on one of `lines` (ending at a line's start does not)?"""
+    last = rng.end_line - 1 if rng.end_col == 0 and rng.end_line > rng.line else rng.end_line
+    return any(number in lines for number in range(rng.line, last + 1))
+
+
+def _reduce_for_fixes(text: str, diagnostics: list[Diagnostic]) -> tuple[str, set[int]]:
     """The text with every top-level statement blanked that no fix can touch, lines kept in place.
 
     Building edits costs a libcst parse of the text; a fix only edits the top-level statement its
     diagnostic is in and the module's imports. Blanking the other statements (their lines become
-    empty, so every position stays valid) leaves the same edits at a fraction of the cost."""
+    empty, so every position stays valid) leaves the same edits at a fraction of the cost.
+    Also gives the numbers of the lines blanked (an edit there would land in a statement left out)."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return text
-    lines = text.splitlines(keepends=True)
+        return text, set()
+    lines = _LINES.findall(text)  # split where the parser counts lines (not at form feeds)
     kept: set[int] = set()
     dropped: list[tuple[int, int]] = []
     lines_of = [d.range.line for d in diagnostics]
@@ -514,14 +688,18 @@ def _only_what_fixes_touch(text: str, diagnostics: list[Diagnostic]) -> str:
         else:
             dropped.append((first, last))
     if not dropped:
-        return text
+        return text, set()
+    blanked: set[int] = set()
     for first, last in dropped:
         for number in range(first, last + 1):
             if number not in kept and number <= len(lines):
+                blanked.add(number)
                 line = lines[number - 1]
                 lines[number - 1] = line[len(line.rstrip("\r\n")):]  # keep only the line end
-    return "".join(lines)
+    return "".join(lines), blanked
 
+
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 # Top-level statements that are, or may contain, imports (fixes add theirs next to them).
 _MAY_HOLD_IMPORTS = (ast.Import, ast.ImportFrom, ast.If, ast.Try, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
@@ -535,15 +713,69 @@ def fix_text(
     unsafe: bool = False,
     only: Callable[[Diagnostic], bool] | None = None,
     max_rounds: int = 10,
+    parses: Callable[[str], bool] | None = None,
+    path: Path | None = None,
+    read: Reader | None = None,
 ) -> FixOutcome:
-    """Apply a Python file's fixes until none is left (see edits.fix_until_done)."""
+    """Apply a Python file's fixes until none is left (see edits.fix_until_done). `parses` checks
+    that a round's result is Python (default: parse it); `ParsedTexts` also keeps the tree for the
+    next round's lint. Fixes that also edit other files (migrations) are left to
+    `workspace.Engine.fix_project`."""
 
-    def fixes_for(current: str):
+    def fixes_for(current: str, candidates: list[Diagnostic]):
+        # One libcst parse per round, of the statements this round's fixes are in (see
+        # _reduce_for_fixes): a round costs what its fixes touch, not a parse of the whole file.
+        local = all(not getattr(rules_by_code[d.code], "fix_edits_elsewhere", False) for d in candidates)
+        reduced, dropped = _reduce_for_fixes(current, candidates) if local else (current, set())
         try:
-            fixer = FixContext(current)
+            fixer = FixContext(reduced, path=path, read=read)
         except FixesUnavailable as exc:
             raise ValueError(str(exc)) from None
-        return lambda diagnostic: try_build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)
+        if not dropped:
+            return lambda diagnostic: try_build_fix(rules_by_code[diagnostic.code], fixer, diagnostic)
+        whole: list[FixContext | str] = []
 
-    return fix_until_done(text, lint, fixes_for, _parses, unsafe=unsafe, only=only, max_rounds=max_rounds)
+        def build(diagnostic: Diagnostic) -> Fix | str:
+            rule = rules_by_code[diagnostic.code]
+            fix = try_build_fix(rule, fixer, diagnostic)
+            if isinstance(fix, Fix) and not any(_touches_lines(edit.range, dropped) for edit in fix.edits):
+                return fix
+            # The fix reached into a statement that was left out (or could not be built without
+            # it): build it on the whole text instead.
+            if not whole:
+                try:
+                    whole.append(FixContext(current, path=path, read=read))
+                except FixesUnavailable as exc:
+                    whole.append(str(exc))
+            return try_build_fix(rule, whole[0], diagnostic) if isinstance(whole[0], FixContext) else whole[0]
+
+        return build
+
+    return fix_until_done(
+        text, lint, fixes_for, parses or _parses, unsafe=unsafe, only=only, max_rounds=max_rounds
+    )
+
+
+class ParsedTexts:
+    """The parse that proved a round's result is Python, kept for the lint of that same text (a
+    fix pass would otherwise parse each new text twice)."""
+
+    def __init__(self) -> None:
+        self._text: str | None = None
+        self._tree: ast.Module | None = None
+
+    def __call__(self, text: str) -> bool:
+        try:
+            tree = parse_module(text)
+        except (SyntaxError, ValueError):
+            return False
+        self._text, self._tree = text, tree
+        return True
+
+    def parser_for(self, text: str):
+        """A `parse` for Checker.check_source that hands back the kept tree of `text` (once)."""
+        if self._text != text or self._tree is None:
+            return None
+        tree, self._text, self._tree = self._tree, None, None
+        return lambda *_args, **_kwargs: tree
 

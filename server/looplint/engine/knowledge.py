@@ -192,7 +192,11 @@ COROUTINE_METHODS: dict[str, frozenset[str]] = {
     "httpx.AsyncClient": frozenset(
         {"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "aclose"}
     ),
-    "aiohttp.ClientSession": frozenset({"close"}),
+    # Its request methods return a context manager around the `_request` coroutine: awaited, or
+    # entered with `async with`, it sends; a bare call never does ("coroutine ... never awaited").
+    "aiohttp.ClientSession": frozenset(
+        {"close", "get", "post", "put", "patch", "delete", "head", "options", "request", "ws_connect"}
+    ),
     "aiohttp.test_utils.TestClient": frozenset(
         {"get", "post", "put", "patch", "delete", "head", "options", "request", "ws_connect", "close",
          "start_server"}

@@ -68,10 +68,22 @@ def fix_applies(applicability: "Applicability | str | None", unsafe: bool) -> bo
 
 
 @dataclass(frozen=True, slots=True)
+class FileEdits:
+    """The edits one fix makes in another file than its diagnostic's (positions in that file's text)."""
+
+    path: Path
+    edits: tuple[Edit, ...]
+    create: bool = False  # the file does not exist yet: it is created with the edits' text
+
+
+@dataclass(frozen=True, slots=True)
 class Fix:
     message: str
     applicability: Applicability
-    edits: tuple[Edit, ...]
+    edits: tuple[Edit, ...]  # in the diagnostic's file
+    # A migration also edits other files (a base class in its module, a key in the config pytest
+    # reads): applied together with `edits`, all or nothing.
+    other_files: tuple[FileEdits, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "applicability", Applicability(self.applicability))
@@ -106,6 +118,8 @@ class Diagnostic:
     # The code this finding says never runs (a test body that is never awaited): what other
     # rules find inside it is told in this finding's related information instead (one story).
     never_runs: Range | None = None
+    # The finding is about a deprecated (or removed) API: editors strike it through (DiagnosticTag.Deprecated).
+    deprecated: bool = False
 
     def __post_init__(self) -> None:
         if self.fix_applicability is not None and self.fix_applicability.__class__ is not Applicability:
@@ -127,4 +141,4 @@ class FileProblem:
     message: str
     line: int = 1
     col: int = 0
-    kind: str = "error"  # "syntax-error" | "read-error" | "skipped"
+    kind: str = "error"  # "syntax-error" | "read-error" | "skipped" | "internal-error"

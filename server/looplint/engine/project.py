@@ -37,6 +37,10 @@ from .symbols import (
 
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 _STDLIB = frozenset(sys.stdlib_module_names)
+# A distribution's own folder says so with one of these (its import roots: the folder, or its src/).
+_DISTRIBUTION_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+_DISTRIBUTION_DEPTH = 3  # libs/<name>/, packages/<group>/<name>/: deeper ones are rare
+_DISTRIBUTION_SCAN_LIMIT = 5_000  # folder entries looked at, so a huge tree costs a bounded scan
 _MISSING = object()
 _BUILTINS = frozenset(dir(builtins))
 
@@ -396,7 +400,68 @@ class Project:
             candidate = self.root / extra
             if self._isdir(candidate):
                 roots.append(candidate)
+        for extra in (*self._pytest_pythonpath(from_path), *self._distribution_roots()):
+            if extra not in roots:
+                roots.append(extra)
         return roots
+
+    def _pytest_pythonpath(self, from_path: Path) -> tuple[Path, ...]:
+        """The folders pytest's `pythonpath` option puts on sys.path for the tests of `from_path`
+        (relative to the config file that says it, as pytest reads them)."""
+        from .pytest_model import project_pytest
+
+        try:
+            config = project_pytest(self).config_for(from_path)
+        except Exception:  # configuration is an aid to resolution, never a reason to fail
+            return ()
+        entry = config.get("pythonpath")
+        if entry is None or config.path is None:
+            return ()
+        items = entry.value if isinstance(entry.value, list) else str(entry.value).split()
+        found = []
+        for item in items:
+            folder = _norm(config.path.parent / str(item))
+            if (folder == self.root or self.root in folder.parents) and self._isdir(folder):
+                found.append(folder)
+        return tuple(found)
+
+    def _distribution_roots(self) -> tuple[Path, ...]:
+        """Where the project's other distributions keep their sources (a monorepo's
+        `libs/testkit/pyproject.toml` with `src/testkit/`): tests import them as installed
+        packages. Looked for a few folders deep, once per project."""
+        return self.memo("distribution-roots", self._find_distribution_roots)  # type: ignore[return-value]
+
+    def _find_distribution_roots(self) -> tuple[Path, ...]:
+        found: list[Path] = []
+        level = [self.root]
+        scanned = 0
+        for _depth in range(_DISTRIBUTION_DEPTH):
+            below: list[Path] = []
+            for directory in level:
+                try:
+                    entries = sorted(os.scandir(directory), key=lambda e: e.name)
+                except OSError:
+                    continue
+                for entry in entries:
+                    scanned += 1
+                    if scanned > _DISTRIBUTION_SCAN_LIMIT:
+                        return tuple(found)
+                    try:
+                        if not entry.is_dir(follow_symlinks=False):
+                            continue
+                    except OSError:
+                        continue
+                    if entry.name.startswith(".") or entry.name in DEFAULT_EXCLUDES:
+                        continue
+                    path = Path(entry.path)
+                    if self.is_excluded(path):
+                        continue
+                    if any((path / marker).is_file() for marker in _DISTRIBUTION_MARKERS):
+                        src = path / "src"
+                        found.append(_norm(src if src.is_dir() else path))
+                    below.append(path)
+            level = below
+        return tuple(found)
 
     # -- names -----------------------------------------------------------------
     def lookup(self, module: Symbol, name: str, _seen: frozenset = frozenset()) -> Symbol:

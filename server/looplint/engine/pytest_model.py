@@ -40,7 +40,7 @@ from .model import Range, Related
 from .pytest_config import ConfigEntry, PytestConfig, find_pytest_config
 from .summary import FixtureSummary, FunctionSummary, ModuleSummary, dotted_name
 from .symbols import External, Instance, ProjectFunction, ProjectModule, options_of
-from .versions import ProjectVersions, VersionInfo, detect_versions
+from .versions import ProjectVersions, VersionInfo, pin_phrase, project_versions
 
 if TYPE_CHECKING:  # pragma: no cover
     from .project import Project
@@ -75,7 +75,7 @@ class ProjectPytest:
     def __init__(self, project: "Project"):
         self.project = project
         try:
-            self.versions = detect_versions(project.root, python_version_override=project.settings.python_version)
+            self.versions = project_versions(project)
         except Exception:  # versions are an aid: never let them break checking
             self.versions = ProjectVersions(None, None, None, None)
         info = self.versions.pytest
@@ -91,6 +91,21 @@ class ProjectPytest:
             found = find_pytest_config(directory, pytest_version=self.pytest_version)
             self._configs[directory] = found
         return found
+
+
+def addopts_plugins(addopts: list[str]) -> list[str]:
+    """The plugins `-p NAME` in addopts loads (not `-p no:NAME`), looked up from the rootdir."""
+    names = []
+    for i, token in enumerate(addopts):
+        value = None
+        if token == "-p" and i + 1 < len(addopts):
+            value = addopts[i + 1]
+        elif token.startswith("-p") and len(token) > 2 and token[2] != "-":
+            value = token[2:]  # `-pNAME`, or `-p NAME` written as one item of a TOML list
+        value = value.strip() if value else value
+        if value and not value.startswith("no:"):
+            names.append(value)
+    return names
 
 
 def project_pytest(project: "Project") -> ProjectPytest:
@@ -411,7 +426,11 @@ class PytestModel:
         info = self.versions.get(dist)
         if info is None:
             return None
-        return describe_version_info(self.project, info)
+        return describe_version_info(self.project, info, self.versions)
+
+    def pin_phrase(self, dist: str) -> str:
+        """How the project comes to use `dist`'s version ("this project pins <0.22"), for upgrade findings."""
+        return pin_phrase(self.versions.get(dist))
 
     def versions_reason(self, *dists: str) -> str:
         parts = []
@@ -446,16 +465,7 @@ class PytestModel:
                 names.extend((conftest, name) for name in summary.pytest_plugins)
         if not self.is_conftest:
             names.extend((self.path, name) for name in self.summary.pytest_plugins)
-        addopts = self.config.addopts
-        for i, token in enumerate(addopts):
-            value = None
-            if token == "-p" and i + 1 < len(addopts):
-                value = addopts[i + 1]
-            elif token.startswith("-p") and len(token) > 2 and token[2] != "-":
-                value = token[2:]  # `-pNAME`, or `-p NAME` written as one item of a TOML list
-            value = value.strip() if value else value
-            if value and not value.startswith("no:"):
-                names.append((self.config.rootdir / "conftest.py", value))
+        names.extend((self.config.rootdir / "conftest.py", name) for name in addopts_plugins(self.config.addopts))
         found: list[Path] = []
         seen: set[str] = set()
         while names and len(found) < 50:
@@ -1053,7 +1063,11 @@ class PytestModel:
 # -- helpers ---------------------------------------------------------------------------------------
 
 
-def describe_version_info(project: "Project", info: VersionInfo) -> str:
+def describe_version_info(project: "Project", info: VersionInfo, versions: ProjectVersions | None = None) -> str:
+    if info.kind == "target":
+        own = versions.pinned.get(info.name) if versions is not None else None
+        told = f"; {pin_phrase(own)}" + (f" ({describe_version_info(project, own)})" if own is not None else "")
+        return f"{info.name} {info.spec} (the target{told})"
     version = info.exact or info.spec or "any version"
     if info.exact is None and info.spec and info.spec[0].isdigit():
         version = f"=={version}"

@@ -51,6 +51,10 @@ class Invalid:
     end: tuple[int, int] | None = None  # expected end (line, column 1-based) of the first diagnostic
     unsafe: bool = False  # the fix is expected to be marked unsafe
     settings: dict = field(default_factory=dict)  # [tool.looplint] values for this example
+    severity: str | None = None  # the expected severity of the first diagnostic ("error", "warning", "info")
+    # A fix that edits other files too (a migration): their expected content after it (relative path ->
+    # text; "" for a file the fix deletes nothing from but must leave unchanged is not needed).
+    fixed_files: dict[str, str] = field(default_factory=dict)
 
     def positions(self) -> list[tuple[int, int]]:
         at = self.at
@@ -119,6 +123,9 @@ class RuntimeExample:
     env_outcomes: dict[str, str] = field(default_factory=dict)  # per-env override of `outcome`
     fixed_outcome: str = "passed"
     note: str = ""
+    # False: the rule has a fix, but not for this project (a fix that needs another version, a
+    # project that chose otherwise); the harness checks that looplint offers none here.
+    fixable: bool = True
 
     def outcome_in(self, env: str) -> str:
         return self.env_outcomes.get(env, self.outcome)

@@ -66,6 +66,8 @@ class Settings:
     async_test_bases: tuple[str, ...] = ()
     async_test_decorators: tuple[str, ...] = ()
     python_version: str | None = None
+    # Versions to check against as if they were installed (`target` / `--target`): (name, version) pairs.
+    target: tuple[tuple[str, str], ...] = ()
     config_path: Path | None = None  # the file these came from, if any
     enabled: bool = True  # editors can switch looplint off
 
@@ -116,7 +118,43 @@ _KEYS = {
     "async-test-bases",
     "async-test-decorators",
     "python-version",
+    "target",
 }
+
+# What `target` may name: the versions the rules read (see engine/versions.py).
+TARGET_NAMES = ("python", "pytest", "pytest-asyncio", "anyio")
+
+
+def parse_target(entries) -> tuple[tuple[str, str], ...]:
+    """`{"python": "3.14", "pytest-asyncio": "1.3"}` (or `["python=3.14", ...]`) -> (name, version) pairs.
+
+    Raises ValueError with the message to show; later entries for the same name win."""
+    if isinstance(entries, dict):
+        items = list(entries.items())
+    elif isinstance(entries, (list, tuple)):
+        items = []
+        for entry in entries:
+            if not isinstance(entry, str) or "=" not in entry:
+                raise ValueError(f"{entry!r} is not NAME=VERSION (for example python=3.14 or pytest-asyncio=1.3)")
+            name, _, version = entry.partition("=")
+            items.append((name, version))
+    else:
+        raise ValueError(f'must be a table like {{python = "3.14", pytest-asyncio = "1.3"}}, got {entries!r}')
+    found: dict[str, str] = {}
+    for name, version in items:
+        if not isinstance(name, str) or not isinstance(version, str):
+            raise ValueError(f"{name!r} = {version!r}: the name and the version must be strings")
+        key = re.sub(r"[-_.]+", "-", name.strip()).lower()
+        if key not in TARGET_NAMES:
+            raise ValueError(f"{name.strip()!r} cannot be targeted; known names: {', '.join(TARGET_NAMES)}")
+        version = version.strip()
+        if key == "python":
+            if not re.fullmatch(r"3\.\d{1,2}(\.\d{1,3})?", version):
+                raise ValueError(f'python = {version!r}: must be a version like "3.14" (or "3.14.2")')
+        elif not re.fullmatch(r"\d{1,4}(\.\d{1,4}){0,2}", version):
+            raise ValueError(f'{key} = {version!r}: must be a release like "1.3" or "1.3.0"')
+        found[key] = version
+    return tuple(found.items())
 
 
 def load_settings(config_path: Path, known_codes: Iterable[str]) -> Settings:
@@ -254,6 +292,13 @@ def parse_table(table: dict, path: Path, text: str, header: str, known: set[str]
         if not isinstance(value, str) or not re.fullmatch(r"3\.\d{1,2}", value):
             raise fail("python-version", f'must be a string like "3.11", got {value!r}')
         settings = replace(settings, python_version=value)
+    if "target" in table:
+        if not isinstance(table["target"], dict):
+            raise fail("target", f'must be a table like {{python = "3.14", pytest-asyncio = "1.3"}}, got {table["target"]!r}')
+        try:
+            settings = replace(settings, target=parse_target(table["target"]))
+        except ValueError as exc:
+            raise fail("target", str(exc)) from None
     return settings
 
 

@@ -185,7 +185,8 @@ def map_events(events: list[Event], diagnostics: list[Diagnostic], spans: list[T
 
     Per rule: its findings in the named test, else in the test's file, else elsewhere. Findings
     elsewhere are kept when no rule of the event has one near the test, and always for findings
-    in configuration files (pytest.ini, pyproject.toml): a CF rule's cause is never inside a test.
+    in configuration files (pytest.ini, pyproject.toml): a CF rule's cause is never inside a test,
+    and for findings in files that a near finding's related information points at.
     """
     for event in events:
         candidates = [d for d in diagnostics if d.code in event.codes]
@@ -206,8 +207,12 @@ def map_events(events: list[Event], diagnostics: list[Diagnostic], spans: list[T
                     near += inside or same_file
                 elif mine:
                     far.append(mine)
+            # A finding near the test may point at its cause elsewhere (UT001's related: the base class
+            # that bridges): findings in the files it points at are kept too.
+            pointed = {Path(r.path).absolute() for d in near for r in d.related}
             event.findings = near + [d for mine in far for d in mine
-                                     if not near or all(f.path.suffix != ".py" for f in mine)]
+                                     if not near or all(f.path.suffix != ".py" for f in mine)
+                                     or Path(d.path).absolute() in pointed]
         # rules with a finding first
         found = {d.code for d in event.findings}
         event.codes = sorted(event.codes, key=lambda code: code not in found)

@@ -32,7 +32,7 @@ import json
 import os
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from pathlib import Path
 
@@ -55,6 +55,9 @@ __all__ = [
     "convert_poetry_constraint",
     "detect_versions",
     "normalize_name",
+    "pin_phrase",
+    "project_versions",
+    "with_target",
 ]
 
 
@@ -226,7 +229,7 @@ class VersionInfo:
     exact: str | None  # when pinned / locked / installed
     source: Path
     line: int  # 1-based; 0 when unknown
-    kind: str = "declared"  # "installed" | "lock" | "declared" | "python-version-file" | "requires-python" | "override" | "interpreter"
+    kind: str = "declared"  # "installed" | "lock" | "declared" | "python-version-file" | "requires-python" | "override" | "interpreter" | "target"
 
     def intervals(self) -> list[Interval] | None:
         if self.exact is not None:
@@ -290,6 +293,8 @@ class ProjectVersions:
     others: dict[str, VersionInfo] = field(default_factory=dict)
     # where things were looked up (for the language server's file watching)
     site_packages: tuple[Path, ...] = ()
+    # For each name a target replaced: what the project itself uses (None: nothing found).
+    pinned: dict[str, "VersionInfo | None"] = field(default_factory=dict)
 
     def lacks(self, dist_name: str) -> bool:
         """Is `dist_name` certainly not used? Only when the project says which test tools it uses
@@ -307,6 +312,69 @@ class ProjectVersions:
         if n == "anyio":
             return self.anyio
         return self.others.get(n)
+
+
+# ---------------------------------------------------------------------------
+# targets: checking as if other versions were installed
+# ---------------------------------------------------------------------------
+
+_FIELDS = {"python": "python", "pytest": "pytest", "pytest-asyncio": "pytest_asyncio", "anyio": "anyio"}
+
+
+def with_target(found: ProjectVersions, target, source: Path | None = None) -> ProjectVersions:
+    """`found` with the versions named in `target` ((name, version) pairs) put in their place.
+
+    A target version is what the rules see, as if it were installed; `pinned` keeps what the
+    project uses, for the messages ("target pytest-asyncio 1.3; this project pins <0.22")."""
+    if not target:
+        return found
+    changes: dict[str, object] = {}
+    others = dict(found.others)
+    pinned: dict[str, VersionInfo | None] = dict(found.pinned)
+    for name, version in target:
+        name = normalize_name(name)
+        exact = version if version.count(".") >= 2 else None
+        info = VersionInfo(name, version, exact, source or Path("pyproject.toml"), 0, "target")
+        pinned.setdefault(name, found.get(name))
+        if name in _FIELDS:
+            changes[_FIELDS[name]] = info
+        else:
+            others[name] = info
+    return replace(found, **changes, others=others, pinned=pinned)
+
+
+def project_versions(project) -> ProjectVersions:
+    """The versions the rules check against for a project: what it uses (`detect_versions`, with
+    `python-version`), with the settings' `target` in place. Every version-gated rule reads this."""
+    settings = project.settings
+    target = tuple(getattr(settings, "target", ()) or ())
+    python_target = dict(target).get("python")
+    found = detect_versions(project.root, python_version_override=python_target or settings.python_version)
+    if python_target:
+        # Declarations with markers were read for the target Python; `pinned` tells the project's own.
+        own = detect_versions(project.root, python_version_override=settings.python_version)
+        found = replace(found, pinned={"python": own.python})
+    return with_target(found, target, getattr(settings, "config_path", None))
+
+
+def pin_phrase(info: VersionInfo | None) -> str:
+    """How the project comes to use a version, for messages: "this project pins <0.22"."""
+    if info is None:
+        return "this project does not say which version it uses"
+    if info.name == "python":
+        version = info.exact or info.spec or "any version"
+        return {
+            "interpreter": f"this project's interpreter is Python {version}",
+            "python-version-file": f"this project uses Python {version} (.python-version)",
+            "requires-python": f"this project supports Python {version}",
+            "override": f"this project targets Python {version} (python-version)",
+        }.get(info.kind, f"this project uses Python {version}")
+    if info.kind == "installed":
+        return f"this project has {info.exact or info.spec} installed"
+    if info.kind == "lock":
+        return f"this project locks {info.exact or info.spec}"
+    spec = info.exact or info.spec
+    return f"this project pins {spec}" if spec else "this project does not pin a version"
 
 
 # ---------------------------------------------------------------------------
@@ -882,9 +950,12 @@ _SETUP_KEYWORDS = ("install_requires", "tests_require", "setup_requires", "extra
 
 
 def _setup_py_decls(path: Path) -> tuple[list[_Decl], list[_Decl]]:
-    """Requirements written as literals in a setup.py's `setup(...)` call, read with `ast` (never run):
-    lists of strings, a dict of such lists for extras, and a literal `python_requires`."""
+    """Requirements a setup.py passes to `setup(...)`, read with `ast` (never run): lists of strings,
+    a dict of such lists for extras, `python_requires`, built in module-level names as far as
+    engine.setup_py follows them (unknown elements are left out)."""
     import ast
+
+    from .setup_py import setup_keywords
 
     text = _read(path)
     decls: list[_Decl] = []
@@ -893,26 +964,27 @@ def _setup_py_decls(path: Path) -> tuple[list[_Decl], list[_Decl]]:
         return decls, pyreq
     try:
         tree = ast.parse(text)
+        keywords = setup_keywords(tree)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return decls, pyreq
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and (getattr(node.func, "id", None) or getattr(node.func, "attr", None)) == "setup"):
+    python_requires = keywords.get("python_requires")
+    if python_requires is not None and isinstance(python_requires[0], str):
+        pyreq.append(_Decl("python", python_requires[0].replace(" ", ""), path, python_requires[1]))
+    for keyword in _SETUP_KEYWORDS:
+        if keyword not in keywords:
             continue
-        for keyword in node.keywords:
-            value = keyword.value
-            if keyword.arg == "python_requires" and isinstance(value, ast.Constant) and isinstance(value.value, str):
-                pyreq.append(_Decl("python", value.value.replace(" ", ""), path, value.lineno))
-            if keyword.arg not in _SETUP_KEYWORDS:
+        value, line = keywords[keyword]
+        lists = list(value.values()) if isinstance(value, dict) else [value]
+        for item in lists:
+            if isinstance(item, str):
+                item = [item]  # install_requires="one-requirement"
+            if not isinstance(item, (list, tuple)):
                 continue
-            lists = list(value.values) if isinstance(value, ast.Dict) else [value]
-            for item in lists:
-                if not isinstance(item, (ast.List, ast.Tuple)):
-                    continue
-                for element in item.elts:
-                    if isinstance(element, ast.Constant) and isinstance(element.value, str):
-                        r = _parse_requirement(element.value)
-                        if r:
-                            decls.append(_Decl(r[0], r[1], path, element.lineno, r[2]))
+            for element in item:
+                if isinstance(element, str):
+                    r = _parse_requirement(element)
+                    if r:
+                        decls.append(_Decl(r[0], r[1], path, line, r[2]))
     return decls, pyreq
 
 

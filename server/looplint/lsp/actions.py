@@ -13,7 +13,7 @@ from pathlib import Path
 from ..engine.config_check import attach_config_fixes
 from ..engine.edits import diff_edits
 from ..engine.fixer import attach_fixes
-from ..engine.model import Diagnostic, Edit, Range
+from ..engine.model import Diagnostic, Edit, Fix, Range
 from ..engine.parse import parse_module
 from ..engine.suppression import Suppressions, add_suppression
 from ..engine.source import Source
@@ -65,19 +65,22 @@ def explicitly_wanted(only: list[str] | None, kind: str) -> bool:
     return bool(only) and kind_wanted(only, kind)
 
 
-def build_fix(analyzer: Analyzer, text: str, diagnostic: Diagnostic) -> list[Edit] | None:
-    """The edits of one diagnostic's fix on `text`, or None when it cannot be built."""
+def build_fix(analyzer: Analyzer, text: str, diagnostic: Diagnostic, read=None) -> Fix | None:
+    """One diagnostic's fix on `text` (a migration's edits in other files included), or None when it
+    cannot be built. `read`: the current text of another file (an open buffer, else the file)."""
     if diagnostic.code not in analyzer.rules_by_code or not diagnostic.fix_applicability:
         return None
+    read = read or analyzer.folder_for(diagnostic.path).engine.read_text
     try:
         if is_config(diagnostic.path):  # config rules carry their text edits in `data`
-            attach_config_fixes(text, [diagnostic], analyzer.rules_by_code)
+            attach_config_fixes(text, [diagnostic], analyzer.rules_by_code, read)
         else:
-            attach_fixes(text, [diagnostic], analyzer.rules_by_code)
+            attach_fixes(text, [diagnostic], analyzer.rules_by_code, read)
     except Exception:  # data from the client that the rule cannot use (edited, foreign, garbage)
         log.warning("the %s fix failed on data %r", diagnostic.code, diagnostic.data, exc_info=True)
         return None
-    return list(diagnostic.fix.edits) if diagnostic.fix else None
+    fix = diagnostic.fix
+    return fix if fix is not None and (fix.edits or fix.other_files) else None
 
 
 def build_fix_all(analyzer: Analyzer, path: Path, text: str, unsafe: bool) -> list[Edit]:

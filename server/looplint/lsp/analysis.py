@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..engine.files import MAX_FILE_BYTES
 from ..engine.model import Diagnostic, Range, Severity
 from ..engine.project import Project
 from ..engine.reuse import StatementReuse
@@ -187,6 +188,9 @@ class Analyzer:
     # -- checking -----------------------------------------------------------------------
     def check_python(self, uri: str, path: Path, version: int, text: str) -> Analysis:
         """Check a buffer; keep and carry over the last good diagnostics while it does not parse."""
+        size = oversized(text)
+        if size:
+            return self._not_checked(uri, path, version, text, size)
         folder = self.folder_for(path)
         engine = folder.engine
         project = engine.project_for(path)
@@ -223,6 +227,9 @@ class Analyzer:
 
     def check_config(self, uri: str, path: Path, version: int, text: str) -> Analysis:
         """Diagnostics inside a configuration file: `[tool.looplint]` errors (CF rules: see below)."""
+        size = oversized(text)
+        if size:
+            return self._not_checked(uri, path, version, text, size)
         diagnostics: list[Diagnostic] = []
         folder = self.folder_for(path)
         if path.name == "pyproject.toml" and folder.settings.enable:
@@ -238,6 +245,20 @@ class Analyzer:
             except ConfigError:
                 pass  # a broken [tool.looplint] is reported above
         return Analysis(uri, version, text, diagnostics)
+
+    def _not_checked(self, uri: str, path: Path, version: int, text: str, size: int) -> Analysis:
+        """A buffer above the size limit the command line has: not analysed, and nothing of it
+        kept (no tree, no results; other files see the file on disk), with one diagnostic saying why."""
+        with self._lock:
+            self._last_good.pop(uri, None)
+            self._buffers.pop(uri, None)
+        if is_python(path):
+            self.project_for(path).set_overlay(path, None)
+        message = (f"looplint did not check this file: it is {size / 1048576:.1f} MB, "
+                   f"larger than the {MAX_FILE_BYTES // 1048576} MB limit")
+        diagnostic = Diagnostic(code="", name="file-too-large", message=message, severity=Severity.INFO,
+                                path=path, range=Range(1, 0, 1, 0))
+        return Analysis(uri, version, text, [diagnostic], problem=message)
 
     def close(self, uri: str, path: Path | None) -> bool:
         """Forget a closed buffer: back to the file on disk. True when its summary changed for others."""
@@ -256,6 +277,14 @@ class Analyzer:
         with self._lock:
             last = self._last_good.get(uri)
             return last.text if last else None
+
+
+def oversized(text: str) -> int:
+    """The UTF-8 size of a text above MAX_FILE_BYTES (0 when within it): what the CLI refuses to read."""
+    if len(text) * 4 <= MAX_FILE_BYTES:  # no code point takes more than 4 bytes
+        return 0
+    size = len(text.encode("utf-8", "surrogatepass"))
+    return size if size > MAX_FILE_BYTES else 0
 
 
 def config_error_diagnostic(error: ConfigError, text: str | None) -> Diagnostic:

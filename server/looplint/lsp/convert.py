@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 
-from ..engine.model import Diagnostic, Edit, Range, Severity
+from ..engine.model import Applicability, Diagnostic, Edit, Fix, Range, Severity
 from .documents import Document, lsp_position_in
 
 SOURCE = "looplint"
@@ -79,6 +79,7 @@ def to_lsp_diagnostic(
         code_description=types.CodeDescription(href=url) if url else None,
         source=SOURCE,
         related_information=related or None,
+        tags=[types.DiagnosticTag.Deprecated] if diagnostic.deprecated else None,
         data={
             "uri": doc.uri,
             "version": doc.version,
@@ -104,6 +105,9 @@ class BadData(ValueError):
     """Diagnostic.data we did not write (another server's, a client that dropped it, garbage)."""
 
 
+_APPLICABILITIES = frozenset(a.value for a in Applicability)  # how Diagnostic.data spells them
+
+
 def from_lsp_diagnostic(lsp: types.Diagnostic, path: Path) -> tuple[Diagnostic, dict]:
     """Rebuild the engine diagnostic from what the client sent back; BadData when it is not ours."""
     data = lsp.data
@@ -113,7 +117,7 @@ def from_lsp_diagnostic(lsp: types.Diagnostic, path: Path) -> tuple[Diagnostic, 
         code = data["code"]
         rng = Range.from_json(data["range"])
         fix = data.get("fix")
-        if not isinstance(code, str) or fix not in (None, "safe", "unsafe"):
+        if not isinstance(code, str) or not (fix is None or fix in _APPLICABILITIES):
             raise BadData("malformed data")
         rule_data = data.get("data") or {}
         if not isinstance(rule_data, dict):
@@ -127,7 +131,7 @@ def from_lsp_diagnostic(lsp: types.Diagnostic, path: Path) -> tuple[Diagnostic, 
             path=path,
             range=rng,
             fix_message=title if isinstance(title, str) else None,
-            fix_applicability=fix,
+            fix_applicability=Applicability(fix) if fix is not None else None,
             data=rule_data,
         )
     except (KeyError, TypeError, ValueError) as exc:
@@ -161,3 +165,51 @@ def workspace_edit(doc: Document, edits: list[Edit], *, document_changes: bool) 
             ]
         )
     return types.WorkspaceEdit(changes={doc.uri: text_edits})
+
+
+def fix_workspace_edit(
+    doc: Document,
+    fix: Fix,
+    *,
+    document_changes: bool,
+    open_document: Callable[[Path], Document | None],
+    read: Callable[[Path], str | None],
+    create_files: bool,
+) -> types.WorkspaceEdit | None:
+    """A fix as one WorkspaceEdit: its edits in `doc`, and a migration's edits in other files (open
+    documents versioned, closed files as they are on disk; a new file created first). None when the
+    client cannot take it (another file without documentChanges support... is fine as `changes`; a new
+    file needs documentChanges and the create operation)."""
+    if not fix.other_files:
+        return workspace_edit(doc, list(fix.edits), document_changes=document_changes)
+    parts: list[tuple[str, int | None, list[types.TextEdit], bool]] = []  # (uri, version, edits, create)
+    if fix.edits:
+        parts.append((doc.uri, doc.version, to_text_edits(fix.edits, doc), False))
+    for other in fix.other_files:
+        if other.create:
+            if not (document_changes and create_files):
+                return None
+            text = ""
+            other_doc = None
+        else:
+            other_doc = open_document(other.path)
+            text = other_doc.text if other_doc is not None else read(other.path)
+            if text is None:
+                return None
+        encoding = doc.encoding
+        edits = [
+            types.TextEdit(range=types.Range(start=lsp_position_in(text, e.range.line, e.range.col, encoding),
+                                             end=lsp_position_in(text, e.range.end_line, e.range.end_col, encoding)),
+                           new_text=e.content)
+            for e in other.edits
+        ]
+        parts.append((path_to_uri(other.path), other_doc.version if other_doc is not None else None, edits, other.create))
+    if not document_changes:
+        return types.WorkspaceEdit(changes={uri: edits for uri, _version, edits, _create in parts})
+    changes: list = []
+    for uri, version, edits, create in parts:
+        if create:
+            changes.append(types.CreateFile(uri=uri, options=types.CreateFileOptions(ignore_if_exists=False)))
+        changes.append(types.TextDocumentEdit(
+            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version), edits=edits))
+    return types.WorkspaceEdit(document_changes=changes)

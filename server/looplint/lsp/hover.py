@@ -49,8 +49,21 @@ def code_in_suppression(line: str, col: int) -> tuple[str, int, int, bool] | Non
     return None
 
 
+_DEFINITION = re.compile(r"^\s*(?:async\s+def|def|class)\s+([A-Za-z_]\w*)")
+
+
+def definition_name_at(line: str, col: int) -> tuple[int, int] | None:
+    """(start col, end col) of the class's or def's name on `line` when `col` is on it."""
+    match = _DEFINITION.match(line)
+    if match is None or not match.start(1) <= col <= match.end(1):
+        return None
+    return match.start(1), match.end(1)
+
+
 def diagnostic_markdown(diagnostic: Diagnostic, rule, *, include_message: bool, versions=None) -> str:
     """Why here, what happens at runtime (on the project's versions), the fix, the rule's page."""
+    if not diagnostic.code:  # no rule: a settings error, a file not checked; the message is all there is
+        return f"`{diagnostic.name}`: {diagnostic.message}"
     parts = []
     if include_message:
         parts.append(f"**{diagnostic.code}** `{diagnostic.name}`: {diagnostic.message}")

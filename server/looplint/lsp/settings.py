@@ -23,6 +23,7 @@ come nested (`{"lint": {"run": ...}}`, as VS Code sends them) or dotted.
     diagnostics.scope            openFiles|workspace    which files get diagnostics
     codeLens.enable              bool               "N async tests never run" lenses on test classes
     hover.includeMessage         bool | null        repeat the message in the hover (null: unless the client shows it)
+    target                       {name: version}    check as if installed (the upgrade view), on top of the project's `target`
 
 Values of the wrong type are ignored (with a warning in the log), never fatal:
 a typo in an editor's settings must not take the server down.
@@ -37,7 +38,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..engine.settings import ConfigError, Settings, load_settings
+from ..engine.settings import ConfigError, Settings, load_settings, parse_target
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -57,7 +58,7 @@ SCOPES = ("openFiles", "workspace")
 KEYS = (
     "enable", "select", "extendSelect", "ignore", "exclude", "severity", "asyncTestBases", "asyncTestDecorators",
     "configuration", "configurationPreference", "logLevel", "logFile", "unsafeFixes", "lint", "codeAction",
-    "diagnostics", "codeLens", "hover",
+    "diagnostics", "codeLens", "hover", "target",
 )
 
 
@@ -82,6 +83,7 @@ class ServerSettings:
     diagnostics_scope: str = "openFiles"
     code_lens: bool = True
     hover_include_message: bool | None = None
+    target: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_dict(cls, raw: Any, base: "ServerSettings | None" = None) -> "ServerSettings":
@@ -95,6 +97,8 @@ class ServerSettings:
             if not present:
                 continue
             parsed = spec.parse(value)
+            if parsed is _KEPT:
+                continue
             if parsed is _BAD:
                 log.warning("setting looplint.%s: expected %s, got %r (ignored)", spec.key, spec.expected, value)
             else:
@@ -115,6 +119,7 @@ class ServerSettings:
             exclude=self.exclude,
             configuration=expand_path(self.configuration) if self.configuration else None,
             preference=self.configuration_preference,
+            target=self.target,
         )
 
 
@@ -135,13 +140,14 @@ def expand_path(value: str) -> str:
 # -- reading the settings object ------------------------------------------------------------------
 
 _BAD = object()
+_KEPT = object()  # a bad value whose problem is already in the log: the previous value stays
 
 
 @dataclass(frozen=True)
 class _Spec:
     key: str  # as the editor spells it (dotted for nested keys)
     attr: str
-    kind: str  # bool | codes | names | globs | severity | choice | path
+    kind: str  # bool | codes | names | globs | severity | choice | path | target
     nullable: bool = False
     choices: tuple[str, ...] = ()
 
@@ -152,6 +158,7 @@ class _Spec:
             "severity": 'an object like {"UT001": "warning"}',
             "choice": " or ".join(self.choices),
             "path": "a path",
+            "target": 'an object like {"python": "3.14", "pytest-asyncio": "1.3"}',
         }.get(self.kind, "a list of strings")
 
     def parse(self, value: Any) -> Any:
@@ -165,10 +172,22 @@ class _Spec:
             return value.strip() or None if isinstance(value, str) else _BAD
         if self.kind == "severity":
             return _severity(value)
+        if self.kind == "target":
+            return _target(value)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return _BAD
         cleaned = tuple(v.strip() for v in value if v.strip())
         return tuple(c.upper() for c in cleaned) if self.kind == "codes" else cleaned
+
+
+def _target(value: Any) -> Any:
+    if value is None:
+        return ()
+    try:
+        return parse_target(value)
+    except ValueError as exc:
+        log.warning("setting looplint.target: %s (ignored)", exc)
+        return _KEPT
 
 
 def _severity(value: Any) -> Any:
@@ -203,6 +222,7 @@ _SPECS = (
     _Spec("diagnostics.scope", "diagnostics_scope", "choice", choices=SCOPES),
     _Spec("codeLens.enable", "code_lens", "bool"),
     _Spec("hover.includeMessage", "hover_include_message", "bool", nullable=True),
+    _Spec("target", "target", "target"),
 )
 
 
@@ -277,6 +297,7 @@ class EditorOverrides(Overrides):
             async_test_decorators=tuple(result.async_test_decorators) + tuple(self.async_test_decorators),
             enabled=self.enabled and project.enabled,
             config_path=settings.config_path,
+            target=tuple({**dict(result.target), **dict(self.target)}.items()),  # name by name
         )
 
     def _specific_layer(self) -> dict[str, Any]:

@@ -18,9 +18,11 @@ import ast
 import re
 from pathlib import Path
 
-import libcst as cst
+from ..engine.fixer import cst  # libcst, imported when a fix is built
 
-from ..engine import knowledge, versions
+from ..engine import knowledge
+from ..engine.pytest_model import project_pytest
+from ..engine.versions import pin_phrase
 from ..engine.semantic import effects
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
@@ -128,14 +130,15 @@ def inside_async(ctx: FileContext) -> bool:
 
 
 def target_python(ctx: FileContext) -> tuple[int, int] | None:
-    """(major, minor) from `[tool.looplint] python-version`, else from the project's own metadata.
+    """(major, minor) of the Python checked against: a `target` python, else `python-version`,
+    else the project's own metadata (all through `engine.versions.project_versions`).
 
     When the metadata cannot tell, the version is unknown and the rules word their
     messages for every version.
     """
     cached = ctx.state.get("_loops.python")
     if cached is None:
-        cached = _parse_version(ctx.settings.python_version) or _detected_python(ctx) or ()
+        cached = _detected_python(ctx) or _parse_version(ctx.settings.python_version) or ()
         ctx.state["_loops.python"] = cached
     return cached or None
 
@@ -156,20 +159,31 @@ def _detected_python(ctx: FileContext) -> tuple[int, int] | None:
         return None
     if info.exact:
         return _parse_version(info.exact)
-    if info.kind in ("python-version-file", "override", "interpreter"):
+    if info.kind in ("python-version-file", "override", "interpreter", "target"):
         return _parse_version(info.spec)
     return None  # a requires-python range: several versions, word the message for all
 
 
 def project_versions(ctx: FileContext):
-    """The versions the project uses (`engine.versions.detect_versions`), once per file; None if detection failed."""
+    """The versions checked against (the project's, with any `target` in place), shared with the
+    pytest model (`engine.versions.project_versions`); None if detection failed."""
     if "_loops.versions" not in ctx.state:
         try:
-            found = versions.detect_versions(ctx.project.root)
+            found = project_pytest(ctx.project).versions
         except Exception:  # a detection problem must never break checking
             found = None
         ctx.state["_loops.versions"] = found
     return ctx.state["_loops.versions"]
+
+
+def older_python(ctx: FileContext, version: tuple[int, int] | None, newer: tuple[int, int]) -> str | None:
+    """For code that changes behaviour from Python `newer` on, checked against an older `version`: how the
+    project comes to use that version ("this project uses Python 3.11 (.python-version)"), for the
+    upgrade note; None when the version is unknown or already `newer`."""
+    if version is None or version >= newer:
+        return None
+    found = project_versions(ctx)
+    return pin_phrase(found.python if found is not None else None)
 
 
 def pytest_asyncio_at_least(ctx: FileContext, version: str) -> bool | None:

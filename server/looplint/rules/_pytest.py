@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import difflib
 
-import libcst as cst
+from ..engine.fixer import cst  # libcst, imported when a fix is built
 
 from ..engine.checker import FileContext
 from ..engine.semantic.roles import fixture_of  # noqa: F401 (rules ask it through here)
@@ -191,3 +191,24 @@ def without_keyword(call: cst.Call, name: str) -> cst.Call:
 
 def quoted(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# pytest-asyncio's documented recipe for one session loop (a collection hook marks every async test),
+# with a session-scoped async fixture: the project both PA001 and PA009 must stay quiet on.
+SESSION_LOOP_RECIPE = {
+    "pyproject.toml": (
+        "[project]\nname = 'x'\ndependencies = ['pytest-asyncio>=1.0']\n\n"
+        "[tool.pytest.ini_options]\nasyncio_default_fixture_loop_scope = 'session'\n"
+    ),
+    "tests/conftest.py": (
+        "import pytest\nimport pytest_asyncio\nfrom pytest_asyncio import is_async_test\n\n"
+        "def pytest_collection_modifyitems(items):\n"
+        "    marker = pytest.mark.asyncio(loop_scope='session')\n"
+        "    for item in items:\n"
+        "        if is_async_test(item):\n"
+        "            item.add_marker(marker, append=False)\n\n"
+        "@pytest_asyncio.fixture(scope='session')\n"
+        "async def client():\n"
+        "    yield object()\n"
+    ),
+}

@@ -6,6 +6,9 @@ import ast
 
 from ..engine import knowledge
 from ..engine.checker import FileContext
+from ..engine.fixer import FixContext
+from ..engine.model import Diagnostic
+from ._migrate import SEED_BASE, SEED_BASE_MIGRATED, SEED_TEST, base_migration_report, migrate_base
 from ..engine.model import Severity
 from ..engine.symbols import ProjectFunction
 from . import _coroutines as co
@@ -25,6 +28,9 @@ class SyncBridgeHelper(Rule):
     severity = Severity.WARNING
     summary = "A test helper runs coroutines through a thread hop or an `is_running()` branch instead of awaiting them."
     message = "{text}"
+    fix_safety = "unsafe"
+    fix_edits_elsewhere = True  # its migration reads and edits other statements (helpers, imports, bases)
+    fix_title = "Make the bridging base an IsolatedAsyncioTestCase and drop its asyncSetUp bridge"
     tokens = ("run_until_complete", "asyncio.run", "is_running", "get_running_loop", "run(", "run_sync")
     also_tokens = ("asyncio", "anyio", "trio", "asgiref", "loop")
     symptoms = (
@@ -107,6 +113,7 @@ class SyncBridgeHelper(Rule):
                 "Futures, queues and connections it creates belong to that loop and fail on the test's loop "
                 "(`attached to a different loop`); the calling loop is blocked meanwhile."
             ),
+            **base_migration_report(ctx),
         )
 
     # -- (b) branches on whether a loop is running --------------------------------------
@@ -129,6 +136,7 @@ class SyncBridgeHelper(Rule):
                     "without waiting; otherwise it runs the loop. From an async test the task is cancelled at "
                     "teardown, so its work and assertions never happen."
                 ),
+                **base_migration_report(ctx),
             )
 
     def visit_Try(self, node: ast.Try, ctx: FileContext) -> None:
@@ -154,9 +162,23 @@ class SyncBridgeHelper(Rule):
                 "Without a running loop the helper runs the coroutine itself; inside one (any async test) it "
                 "schedules it or hops to a thread instead of letting the caller await it."
             ),
+            **base_migration_report(ctx),
         )
 
+    def fix(self, fixer: FixContext, diagnostic: Diagnostic) -> None:
+        migrate_base(fixer, diagnostic.data)  # offered only inside a bridging base (see _migrate)
+
     examples = (
+        Invalid(
+            # Inside the base that runs asyncSetUp through this helper: the fix is the base's migration,
+            # which removes the helper (nothing else uses it).
+            files={"test_framework/__init__.py": "", "test_example.py": SEED_TEST.replace("__SENTINEL__\n        ", "")},
+            path="test_framework/base.py",
+            source=SEED_BASE,
+            at=(17, 20),
+            unsafe=True,
+            fixed=SEED_BASE_MIGRATED,
+        ),
         Invalid(
             # p16: the ThreadPoolExecutor dodge.
             source=(
@@ -287,6 +309,8 @@ class SyncBridgeHelper(Rule):
             body_ran=True,
             symptoms=(symptoms[0],),
             envs=_ALL,
+            fixable=False,
+            note="a helper in the test module: no base to migrate, the call site must await",
         ),
         RuntimeExample(
             files={
@@ -312,7 +336,24 @@ class SyncBridgeHelper(Rule):
             body_ran=False,
             symptoms=symptoms[1:],
             envs=_ALL,
-            note="the assertion inside save() never runs",
+            note="the assertion inside save() never runs; no base to migrate",
+            fixable=False,
+        ),
+        RuntimeExample(
+            # The bridge inside the seed's base: the fix is the base's migration, which removes it.
+            files={
+                "test_framework/__init__.py": "",
+                "test_framework/base.py": SEED_BASE,
+                "test_example.py": SEED_TEST,
+            },
+            runner="pytest",
+            outcome="passed",
+            body_ran=False,
+            symptoms=(Symptom(when="the bridging base's subclasses (3.10–3.13)",
+                              output="RuntimeWarning: coroutine '...' was never awaited", envs=("py311",)),),
+            envs=("py311",),
+            note="the base bridges asyncSetUp to a thread and its subclasses' async tests never run; the fix (the "
+                 "base becomes an IsolatedAsyncioTestCase, the bridge is removed) makes them run",
         ),
     )
 

@@ -6,6 +6,9 @@ import ast
 
 from ..engine import knowledge
 from ..engine.checker import FileContext
+from ..engine.fixer import FixContext
+from ..engine.model import Diagnostic
+from ._migrate import SEED_BASE, SEED_BASE_MIGRATED, SEED_TEST, base_migration_report, migrate_base
 from ..engine.model import Severity
 from ..engine.semantic import effects
 from ..engine.rule import Invalid, Rule, Valid
@@ -25,6 +28,9 @@ class TestEnvironmentSniffing(Rule):
     severity = Severity.INFO
     summary = "Code detects whether it runs under pytest to choose how to run the event loop."
     message = "{text}"
+    fix_safety = "unsafe"
+    fix_edits_elsewhere = True  # its migration reads and edits other statements (helpers, imports, bases)
+    fix_title = "Make the bridging base an IsolatedAsyncioTestCase and drop its asyncSetUp bridge"
     tokens = ("pytest", "PYTEST", "unittest")
     # ...and something that runs, nests or hops loops in the guarded code.
     also_tokens = ("asyncio", "anyio", "trio", "run_until_complete", "new_event_loop", "Thread", "Executor")
@@ -87,6 +93,7 @@ class TestEnvironmentSniffing(Rule):
                 f"The condition detects the test runner ({how}) and the guarded code uses `{strategy}`, so under "
                 "tests the event loop is driven differently than in production."
             ),
+            **base_migration_report(ctx),
         )
 
     # -- finding the sniff --------------------------------------------------------------
@@ -94,7 +101,20 @@ class TestEnvironmentSniffing(Rule):
         """The check, directly, through a name bound to one, or any number of calls away."""
         return effects.sniff(ctx, test)
 
+    def fix(self, fixer: FixContext, diagnostic: Diagnostic) -> None:
+        migrate_base(fixer, diagnostic.data)  # offered only inside a bridging base (see _migrate)
+
     examples = (
+        Invalid(
+            # Inside the base that runs asyncSetUp through this helper: the fix is the base's migration,
+            # which removes the helper (nothing else uses it).
+            files={"test_framework/__init__.py": "", "test_example.py": SEED_TEST.replace("__SENTINEL__\n        ", "")},
+            path="test_framework/base.py",
+            source=SEED_BASE,
+            at=(15, 8),
+            unsafe=True,
+            fixed=SEED_BASE_MIGRATED,
+        ),
         Invalid(
             path="mylib/compat.py",
             source=(

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ..engine.config_check import ConfigContext
-from ..engine.model import Edit, Range, Severity
-from ..engine.source import Source
+from ..engine.config_check import ConfigContext, insert_keys
+from ..engine.model import Edit, Severity
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 KEY = "asyncio_default_fixture_loop_scope"
@@ -244,34 +241,7 @@ def _wide_async_fixtures(ctx: ConfigContext):
 
 def insert_key(ctx: ConfigContext, key: str, value: str) -> list[Edit]:
     """Edits writing `key = value` into the active section (created at the end of the file when there is none)."""
-    assignment = ctx.assignment(key, value)
-    nl = ctx.newline
-    text = ctx.text
-    span = ctx.config.section_span
-    source = Source(text)
-    if span is not None:
-        header = ctx.line_text(span.line)
-        if not header.lstrip().startswith("[") or span.end_line != span.line:
-            return []  # a dotted key or an inline table: no header to write under
-        if span.line < len(source.line_starts):
-            return [Edit(Range(span.line + 1, 0, span.line + 1, 0), assignment + nl)]
-        return [Edit(Range(span.line, len(header), span.line, len(header)), nl + assignment + nl)]
-    if ctx.config.section is not None:
-        return []
-    name = Path(ctx.path).name
-    if name == "pyproject.toml":
-        table = "[tool.pytest.ini_options]"
-    elif name in ("pytest.ini", ".pytest.ini", "pytest.toml", ".pytest.toml"):
-        table = "[pytest]"
-    else:
-        return []
-    prefix = ""
-    if text and not text.endswith(("\n", "\r")):
-        prefix = nl
-    if text.strip():
-        prefix += nl
-    line, col = source.position(len(text))
-    return [Edit(Range(line, col, line, col), f"{prefix}{table}{nl}{assignment}{nl}")]
+    return insert_keys(ctx.path, ctx.text, ctx.config, [(key, value)])
 
 
 # Warning classes whose `ignore` filter silences pytest-asyncio's PytestDeprecationWarning.

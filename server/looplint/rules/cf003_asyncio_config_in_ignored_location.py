@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import difflib
 
-from ..engine.config_check import ConfigContext, span_range
+from ..engine.config_check import ConfigContext, insert_keys, span_range, text_hash
+from ..engine.fixer import FIX_FILES
 from ..engine.model import Edit, Related, Severity
 from ..engine.pytest_config import ANYIO_KEYS, ASYNCIO_KEYS, ConfigEntry, ConfigProblem
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
@@ -25,6 +26,33 @@ _WHY = {
     "toml-top-level-options": "pytest.toml options belong under `[pytest]`",
     "addopts-override-ignored": "pytest < 9.1 applies `-o` only from the command line, not from `addopts`",
 }
+
+
+def _move_to_active(ctx: ConfigContext, entry: ConfigEntry) -> tuple[list[Edit], dict] | None:
+    """The edits moving an option pytest ignores here into the config file it reads: its line deleted
+    here, `key = value` written in the active section there (in that file's syntax). None when the
+    active file sets the key already (it wins today: moving would change what it means) or the value
+    is not a plain scalar."""
+    config = ctx.config
+    if config.path is None or not config.found or entry.origin != "file" or config.get(entry.key) is not None:
+        return None
+    value = entry.value
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    if not isinstance(value, (str, int, float)) or "\n" in str(value):
+        return None
+    removal = ctx.key_line_removal(entry)
+    text = ctx.text_of(config.path)
+    if removal is None or text is None:
+        return None
+    inserted = insert_keys(config.path, text, config, [(entry.key, str(value))])
+    if not inserted:
+        return None
+    other = {
+        "path": str(config.path), "hash": text_hash(text), "create": False,
+        "edits": [[*e.range.to_json(), e.content] for e in inserted],
+    }
+    return [removal], {"other_edits": [other], FIX_FILES: [str(config.path)]}
 
 
 class AsyncioConfigInIgnoredLocation(Rule):
@@ -73,7 +101,10 @@ class AsyncioConfigInIgnoredLocation(Rule):
     ### How to fix
     Move the options into the active file and section (the hover names it),
     or delete the file that shadows them. Quick fixes (unsafe, review
-    them): rename `[pytest]` in `setup.cfg` to `[tool:pytest]`, and rename a
+    them): an option in a file pytest ignores because another one wins moves
+    to that file (a fix over two files: its line goes, `key = value` is
+    written in the active section, unless that file sets the key already);
+    rename `[pytest]` in `setup.cfg` to `[tool:pytest]`, and rename a
     misspelled option to the one it most likely means.
 
     Only options of pytest-asyncio and anyio are reported.
@@ -114,10 +145,19 @@ class AsyncioConfigInIgnoredLocation(Rule):
         consequence = " pytest stops before running any test." if problem.fatal else \
             " The option has no effect."
         edits = []
+        title = None
+        data: dict = {"kind": problem.kind}
         if problem.kind == "setup-cfg-pytest-section" and problem.fatal:
             header = problem.span
             if ctx.line_text(header.line)[header.col:header.end_col] == "[pytest]":
                 edits = [Edit(span_range(header), "[tool:pytest]")]
+                title = "Rename the section to [tool:pytest]"
+        elif problem.kind == "ignored-lower-precedence-file":
+            move = _move_to_active(ctx, entry)
+            if move is not None:
+                edits, other = move
+                data.update(other)
+                title = f"Move `{entry.key}` to {ctx.project.relpath(config.path)}"
         ctx.report(
             self,
             span=entry.key_span,
@@ -126,8 +166,8 @@ class AsyncioConfigInIgnoredLocation(Rule):
             related=related,
             severity=Severity.ERROR if problem.fatal else None,
             edits=edits,
-            fix_title="Rename the section to [tool:pytest]" if edits else None,
-            data={"kind": problem.kind},
+            fix_title=title,
+            data=data,
         )
 
     def _unknown_key(self, ctx: ConfigContext, entry: ConfigEntry) -> None:
@@ -167,13 +207,35 @@ class AsyncioConfigInIgnoredLocation(Rule):
 
     examples = (
         Invalid(
-            # An empty pytest.ini silently overrides pyproject.toml.
+            # An empty pytest.ini silently overrides pyproject.toml: the option moves there.
             files={"pytest.ini": ""},
             path="pyproject.toml",
             source="[tool.pytest.ini_options]\nasyncio_mode = \"auto\"\n",
             at=(2, 1),
             end=(2, 13),
             message_contains="pytest.ini",
+            unsafe=True,
+            fixed="[tool.pytest.ini_options]\n",
+            fixed_files={"pytest.ini": "[pytest]\nasyncio_mode = auto\n"},
+        ),
+        Invalid(
+            # The pytest.ini that wins has its section and other options: written under its header.
+            files={"pytest.ini": "[pytest]\naddopts = -ra\n"},
+            path="pyproject.toml",
+            source="[project]\nname = 'app'\n\n[tool.pytest.ini_options]\nasyncio_mode = 'auto'\nasyncio_default_fixture_loop_scope = 'function'\n",
+            at=((5, 1), (6, 1)),
+            unsafe=True,
+            fixed="[project]\nname = 'app'\n\n[tool.pytest.ini_options]\n",
+            fixed_files={"pytest.ini": (
+                "[pytest]\nasyncio_default_fixture_loop_scope = function\nasyncio_mode = auto\naddopts = -ra\n"
+            )},
+        ),
+        Invalid(
+            # The winning file sets the option itself: it is what pytest uses, so no move.
+            files={"pytest.ini": "[pytest]\nasyncio_mode = strict\n"},
+            path="pyproject.toml",
+            source="[tool.pytest.ini_options]\nasyncio_mode = \"auto\"\n",
+            at=(2, 1),
         ),
         Invalid(
             path="setup.cfg",
@@ -247,5 +309,20 @@ class AsyncioConfigInIgnoredLocation(Rule):
             body_ran=False,
             symptoms=symptoms,
             envs=("py311",),
+        ),
+        RuntimeExample(
+            # A pytest.ini (here only for addopts) shadows pyproject.toml: auto mode never applies. The fix
+            # moves the option into pytest.ini.
+            files={
+                "pytest.ini": "[pytest]\naddopts = -ra\nasyncio_default_fixture_loop_scope = function\n",
+                "pyproject.toml": "[project]\nname = 'app'\nversion = '0'\n\n[tool.pytest.ini_options]\nasyncio_mode = 'auto'\n",
+                "test_example.py": "import asyncio\n\nasync def test_x():\n    __SENTINEL__\n    await asyncio.sleep(0)\n",
+            },
+            runner="pytest",
+            outcome="failed",
+            body_ran=False,
+            symptoms=symptoms[1:],
+            envs=("py311", "py311-pa13", "py311-pytest84-pa10"),
+            note="pytest reads pytest.ini only; moved there, auto mode runs the test",
         ),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-import libcst as cst
+from ..engine.fixer import cst  # libcst, imported when a fix is built
 
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
@@ -22,6 +22,7 @@ from ._loops import (
     loop_was_set,
     no_current_loop_outlook,
     target_code,
+    older_python,
     target_python,
     wrap_rest_in_finally,
 )
@@ -193,6 +194,9 @@ class GetEventLoopInSyncContext(Rule):
     def _report(self, node: ast.Call, ctx: FileContext, role: Role | None, where: str) -> None:
         version = target_python(ctx)
         tail, versions_md = no_current_loop_outlook(version)
+        pin = older_python(ctx, version, (3, 14))
+        if pin:
+            tail += f"; from Python 3.14 it raises whenever no loop is set: {pin}"
         data, applicability = _sync_fix_data(ctx, node, role)
         ctx.report(
             self,

@@ -9,7 +9,7 @@ from ..engine import knowledge
 from ..engine.checker import FileContext
 from ..engine.model import Severity
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
-from ._loops import RUN_LOOP_ATTRS, assigned_target, at_import_time, is_test_code, loop_was_set, no_current_loop_outlook, target_python
+from ._loops import RUN_LOOP_ATTRS, assigned_target, at_import_time, is_test_code, loop_was_set, no_current_loop_outlook, older_python, target_python
 
 _FACTORY_NAMES = frozenset(name.rpartition(".")[2] for name in knowledge.LOOP_FACTORY_KINDS)
 
@@ -112,6 +112,9 @@ class LoopAtClassOrModuleLevel(Rule):
                 return
             version = target_python(ctx)
             tail, versions_md = no_current_loop_outlook(version)
+            pin = older_python(ctx, version, (3, 14))
+            if pin:
+                tail += f"; from Python 3.14 the import fails whenever no loop is set: {pin}"
             ctx.report(
                 self,
                 node,

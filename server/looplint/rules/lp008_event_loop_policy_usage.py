@@ -10,7 +10,7 @@ from ..engine.model import Severity
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 from ..engine.semantic.roles import is_own_plugin_module
 from .helpers import deprecation_acknowledged, runs_only_below
-from ._loops import fixture_of, is_test_code, pytest_asyncio_at_least, target_python
+from ._loops import fixture_of, is_test_code, older_python, pytest_asyncio_at_least, target_python
 
 _POLICY_FIXTURE = "event_loop_policy"
 _PA_ENVS = ("py310", "py311", "py312", "py313", "py314", "py315")
@@ -127,6 +127,7 @@ class EventLoopPolicyUsage(Rule):
                 "use the `pytest_asyncio_loop_factories` hook"
             ),
             severity=Severity.INFO if known_old else Severity.WARNING,
+            deprecated=True,
             reason=(
                 "pytest-asyncio 1.4 replaced the policy fixture with loop factories; 1.5.0 warns "
                 '`PytestDeprecationWarning: Overriding the "event_loop_policy" fixture is deprecated`. '
@@ -144,12 +145,15 @@ class EventLoopPolicyUsage(Rule):
         elif deprecated:
             why = f"the policy system is deprecated on Python {version[0]}.{version[1]} (removal planned for 3.16); use a loop factory"
         else:
-            why = "the policy system is deprecated from Python 3.14 (removal planned for 3.16); prefer a loop factory"
+            pin = older_python(ctx, version, (3, 14))
+            why = ("the policy system is deprecated from Python 3.14 (removal planned for 3.16); prefer a loop factory"
+                   + (f": {pin}" if pin else ""))
         ctx.report(
             self,
             node,
             fields={"what": what, "why": why},
             severity=Severity.WARNING if deprecated else None,
+            deprecated=True,
             reason=(
                 f"`{qualified}` is part of asyncio's policy API (python/cpython#127949). A policy changes every loop "
                 "made later in the process, so one module's choice leaks into other tests. "

@@ -7,7 +7,7 @@ from ..engine.checker import FileContext
 from ..engine.fixer import FixContext
 from ..engine.model import Diagnostic, Severity
 from ..engine.pytest_model import PytestModel
-from ._pytest import add_decorator, find_function, pytest_model, unclaimed_outcome
+from ._pytest import SESSION_LOOP_RECIPE, add_decorator, find_function, pytest_model, unclaimed_outcome
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
@@ -134,23 +134,7 @@ class MissingAsyncMarker(Rule):
 
     examples = (
         Valid(
-            files={
-                "pyproject.toml": (
-                    "[project]\nname = 'x'\ndependencies = ['pytest-asyncio>=1.0']\n\n"
-                    "[tool.pytest.ini_options]\nasyncio_default_fixture_loop_scope = 'session'\n"
-                ),
-                "tests/conftest.py": (
-                    "import pytest\nimport pytest_asyncio\nfrom pytest_asyncio import is_async_test\n\n"
-                    "def pytest_collection_modifyitems(items):\n"
-                    "    marker = pytest.mark.asyncio(loop_scope='session')\n"
-                    "    for item in items:\n"
-                    "        if is_async_test(item):\n"
-                    "            item.add_marker(marker, append=False)\n\n"
-                    "@pytest_asyncio.fixture(scope='session')\n"
-                    "async def client():\n"
-                    "    yield object()\n"
-                ),
-            },
+            files=SESSION_LOOP_RECIPE,
             path="tests/test_client.py",
             source="async def test_get(client):\n    assert client\n",
             why="pytest-asyncio's recipe: a collection hook marks every async test with a session loop scope",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-import libcst as cst
+from ..engine.fixer import cst  # libcst, imported when a fix is built
 
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
@@ -90,12 +90,11 @@ class EventLoopFixtureRequested(Rule):
             return None
         if model.foreign_plugin():
             return None  # a plugin the project loads by name may provide its own `event_loop`
-        if model.at_least("pytest-asyncio", "0.22") is False:
-            return None
         removed = model.at_least("pytest-asyncio", "1.0")
-        if removed is False and not is_async:
-            return None  # 0.22-0.26 still provide it to sync code without a warning
-        return model, removed
+        # Before 0.22 (and for sync code up to 0.26) the fixture works without a warning: an upgrade
+        # finding (info) saying it is gone from 1.0 on.
+        upgrade = model.at_least("pytest-asyncio", "0.22") is False or (removed is False and not is_async)
+        return model, removed, upgrade
 
     def _check_def(self, node, ctx: FileContext) -> None:
         at_top, cls = def_owner(ctx)
@@ -116,11 +115,11 @@ class EventLoopFixtureRequested(Rule):
         found = self._applies(ctx, cls, is_async)
         if found is None:
             return
-        model, removed = found
+        model, removed, upgrade = found
         where = param_range(ctx, node, "event_loop")
         if where is None:
             return
-        outcome, severity, tail = _outcome(removed)
+        outcome, severity, tail = _outcome(model, removed, upgrade)
         reason = f"The {kind} has an `event_loop` parameter, and no `event_loop` fixture of the project is visible " \
                  f"from here. {tail}\n\n{model.versions_reason('pytest-asyncio')}"
         ctx.report(
@@ -129,6 +128,7 @@ class EventLoopFixtureRequested(Rule):
             fields={"function": node.name, "outcome": outcome},
             reason=reason,
             severity=severity,
+            deprecated=True,
             fixable=is_async and _body_allows_fix(node),
             data={"def_line": node.lineno},
         )
@@ -148,8 +148,8 @@ class EventLoopFixtureRequested(Rule):
         found = self._applies(ctx, cls, function.is_async)
         if found is None:
             return
-        model, removed = found
-        outcome, severity, tail = _outcome(removed)
+        model, removed, upgrade = found
+        outcome, severity, tail = _outcome(model, removed, upgrade)
         ctx.report(
             self,
             node,
@@ -158,6 +158,7 @@ class EventLoopFixtureRequested(Rule):
             reason=f"No `event_loop` fixture of the project is visible from here. {tail}\n\n"
                    f"{model.versions_reason('pytest-asyncio')}",
             severity=severity,
+            deprecated=True,
             fixable=False,
         )
 
@@ -272,16 +273,35 @@ class EventLoopFixtureRequested(Rule):
             source="import pytest\n\n@pytest.mark.asyncio\nasync def test_x(event_loop):\n    pass\n",
             why="the project's own event_loop fixture is visible (PA003 reports the override)",
         ),
-        Valid(
+        Invalid(
+            # pytest-asyncio < 0.22 provides event_loop: the upgrade finding (info) says what breaks from 1.0 on.
             files={"requirements.txt": "pytest-asyncio==0.21.1\n"},
             source="import pytest\n\n@pytest.mark.asyncio\nasync def test_x(event_loop):\n    pass\n",
-            why="pytest-asyncio < 0.22 provides event_loop",
+            at=(4, 18),
+            severity="info",
+            message_contains="removed in pytest-asyncio 1.0 (\"fixture 'event_loop' not found\"): this project pins 0.21.1",
+            fixed=(
+                "import pytest\nimport asyncio\n\n@pytest.mark.asyncio\nasync def test_x():\n"
+                "    event_loop = asyncio.get_running_loop()\n    pass\n"
+            ),
         ),
-        Valid(
+        Invalid(
+            # The same project checked against its upgrade: `target = {pytest-asyncio = "1.3"}`.
+            files={"requirements.txt": "pytest-asyncio==0.21.1\n"},
+            settings={"target": {"pytest-asyncio": "1.3"}},
+            source="import pytest\n\n@pytest.mark.asyncio\nasync def test_x(event_loop):\n    pass\n",
+            at=(4, 18),
+            severity="error",
+            message_contains="has no such fixture",
+        ),
+        Invalid(
+            # 0.22-0.26 still provide event_loop to sync fixtures without a warning: upgrade finding.
             files={"requirements.txt": "pytest-asyncio==0.23.8\n"},
             path="conftest.py",
             source="import pytest\n\n@pytest.fixture\ndef data(event_loop):\n    return event_loop\n",
-            why="0.22-0.26 still provide event_loop to sync fixtures without a warning",
+            at=(4, 10),
+            severity="info",
+            message_contains="this project pins 0.23.8",
         ),
         Valid(
             source="def helper(event_loop):\n    return event_loop\n",
@@ -318,13 +338,18 @@ class EventLoopFixtureRequested(Rule):
     )
 
 
-def _outcome(removed: bool | None):
+def _outcome(model, removed: bool | None, upgrade: bool):
+    if upgrade:
+        return (f"removed in pytest-asyncio 1.0 (\"fixture 'event_loop' not found\"): {model.pin_phrase('pytest-asyncio')}",
+                Severity.INFO,
+                "This pytest-asyncio still provides the fixture here without a warning; 1.0 removed it, and every "
+                "test that requests it then errors at setup.")
     if removed is True:
         return ("pytest-asyncio ≥ 1.0 has no such fixture (\"fixture 'event_loop' not found\")", None,
                 "pytest-asyncio removed the fixture in 1.0.")
     if removed is False:
         return ("deprecated: async code should use `asyncio.get_running_loop()` (the fixture is gone in "
-                "pytest-asyncio 1.0)", Severity.WARNING,
+                f"pytest-asyncio 1.0): {model.pin_phrase('pytest-asyncio')}", Severity.WARNING,
                 "This pytest-asyncio still provides it with a deprecation warning; 1.0 removed it.")
     return ("\"fixture 'event_loop' not found\" with pytest-asyncio ≥ 1.0 (the current releases; deprecated in "
             "0.22–0.26)", None,

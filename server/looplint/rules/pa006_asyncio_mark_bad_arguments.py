@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import libcst as cst
+from ..engine.fixer import cst  # libcst, imported when a fix is built
 
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable
@@ -112,6 +112,8 @@ class AsyncioMarkBadArguments(Rule):
                     fixable=fix is not None,
                     fix_applicability="unsafe" if fix and fix.get("kind") == "value" else None,
                     fix_title=(fix or {}).get("title"),
+                    # `scope=` still works, deprecated since 0.24: editors strike it through
+                    deprecated=bool(fix) and fix.get("kind") in ("rename", "drop_scope"),
                 )
 
     def fix(self, fixer: FixContext, diagnostic: Diagnostic) -> None:

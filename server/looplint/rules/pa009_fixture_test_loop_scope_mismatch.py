@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import libcst as cst
+from ..engine.fixer import cst  # libcst, imported when a fix is built
 
 from ..engine import knowledge
 from ..engine.checker import FileContext
@@ -10,7 +10,7 @@ from ..engine.fixer import FixContext, FixUnavailable
 from ..engine.model import Diagnostic, Range, Severity
 from ..engine.pytest_config import ConfigEntry
 from ..engine.pytest_model import SCOPES, is_wider
-from ._pytest import add_decorator, find_function, param_range, pytest_model, quoted, with_keyword
+from ._pytest import SESSION_LOOP_RECIPE, add_decorator, find_function, param_range, pytest_model, quoted, with_keyword
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 
 _INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
@@ -167,23 +167,7 @@ class FixtureTestLoopScopeMismatch(Rule):
 
     examples = (
         Valid(
-            files={
-                "pyproject.toml": (
-                    "[project]\nname = 'x'\ndependencies = ['pytest-asyncio>=1.0']\n\n"
-                    "[tool.pytest.ini_options]\nasyncio_default_fixture_loop_scope = 'session'\n"
-                ),
-                "tests/conftest.py": (
-                    "import pytest\nimport pytest_asyncio\nfrom pytest_asyncio import is_async_test\n\n"
-                    "def pytest_collection_modifyitems(items):\n"
-                    "    marker = pytest.mark.asyncio(loop_scope='session')\n"
-                    "    for item in items:\n"
-                    "        if is_async_test(item):\n"
-                    "            item.add_marker(marker, append=False)\n\n"
-                    "@pytest_asyncio.fixture(scope='session')\n"
-                    "async def client():\n"
-                    "    yield object()\n"
-                ),
-            },
+            files=SESSION_LOOP_RECIPE,
             path="tests/test_client.py",
             source="async def test_get(client):\n    assert client\n",
             why="pytest-asyncio's recipe: a collection hook marks every async test with a session loop scope",

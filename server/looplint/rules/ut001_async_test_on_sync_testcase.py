@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext
 from ..engine.model import Diagnostic, Range, Related, Severity
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
+from ._migrate import SEED_BASE, SEED_BASE_MIGRATED, SEED_TEST, base_migration_data, base_migration_title, bridging_base, migrate_base
 from ._unittest import change_base_to_isolated, find_class
 from .helpers import PRESERVES, class_decorators_verdict, is_test_method_name, method_decorators_verdict
 
 _SYNC_BASES = ("unittest.TestCase",)
+
 
 
 class AsyncTestOnSyncTestCase(Rule):
@@ -21,6 +24,7 @@ class AsyncTestOnSyncTestCase(Rule):
     summary = "An `async def test_*` on a `unittest.TestCase` that is not an `IsolatedAsyncioTestCase` never runs."
     message = "Async test `{method}` never runs: `{cls}` derives from `unittest.TestCase`, not `IsolatedAsyncioTestCase`"
     fix_safety = "unsafe"
+    fix_edits_elsewhere = True  # its migration reads and edits other statements (helpers, imports, bases)
     fix_title = "Make the class derive from unittest.IsolatedAsyncioTestCase"
     tokens = ("async def",)
     local = True
@@ -77,6 +81,7 @@ class AsyncTestOnSyncTestCase(Rule):
         if node.decorator_list and class_decorators_verdict(ctx, node) != PRESERVES:
             return
         chain = model.describe_chain()
+        migration = _base_migration(ctx, model)
         for method_name, (path, owner, function) in model.methods.items():
             if not (function.is_async and is_test_method_name(method_name)):
                 continue
@@ -89,7 +94,12 @@ class AsyncTestOnSyncTestCase(Rule):
                 f"Class chain: `{chain}`, no `IsolatedAsyncioTestCase` and no base that runs async tests, "
                 f"so unittest calls `{method_name}()` and discards the coroutine."
             )
-            data = {"class_line": node.lineno, "class": node.name}
+            data = {"class_line": node.lineno, "class": node.name, **(migration or {})}
+            if migration is not None:
+                base_path, base = migration["base"]
+                reason += (f"\n\n`{base}` ({ctx.project.relpath(Path(base_path))}) runs `asyncSetUp` itself from a sync "
+                           f"hook: the fix makes `{base}` an `IsolatedAsyncioTestCase` and drops what ran the async "
+                           "hooks, once for every class built on it.")
             if path == ctx.path and owner == node.name:
                 method_node = _find_method(node, method_name)
                 if method_node is None:
@@ -102,6 +112,7 @@ class AsyncTestOnSyncTestCase(Rule):
                     data=data,
                     related=ctx.related_class(model),
                     never_runs=method_node,
+                    fix_title=_migration_title(ctx, migration),
                 )
             elif owner != node.name and not _owner_is_testcase(ctx, path, owner):
                 # Inherited from a mixin that is not a TestCase itself: the
@@ -117,9 +128,13 @@ class AsyncTestOnSyncTestCase(Rule):
                     data=data,
                     related=[Related(path, Range(function.line, function.col, function.line,
                                                  function.col + len(method_name)), f"`{method_name}` is defined here")],
+                    fix_title=_migration_title(ctx, migration),
                 )
 
     def fix(self, fixer: FixContext, diagnostic: Diagnostic) -> None:
+        if "base" in diagnostic.data:
+            migrate_base(fixer, diagnostic.data)
+            return
         change_base_to_isolated(fixer, find_class(fixer, diagnostic.data["class_line"]))
 
     examples = (
@@ -143,6 +158,17 @@ class AsyncTestOnSyncTestCase(Rule):
                 "        pass\n"
             ),
             why="test dispatch defined in a class-body branch on a module constant (generated sync/async twins)",
+        ),
+        Invalid(
+            # The migration: one change at the base that runs asyncSetUp itself (in another package);
+            # the test module is left as it is.
+            files={"test_framework/__init__.py": "", "test_framework/base.py": SEED_BASE},
+            source=SEED_TEST.replace("__SENTINEL__\n        ", ""),
+            at=(8, 15),
+            unsafe=True,
+            message_contains="TestService",
+            fixed=SEED_TEST.replace("__SENTINEL__\n        ", ""),
+            fixed_files={"test_framework/base.py": SEED_BASE_MIGRATED},
         ),
         Invalid(
             source=(
@@ -402,7 +428,46 @@ class AsyncTestOnSyncTestCase(Rule):
             symptoms=symptoms,
             envs=("py310", "py311", "py312", "py313", "py314", "py315"),
         ),
+        RuntimeExample(
+            # The seed: a base that runs asyncSetUp itself through a helper sniffing for pytest. The fix is
+            # one change at the base (an IsolatedAsyncioTestCase, the bridge gone); the test file is unchanged.
+            files={
+                "test_framework/__init__.py": "",
+                "test_framework/base.py": SEED_BASE,
+                "test_example.py": SEED_TEST,
+            },
+            runner="unittest",
+            outcome="passed",
+            body_ran=False,
+            symptoms=symptoms,
+            envs=("py310", "py311", "py312", "py313"),
+            note="the async test never runs; migrated, asyncSetUp and the test run on the base's own loop",
+        ),
+        RuntimeExample(
+            # The same under pytest (the helper takes its thread-pool branch there).
+            files={
+                "test_framework/__init__.py": "",
+                "test_framework/base.py": SEED_BASE,
+                "test_example.py": SEED_TEST,
+            },
+            runner="pytest",
+            outcome="passed",
+            body_ran=False,
+            symptoms=symptoms[:1],
+            envs=("py311",),
+            note="pytest hands the class back to unittest: the same silent pass; migrated, the test runs",
+        ),
     )
+
+
+def _base_migration(ctx: FileContext, model) -> dict | None:
+    """The migration of the chain's bridging base (the class that runs asyncSetUp itself), if any."""
+    base = bridging_base(ctx.project, model)
+    return base_migration_data(ctx.project, base) if base is not None else None
+
+
+def _migration_title(ctx: FileContext, migration: dict | None) -> str | None:
+    return base_migration_title(ctx, migration) if migration is not None else None
 
 
 def _find_method(node: ast.ClassDef, name: str) -> ast.AsyncFunctionDef | None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import ast
 import re
 
-import libcst as cst
+from ..engine.fixer import cst  # libcst, imported when a fix is built
 
 from ..engine.checker import FileContext
-from ..engine.fixer import FixContext, FixUnavailable
+from ..engine.fixer import FixContext, FixUnavailable, Transformer
 from ..engine.model import Diagnostic, Severity
 from ._unittest import (
     ISOLATED,
@@ -458,7 +458,7 @@ def _is_super_call(expr: ast.AST) -> bool:
     return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "super"
 
 
-class _SuperHookToAsync(cst.CSTTransformer):
+class _SuperHookToAsync(Transformer):
     """`super().setUp()` -> `await super().asyncSetUp()` (an existing await is kept, not doubled)."""
 
     def __init__(self, old: str, new: str):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ast
 
-import libcst as cst
+from ..engine.fixer import cst  # libcst, imported when a fix is built
 
 from ..engine.checker import FileContext
-from ..engine.fixer import FixContext, FixUnavailable
+from ..engine.fixer import FixContext, FixUnavailable, Transformer
 from ..engine.model import Diagnostic, Severity
 from ._unittest import ISOLATED, class_is_analysable, find_class, find_method_cst, runner_kind, walk_body
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
@@ -249,7 +249,7 @@ def _is_none(expr: ast.AST) -> bool:
     return isinstance(expr, ast.Constant) and expr.value is None
 
 
-class _AwaitSuperHook(cst.CSTTransformer):
+class _AwaitSuperHook(Transformer):
     """`super().asyncSetUp()` not already awaited -> `await super().asyncSetUp()`."""
 
     def __init__(self, name: str):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-import libcst as cst
+from ..engine.fixer import cst  # libcst, imported when a fix is built
 
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext, FixUnavailable

@@ -45,13 +45,21 @@ def is_test_support(ctx: FileContext) -> bool:
 
 
 def module_is_test_support(project: Project, path: Path, summary: ModuleSummary) -> bool:
+    return test_support_by_content(project, path, summary) or _imported_by_test_modules(
+        project, project.module_name(path)
+    )
+
+
+def test_support_by_content(project: Project, path: Path, summary: ModuleSummary) -> bool:
+    """Test support by what the module is and holds (its name, fixtures, hooks, imports, TestCase
+    classes); when not, the reverse scan decides (the cache knows who depends on it by this)."""
     if is_test_module_name(path) or summary.fixtures or summary.hooks or imports_test_framework(summary):
         return True
     for name in summary.classes:
         model = project.class_model(ProjectClass(path, name))
         if model is not None and model.is_testcase:
             return True
-    return _imported_by_test_modules(project, project.module_name(path))
+    return False
 
 
 def imports_test_framework(summary: ModuleSummary) -> bool:
@@ -77,13 +85,17 @@ _IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([\w.
 
 def _imported_by_test_modules(project: Project, module: str) -> bool:
     """Does a test module of the project import `module` (or something inside it)?"""
-    imported = _test_imports(project)
+    return imported_in(test_imports(project), module) is True
+
+
+def imported_in(imported: frozenset[str] | None, module: str) -> bool | None:
+    """Is `module` (or something inside it) among `imported` (None: the project was not scanned)?"""
     if imported is None:
-        return False
+        return None
     return module in imported or any(name.startswith(module + ".") for name in imported)
 
 
-def _test_imports(project: Project) -> frozenset[str] | None:
+def test_imports(project: Project) -> frozenset[str] | None:
     """Absolute module names that the project's test modules import, read from their text (no
     parse); None when the project is too big to scan. Kept until the project is invalidated as a
     whole (an editor keystroke must not rescan the project; a new test module importing a helper

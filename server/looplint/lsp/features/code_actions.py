@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
+from ...engine.model import Applicability, fix_applies
 from .. import actions as act
 from .. import worker as prio
 from ..analysis import is_config, is_python
 from ..capabilities import capability, enum_value
-from ..convert import BadData, from_lsp_diagnostic, workspace_edit
+from ...engine.model import Fix
+from ..convert import BadData, fix_workspace_edit, from_lsp_diagnostic, path_to_uri, workspace_edit
 from ..documents import Document
 from ..scheduling import DocState
 
@@ -41,6 +43,39 @@ class _Request:
 
     def edit(self, edits) -> types.WorkspaceEdit:
         return workspace_edit(self.snapshot, edits, document_changes=self.document_changes)
+
+    def fix_edit(self, fix: Fix) -> types.WorkspaceEdit | None:
+        return _fix_edit(self.ls, self.snapshot, fix, self.document_changes)
+
+
+def _fix_edit(ls: LooplintServer, snapshot: Document, fix: Fix, document_changes: bool) -> types.WorkspaceEdit | None:
+    """A fix as one WorkspaceEdit over every document it changes (a migration edits several); None
+    when the client cannot take it (a new file without the `create` resource operation)."""
+    return fix_workspace_edit(
+        snapshot, fix, document_changes=document_changes, open_document=lambda path: _open_document(ls, path),
+        read=ls.analyzer.folder_for(snapshot.path).engine.read_text if snapshot.path else (lambda _p: None),
+        create_files="create" in (capability(ls.caps, "workspace.workspace_edit.resource_operations") or []),
+    )
+
+
+def _open_document(ls: LooplintServer, path) -> Document | None:
+    state = ls.states.get(path_to_uri(path))
+    if state is None:
+        return None
+    doc = state.doc
+    return Document(doc.uri, doc.path, doc.language_id, doc.version, doc.text, ls.encoding)
+
+
+def _reader(ls: LooplintServer, path):
+    """The current text of a file for a fix: an open buffer's, else the engine's (disk, or the
+    project's view of unsaved Python buffers)."""
+    engine = ls.analyzer.folder_for(path).engine
+
+    def read(other):
+        opened = _open_document(ls, other)
+        return opened.text if opened is not None else engine.read_text(other)
+
+    return read
 
 
 async def code_action(ls: LooplintServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
@@ -87,15 +122,17 @@ async def _quick_fixes(request: _Request, lsp_diagnostics: list[types.Diagnostic
                 title=f"{title} ({diagnostic.code})" if diagnostic.code not in title else title,
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[lsp_diag],
-                is_preferred=diagnostic.fix_applicability == "safe",
+                is_preferred=diagnostic.fix_applicability == Applicability.SAFE,
                 data={"action": "fix", "uri": snapshot.uri, "version": snapshot.version, "diagnostic": data,
                       "message": lsp_diag.message, "severity": lsp_diag.severity},
             )
             if not request.resolve:
-                edits = await ls.run(prio.INTERACTIVE, act.build_fix, ls.analyzer, snapshot.text, diagnostic)
-                if not edits:
+                fix = await ls.run(prio.INTERACTIVE, act.build_fix, ls.analyzer, snapshot.text, diagnostic,
+                                   _reader(ls, state.check_path))
+                edit = request.fix_edit(fix) if fix else None
+                if edit is None:
                     continue
-                action.edit = request.edit(edits)
+                action.edit = edit
             fix_actions.append(action)
         # Suppression: on the line the user sees the diagnostic on.
         line1 = diagnostic.range.line if fresh else lsp_diag.range.start.line + 1
@@ -120,10 +157,7 @@ async def _fix_all(request: _Request, *, explicit: bool) -> list[types.CodeActio
     ls, state, snapshot = request.ls, request.state, request.snapshot
     unsafe = ls.analyzer.folder_for(state.check_path).settings.unsafe_fixes
     analysis = (await ls.scheduler.current(state)).analysis
-    applicable = [
-        d for d in analysis.diagnostics
-        if d.fix_applicability == "safe" or (unsafe and d.fix_applicability == "unsafe")
-    ]
+    applicable = [d for d in analysis.diagnostics if fix_applies(d.fix_applicability, unsafe)]
     if analysis.version != snapshot.version or analysis.carried or not (applicable or explicit):
         return []
     action = types.CodeAction(
@@ -163,20 +197,22 @@ async def resolve(ls: LooplintServer, action: types.CodeAction) -> types.CodeAct
     if data is None or data.get("action") not in ("fix", "fixAll") or not isinstance(data.get("uri"), str):
         return action  # not ours, or already complete
     try:
-        snapshot, edits = await fix_edits(ls, data)
+        snapshot, change = await fix_edits(ls, data)
     except Stale as exc:
         raise JsonRpcException(code=CONTENT_MODIFIED, message=f"looplint: {exc}") from None
     except BadData as exc:
         raise JsonRpcException(code=-32602, message=f"looplint: malformed code action data: {exc}") from None
-    if not edits and data["action"] == "fix":
+    edit = workspace_edit_for(ls, snapshot, change) if change or data["action"] != "fix" else None
+    if edit is None:
         raise JsonRpcException(code=-32803, message="looplint: this fix cannot be applied to the current code")
-    action.edit = workspace_edit_for(ls, snapshot, edits or [])
+    action.edit = edit
     return action
 
 
-async def fix_edits(ls: LooplintServer, data: dict) -> tuple[Document, list]:
-    """The edits of a fix (`action: fix`, with the diagnostic's data) or of fix-all, for the document
-    version `data` names; Stale when that is not the current one (BadData: data not ours)."""
+async def fix_edits(ls: LooplintServer, data: dict) -> tuple[Document, Fix | list | None]:
+    """A diagnostic's fix (`action: fix`, with the diagnostic's data; None when it cannot be built) or
+    fix-all's edits, for the document version `data` names; Stale when that is not the current one
+    (BadData: data not ours)."""
     state = ls.states.get(data.get("uri"))
     if state is None or state.check_path is None:
         raise Stale("the document is no longer open")
@@ -192,15 +228,21 @@ async def fix_edits(ls: LooplintServer, data: dict) -> tuple[Document, list]:
             data=data.get("diagnostic"),
         )
         diagnostic, _ = from_lsp_diagnostic(lsp_diag, state.check_path)
-        edits = await ls.run(prio.INTERACTIVE, act.build_fix, ls.analyzer, snapshot.text, diagnostic)
+        change = await ls.run(prio.INTERACTIVE, act.build_fix, ls.analyzer, snapshot.text, diagnostic,
+                              _reader(ls, state.check_path))
     else:
-        edits = await ls.run(
+        change = await ls.run(
             prio.INTERACTIVE, act.build_fix_all, ls.analyzer, state.check_path, snapshot.text, bool(data.get("unsafe"))
-        )
+        ) or []
     if doc.version != snapshot.version:
         raise Stale("the document changed while the fix was built")
-    return snapshot, edits or []
+    return snapshot, change
 
 
-def workspace_edit_for(ls: LooplintServer, snapshot: Document, edits) -> types.WorkspaceEdit:
-    return workspace_edit(snapshot, edits, document_changes=ls.supports("workspace.workspace_edit.document_changes"))
+def workspace_edit_for(ls: LooplintServer, snapshot: Document, change: Fix | list) -> types.WorkspaceEdit | None:
+    """A fix (over every file it changes) or a list of edits in `snapshot`, as one WorkspaceEdit; None
+    for a fix the client cannot take."""
+    document_changes = ls.supports("workspace.workspace_edit.document_changes")
+    if isinstance(change, Fix):
+        return _fix_edit(ls, snapshot, change, document_changes)
+    return workspace_edit(snapshot, change, document_changes=document_changes)

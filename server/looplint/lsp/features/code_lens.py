@@ -67,10 +67,14 @@ async def code_lens(ls: LooplintServer, params: types.CodeLensParams) -> list[ty
     for (line, name), diagnostics in sorted(by_class.items()):
         lens_range = _class_range(doc, line, name)
         count = len(diagnostics)
-        title = (
-            f"{count} async tests never run — make `{name}` run them"
-            if count != 1 else f"1 async test never runs — make `{name}` run it"
-        )
+        never_run = f"{count} async tests never run" if count != 1 else "1 async test never runs"
+        lsp_data = diagnostics[0].data or {}
+        if "base" in (lsp_data.get("data") or {}) and lsp_data.get("fixTitle"):
+            # UT001's fix is the migration of the base the class inherits from: say which change it is.
+            fix_title = lsp_data["fixTitle"]
+            title = f"{never_run} — {fix_title[:1].lower()}{fix_title[1:]}"
+        else:
+            title = f"{never_run} — make `{name}` run {'them' if count != 1 else 'it'}"
         lenses.append(
             types.CodeLens(
                 range=lens_range,
@@ -109,9 +113,9 @@ async def apply_fix(ls, *args: Any) -> dict:  # no annotation on ls: pygls reads
         snapshot, edits = await code_actions.fix_edits(ls, {**data, "action": "fix"})
     except (code_actions.Stale, BadData) as exc:
         return {"applied": False, "message": str(exc)}
-    if not edits:
+    edit = code_actions.workspace_edit_for(ls, snapshot, edits) if edits else None
+    if edit is None:
         return {"applied": False, "message": "this fix cannot be applied to the current code"}
-    edit = code_actions.workspace_edit_for(ls, snapshot, edits)
     answer = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="looplint: make the class run its async tests"))
     return {"applied": bool(getattr(answer, "applied", False))}
 

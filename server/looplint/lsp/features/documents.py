@@ -15,7 +15,7 @@ from lsprotocol import types
 from .. import worker as prio
 from ..analysis import is_config, is_requirements
 from ..convert import uri_to_path
-from ..documents import Document
+from ..documents import Document, forget_line_index
 from ..scheduling import DocState
 from . import diagnostics, workspace
 
@@ -71,10 +71,12 @@ async def did_close(ls: LooplintServer, params: types.DidCloseTextDocumentParams
     if state is None:
         return
     ls.scheduler.forget(state)
+    forget_line_index(state.doc.text)
     if not ls.pull:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
     ls.report.document_closed(state.check_path, uri, settle=ls.pull)
     changed = await ls.run(prio.DIAGNOSE, ls.analyzer.close, uri, state.check_path)
+    ls.garbage.note_big_free()  # its text, trees and results go at the next idle moment
     if changed and state.check_path is not None:
         diagnostics.refresh_dependents(ls, [state.check_path])
 

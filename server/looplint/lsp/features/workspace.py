@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,18 +54,7 @@ async def watched_files_changed(ls: LooplintServer, params: types.DidChangeWatch
 async def index_workspace(ls: LooplintServer, folders=None) -> None:
     """Summarise every Python file of the workspace folders, with work-done progress."""
     started = time.perf_counter()
-    token: str | None = None
-    if ls.supports("window.work_done_progress"):
-        token = f"looplint-index-{uuid.uuid4()}"
-        try:
-            await asyncio.wait_for(ls.work_done_progress.create_async(token), timeout=10)
-        except Exception as exc:
-            log.info("no progress reporting: %s", exc)
-            token = None
-    if token is not None:
-        ls.work_done_progress.begin(
-            token, types.WorkDoneProgressBegin(title="looplint: indexing", cancellable=True, percentage=0)
-        )
+    token = await workspace_diagnostics.server_progress(ls, "index", "looplint: indexing")
     files: list[Path] = []
     for folder in folders if folders is not None else list(ls.analyzer.folders):
         files.extend(await ls.run(prio.INDEX, ls.index.list_files, folder))

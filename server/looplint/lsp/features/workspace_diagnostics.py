@@ -130,17 +130,26 @@ async def check_workspace_command(ls, *args: Any) -> dict:  # no annotation on l
     return await check_workspace(ls, None, server_token=True)
 
 
+async def server_progress(ls: LooplintServer, name: str, title: str) -> str | None:
+    """A work-done progress the server creates and begins (cancellable), or None if the client has none."""
+    if not ls.supports("window.work_done_progress"):
+        return None
+    token = f"looplint-{name}-{uuid.uuid4()}"
+    try:
+        await asyncio.wait_for(ls.work_done_progress.create_async(token), timeout=10)
+    except Exception as exc:
+        log.info("no progress reporting: %s", exc)
+        return None
+    ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title, cancellable=True, percentage=0))
+    return token
+
+
 async def check_workspace(ls: LooplintServer, token: Any, *, server_token: bool) -> dict:
     report = ls.report
     started = time.perf_counter()
-    if server_token and ls.supports("window.work_done_progress"):
-        token = f"looplint-check-{uuid.uuid4()}"
-        try:
-            await asyncio.wait_for(ls.work_done_progress.create_async(token), timeout=10)
-        except Exception as exc:
-            log.info("no progress reporting: %s", exc)
-            token = None
-    if token is not None:
+    if server_token:
+        token = await server_progress(ls, "check", "looplint: checking the workspace")
+    elif token is not None:
         ls.work_done_progress.begin(
             token, types.WorkDoneProgressBegin(title="looplint: checking the workspace", cancellable=True, percentage=0)
         )
