@@ -125,7 +125,15 @@ local function main()
     result.resolved = true
   end
   vim.lsp.util.apply_workspace_edit(chosen.edit, encoding)
-  vim.cmd("write")
+  -- A fix may edit other files too (a migration of the base class): Neovim loads them into buffers.
+  -- With filetype detection (as every user has it) those buffers get the client attached, which
+  -- tells the server their new text; this headless run has none, so attach them here. Then save all.
+  for _, buf in ipairs(vim.api.nvim_list_bufs()) do
+    if buf ~= bufnr and vim.api.nvim_buf_is_loaded(buf) and vim.api.nvim_buf_get_name(buf):match("%.py$") then
+      vim.lsp.buf_attach_client(buf, client_id)
+    end
+  end
+  vim.cmd("wall")
   step("fixed")
 
   local before = count_code(bufnr, code)

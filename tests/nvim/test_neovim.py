@@ -108,11 +108,18 @@ def test_neovim_on_the_golden_path_demo(tmp_path):
     checked = Engine(all_rules()).check_file(root / rel, original, with_fixes=True)
     first = next(d for d in checked.diagnostics if d.code == "UT001")
     expected = apply_edits(original, list(first.fix.edits))
+    # The fix is the migration of the base class: its edits in other files, as the engine makes them.
+    elsewhere = {
+        other.path: apply_edits(other.path.read_text(encoding="utf-8"), list(other.edits))
+        for other in first.fix.other_files
+    }
 
     result = run_neovim(root, rel, "UT001", tmp_path)
     assert result["diagnostic"]["lnum"] == first.range.line - 1
     assert "UT001" in result["hover"]
     assert (root / rel).read_text(encoding="utf-8") == expected
+    for path, text in elsewhere.items():
+        assert path.read_text(encoding="utf-8") == text, path
     assert "UT001" not in result["codes_after"]
 
 
