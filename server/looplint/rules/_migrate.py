@@ -468,3 +468,11 @@ SEED_TEST = (
     "        __SENTINEL__\n"
     "        self.assertTrue(self.ready)\n"
 )
+
+
+# The seed's project as a runtime example: the bridging base in its own package, one test module.
+SEED_PROJECT = {
+    "test_framework/__init__.py": "",
+    "test_framework/base.py": SEED_BASE,
+    "test_example.py": SEED_TEST,
+}

@@ -8,7 +8,7 @@ from ..engine import knowledge
 from ..engine.checker import FileContext
 from ..engine.fixer import FixContext
 from ..engine.model import Diagnostic
-from ._migrate import SEED_BASE, SEED_BASE_MIGRATED, SEED_TEST, base_migration_report, migrate_base
+from ._migrate import SEED_BASE, SEED_BASE_MIGRATED, SEED_PROJECT, SEED_TEST, base_migration_report, migrate_base
 from ..engine.model import Severity
 from ..engine.symbols import ProjectFunction
 from . import _coroutines as co
@@ -341,11 +341,7 @@ class SyncBridgeHelper(Rule):
         ),
         RuntimeExample(
             # The bridge inside the seed's base: the fix is the base's migration, which removes it.
-            files={
-                "test_framework/__init__.py": "",
-                "test_framework/base.py": SEED_BASE,
-                "test_example.py": SEED_TEST,
-            },
+            files=SEED_PROJECT,
             runner="pytest",
             outcome="passed",
             body_ran=False,

@@ -9,7 +9,7 @@ from ..engine.checker import FileContext
 from ..engine.fixer import FixContext
 from ..engine.model import Diagnostic, Range, Related, Severity
 from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
-from ._migrate import SEED_BASE, SEED_BASE_MIGRATED, SEED_TEST, base_migration_data, base_migration_title, bridging_base, migrate_base
+from ._migrate import SEED_BASE, SEED_BASE_MIGRATED, SEED_PROJECT, SEED_TEST, base_migration_data, base_migration_title, bridging_base, migrate_base
 from ._unittest import change_base_to_isolated, find_class
 from .helpers import PRESERVES, class_decorators_verdict, is_test_method_name, method_decorators_verdict
 
@@ -431,11 +431,7 @@ class AsyncTestOnSyncTestCase(Rule):
         RuntimeExample(
             # The seed: a base that runs asyncSetUp itself through a helper sniffing for pytest. The fix is
             # one change at the base (an IsolatedAsyncioTestCase, the bridge gone); the test file is unchanged.
-            files={
-                "test_framework/__init__.py": "",
-                "test_framework/base.py": SEED_BASE,
-                "test_example.py": SEED_TEST,
-            },
+            files=SEED_PROJECT,
             runner="unittest",
             outcome="passed",
             body_ran=False,
@@ -445,11 +441,7 @@ class AsyncTestOnSyncTestCase(Rule):
         ),
         RuntimeExample(
             # The same under pytest (the helper takes its thread-pool branch there).
-            files={
-                "test_framework/__init__.py": "",
-                "test_framework/base.py": SEED_BASE,
-                "test_example.py": SEED_TEST,
-            },
+            files=SEED_PROJECT,
             runner="pytest",
             outcome="passed",
             body_ran=False,
