@@ -332,8 +332,10 @@ class EventLoopFixtureRequested(Rule):
             outcome="passed",
             body_ran=True,
             symptoms=(symptoms[1],),
-            envs=("py311-pytest83-pa023", "py311-pytest83-pa024", "py311-pytest83-pa025", "py311-pytest84-pa026"),
-            note="0.23.8 still provides the fixture, with a deprecation warning for async tests",
+            envs=("py311-pytest74-pa021", "py311-pytest83-pa023", "py311-pytest83-pa024", "py311-pytest83-pa025",
+                  "py311-pytest84-pa026"),
+            note="0.22–0.26 still provide the fixture, with a deprecation warning for async tests; 0.21.2 without one "
+                 "(what the info finding on a 0.21 pin says)",
         ),
     )
 
