@@ -456,9 +456,9 @@ class Project:
                     path = Path(entry.path)
                     if self.is_excluded(path):
                         continue
-                    if any((path / marker).is_file() for marker in _DISTRIBUTION_MARKERS):
-                        src = path / "src"
-                        found.append(_norm(src if src.is_dir() else path))
+                    if any(self._isfile(_norm(path / marker)) for marker in _DISTRIBUTION_MARKERS):
+                        src = _norm(path / "src")
+                        found.append(src if self._isdir(src) else _norm(path))
                     below.append(path)
             level = below
         return tuple(found)
