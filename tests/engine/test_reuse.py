@@ -45,6 +45,7 @@ class Buffer:
         self.state = BufferState()  # the server's own: incremental parser + StatementReuse
         self.reuse = self.state.reuse
         self.reused_statements = 0
+        self.reused_definitions = 0  # summaries of defs and classes taken from the previous build
         self.checks = 0
 
     def check(self, text: str):
@@ -54,6 +55,7 @@ class Buffer:
         if result.problem is None:
             self.checks += 1
             self.reused_statements += self.reuse.reused
+            self.reused_definitions += self.reuse.summaries.reused
         return result
 
 
@@ -71,6 +73,8 @@ def assert_same_as_fresh(buffer: Buffer, text: str, context: str) -> None:
     assert (incremental.problem is None) == (fresh.problem is None), context
     if fresh.problem is not None:
         return
+    # The module summary too: the definitions an edit did not touch keep theirs, moved.
+    assert incremental.summary == fresh.summary, f"{context}: the re-check's module summary differs"
     got = sorted(map(_key, incremental.diagnostics), key=repr)
     want = sorted(map(_key, fresh.diagnostics), key=repr)
     if got != want:
@@ -203,6 +207,8 @@ def test_generated_module_reuses_almost_everything(tmp_path):
     drive(buffer, generate_module(600), random.Random(7), steps=60)
     # Most statements are reused on most re-checks (about 45 top-level statements).
     assert buffer.reused_statements > 20 * buffer.checks, (buffer.reused_statements, buffer.checks)
+    # ... and so are the summaries of its classes and functions (about 45 definitions).
+    assert buffer.reused_definitions > 20 * buffer.checks, (buffer.reused_definitions, buffer.checks)
 
 
 def test_golden_path_with_its_bases_edited(tmp_path):

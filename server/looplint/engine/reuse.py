@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .model import Diagnostic, Range, Related
-from .summary import ModuleSummary, same_shape
+from .summary import ModuleSummary, SummaryReuse, same_shape
 
 if TYPE_CHECKING:  # pragma: no cover
     from .rule import Rule
@@ -94,8 +94,10 @@ class StatementReuse:
         # Set by `plan`: the previous check's module facts, when they still hold (else None).
         self.facts: dict | None = None
         self.reused = 0  # statements whose local findings were reused in the last check
+        self.summaries = SummaryReuse()  # the definitions' summaries, for the next build
 
     def reset(self) -> None:
+        self.summaries.reset()
         self._previous = None
         self._carried_mentions = {}
         self.facts = None
