@@ -29,6 +29,7 @@ from looplint.engine.workspace import Engine
 from looplint.lsp.analysis import BufferState
 from looplint.rules import all_rules
 from looplint.engine.rule import Invalid
+from looplint.engine.symbols import ProjectClass
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from lsp_bench import generate_module  # noqa: E402
@@ -374,3 +375,44 @@ def test_another_module_edited_in_its_buffer_is_seen(tmp_path):
     assert buffer.check(text).diagnostics == []
     base.check(files["tests/base.py"])
     assert [d.code for d in buffer.check(text).diagnostics] == ["UT001"]
+
+
+def test_class_models_kept_across_moves_equal_fresh_ones(tmp_path):
+    """Lines inserted or removed above classes keep their class models (positions rebased) instead
+    of building them again: each must equal the model a fresh project builds from the same texts,
+    including models of classes in other files whose chain runs through the edited one."""
+    files = {
+        str(path.relative_to(REPO / "examples/golden-path")): path.read_text()
+        for path in (REPO / "examples/golden-path").rglob("*")
+        if path.is_file() and path.suffix in (".py", ".toml")
+    }
+    root = write_project(tmp_path / "golden", files)
+    engine = Engine(all_rules(), lenient_config=True)
+    bases = [rel for rel in files if rel.endswith(".py") and "class " in files[rel] and not rel.startswith("tests/test_")]
+    assert bases, "the golden path has base classes in support modules"
+    target = bases[0]
+    buffer = Buffer(engine, root / target)
+    rng = random.Random(5)
+    lines = files[target].split("\n")
+    rebased = 0
+    for step in range(40):
+        i = rng.randrange(len(lines) + 1)
+        if rng.random() < 0.6 or len(lines) < 3:
+            lines.insert(i, rng.choice(["", "# moved", "_flag = 1"]))
+        elif lines[min(i, len(lines) - 1)].strip() in ("", "# moved", "_flag = 1"):
+            del lines[min(i, len(lines) - 1)]
+        text = "\n".join(lines)
+        if not _parses(text) or buffer.check(text).problem is not None:
+            continue
+        # Every class of the project, as the checks just made left them cached...
+        project = engine.project_for(root / target)
+        kept_before = len(project._class_models)
+        fresh_engine = Engine(all_rules(), lenient_config=True)
+        fresh_project = fresh_engine.project_for(root / target)
+        fresh_project.set_overlay(root / target, text)
+        for key in list(project._class_models):
+            symbol = ProjectClass(*key)
+            kept, fresh = project.class_model(symbol), fresh_project.class_model(symbol)
+            assert kept == fresh, f"step {step}: {key} kept {kept} fresh {fresh}"
+        rebased += kept_before
+    assert rebased > 0, "class models were kept and compared"

@@ -1117,8 +1117,9 @@ class Checker:
             result.problem = FileProblem(path, f"cannot parse: {exc}", 1, 0, "syntax-error")
             return result
         epoch = self.project.state_seen_from(path)  # before this file's own summary is replaced
-        summary = build_summary(tree, path, source, reuse.summaries if reuse is not None else None)
-        self.project.put_summary(path, summary)
+        summary_reuse = reuse.summaries if reuse is not None else None
+        summary = build_summary(tree, path, source, summary_reuse)
+        self.project.put_summary(path, summary, summary_reuse)
         result.summary = summary
         suppressions = Suppressions.parse(source)
         if suppressions.ignore_file:

@@ -135,7 +135,7 @@ class StatementReuse:
             # that compares equal is still the same fact.
             if previous.summary != summary:
                 return {}
-        elif not same_shape(previous.summary, summary, change.map_line):
+        elif not same_shape(previous.summary, summary, change.map_line, self.summaries.trust(previous.summary, summary)):
             return {}
         # Still true of this text: the words, and what was derived from them and the summary.
         self._carried_mentions = previous.mentions

@@ -208,21 +208,30 @@ def _shape_plan(cls: type) -> tuple[tuple[str, int], ...]:
     return plan
 
 
-def same_shape(old: object, new: object, map_line: Callable[[int], int | None]) -> bool:
+def same_shape(
+    old: object, new: object, map_line: Callable[[int], int | None] | None, trusted: dict[int, object] | None = None
+) -> bool:
     """Is `new` what `old` becomes when its lines move by `map_line` (None: a replaced line)?
 
     Compares summaries (and the containers and summaries inside them) without building the
-    moved copy; stops at the first difference."""
+    moved copy; stops at the first difference. `map_line=None`: lines are not compared at
+    all (only what does not depend on where things are), keys and items in the same order."""
+    if old is new:  # a summary part reused unmoved (see SummaryReuse)
+        return True
+    if trusted is not None and trusted.get(id(new)) is old:  # reused, moved by the edit
+        return True
     cls = old.__class__
     if cls is not new.__class__:
         return False
     if cls is dict:
         if old.keys() != new.keys():  # type: ignore[attr-defined]
             return False
-        return all(same_shape(value, new[key], map_line) for key, value in old.items())  # type: ignore
+        if map_line is None and list(old) != list(new):  # type: ignore[call-overload]
+            return False
+        return all(same_shape(value, new[key], map_line, trusted) for key, value in old.items())  # type: ignore
     if cls is list or cls is tuple:
         return len(old) == len(new) and all(  # type: ignore[arg-type]
-            same_shape(a, b, map_line) for a, b in zip(old, new)  # type: ignore[call-overload]
+            same_shape(a, b, map_line, trusted) for a, b in zip(old, new)  # type: ignore[call-overload]
         )
     if not is_dataclass(cls):
         return old == new
@@ -232,16 +241,16 @@ def same_shape(old: object, new: object, map_line: Callable[[int], int | None]) 
             if a != b:
                 return False
         elif kind == _LINE:
-            if map_line(a) != b:
+            if map_line is not None and map_line(a) != b:
                 return False
         elif kind == _NESTED:
-            if not same_shape(a, b, map_line):
+            if not same_shape(a, b, map_line, trusted):
                 return False
         else:
             if len(a) != len(b):
                 return False
             for (callee, line, col), (callee2, line2, col2) in zip(a, b):
-                if callee != callee2 or col != col2 or map_line(line) != line2:
+                if callee != callee2 or col != col2 or (map_line is not None and map_line(line) != line2):
                     return False
     return True
 
@@ -265,8 +274,8 @@ def build_summary(
                 _, built_at, part, fixtures = entry
                 delta = node.lineno - built_at
                 if delta:
-                    part = moved(part, delta)
-                    fixtures = [moved(fixture, delta) for fixture in fixtures]
+                    part = previous.moved(part, delta)  # type: ignore[union-attr]
+                    fixtures = [previous.moved(fixture, delta) for fixture in fixtures]  # type: ignore[union-attr]
                 if node.__class__ is ast.ClassDef:
                     summary.classes[node.name] = part  # its fixtures come after the loop, as below
                 else:
@@ -332,6 +341,8 @@ def build_summary(
             summary.fixtures.extend(found)
             if previous is not None:
                 previous.keep_fixtures(node, found)
+    if previous is not None:
+        previous.finish(summary)
     return summary
 
 
@@ -355,9 +366,17 @@ class SummaryReuse:
         self._with_fixtures: set[int] = set()  # classes whose fixtures came with their entry
         self._context: tuple | None = None
         self.reused = 0  # definitions taken from the previous build in the last one
+        # The last build's summary, the one it took parts from, and which of its parts are the
+        # previous ones moved (id of the moved copy -> the original): `same_shape` need not
+        # compare those (`trust`).
+        self.last: ModuleSummary | None = None
+        self._base: ModuleSummary | None = None
+        self._moved_from: dict[int, object] = {}
 
     def reset(self) -> None:
         self._parts, self._context = {}, None
+        self.last = self._base = None
+        self._moved_from = {}
 
     def start(self, tree: ast.Module, constants: dict[str, bool]) -> dict[int, tuple] | None:
         """Begin a build: the previous parts when they can be used (else None)."""
@@ -374,7 +393,24 @@ class SummaryReuse:
         self._context = context
         parts = self._parts if usable else None
         self._parts, self._with_fixtures, self.reused = {}, set(), 0
+        self._base, self._moved_from = (self.last if usable else None), {}
         return parts
+
+    def moved(self, part, delta: int):
+        copy = moved(part, delta)
+        self._moved_from[id(copy)] = part
+        return copy
+
+    def finish(self, summary: ModuleSummary) -> None:
+        self.last = summary
+
+    def trust(self, old: ModuleSummary, new: ModuleSummary) -> dict[int, object] | None:
+        """For `same_shape(old, new, ...)`: the parts of `new` that are parts of `old` moved by
+        the edit (so equal to them once moved), when `new` is this buffer's last build and was
+        built from `old`."""
+        if new is self.last and old is self._base and old is not None:
+            return self._moved_from
+        return None
 
     def keep(self, node: ast.AST, part: object, fixtures: list | None, *, reused: bool = False) -> None:
         """Remember a definition's summary (and the fixtures it defines: None for a class whose
