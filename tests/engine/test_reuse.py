@@ -416,3 +416,23 @@ def test_class_models_kept_across_moves_equal_fresh_ones(tmp_path):
             assert kept == fresh, f"step {step}: {key} kept {kept} fresh {fresh}"
         rebased += kept_before
     assert rebased > 0, "class models were kept and compared"
+
+
+def test_word_answers_carried_over_only_where_the_edit_cannot_change_them():
+    from looplint.engine.reuse import StatementReuse
+    from looplint.engine.source import Source
+    from looplint.lsp.incremental import IncrementalParser
+
+    parser, reuse = IncrementalParser(), StatementReuse()
+    old = Source("import asyncio\n\ndef f():\n    return 1\n")
+    parser.parse(old.text)
+    reuse.seed_mentions(old)
+    assert old.mentions_any(("asyncio",)) and not old.mentions_any(("trio",)) and not old.mentions_any(("anyio",))
+    new = Source(old.text.replace("return 1", "return trio"))
+    parser.parse(new.text)
+    reuse.change = parser.change
+    reuse.seed_mentions(new)
+    # "asyncio" and "anyio" are not in the changed lines: last answers carried; "trio" is asked again.
+    assert new._mentions.get("asyncio") is True and new._mentions.get("anyio") is False
+    assert "trio" not in new._mentions
+    assert new.mentions_any(("trio",))

@@ -1116,6 +1116,8 @@ class Checker:
         except ValueError as exc:  # e.g. "source code string cannot contain null bytes"
             result.problem = FileProblem(path, f"cannot parse: {exc}", 1, 0, "syntax-error")
             return result
+        if reuse is not None:
+            reuse.seed_mentions(source)
         epoch = self.project.state_seen_from(path)  # before this file's own summary is replaced
         summary_reuse = reuse.summaries if reuse is not None else None
         summary = build_summary(tree, path, source, summary_reuse)
