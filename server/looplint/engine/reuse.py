@@ -191,6 +191,7 @@ class StatementReuse:
         reused: int,
         facts: dict,
     ) -> None:
+        self.summaries.forget_trust()
         # Words asked about in earlier checks stay recorded while their findings or facts live on.
         mentions = dict(self._carried_mentions)
         self._carried_mentions = {}

@@ -404,6 +404,10 @@ class SummaryReuse:
     def finish(self, summary: ModuleSummary) -> None:
         self.last = summary
 
+    def forget_trust(self) -> None:
+        """After the check that built `last`: the previous summary and its parts need not live on."""
+        self._base, self._moved_from = None, {}
+
     def trust(self, old: ModuleSummary, new: ModuleSummary) -> dict[int, object] | None:
         """For `same_shape(old, new, ...)`: the parts of `new` that are parts of `old` moved by
         the edit (so equal to them once moved), when `new` is this buffer's last build and was
@@ -433,6 +437,27 @@ class SummaryReuse:
             self._parts[id(node)] = (*entry[:3], fixtures)
 
 
+# Line numbers as shared int objects. An editor re-check moves the positions of everything below
+# an edit: tens of thousands of syntax tree nodes and summary entries get new line numbers on
+# every keystroke that adds or removes a line. New int objects (Python shares only those up to
+# 256) would each be a small long-lived allocation amid the check's garbage, which keeps the
+# allocator's memory pinned long after the garbage is gone: the server's resident memory would
+# grow edit after edit. Taken from this table instead, they are allocated once.
+_LINE_NUMBERS: list[int] = list(range(4096))
+
+
+def line_numbers(at_least: int) -> list[int]:
+    """A list whose item `n` is the int `n`, for every n <= at_least."""
+    global _LINE_NUMBERS
+    if len(_LINE_NUMBERS) <= at_least:
+        _LINE_NUMBERS = list(range(max(at_least + 1, 2 * len(_LINE_NUMBERS))))
+    return _LINE_NUMBERS
+
+
+def _moved_line(line: int) -> int:
+    return line_numbers(line)[line] if line >= 0 else line
+
+
 def moved(value, delta: int):
     """A summary (or a container of them) with every line number moved by `delta`."""
     cls = value.__class__
@@ -448,11 +473,11 @@ def moved(value, delta: int):
     for name, kind in _shape_plan(cls):
         item = getattr(value, name)
         if kind == _LINE:
-            item = item + delta if item else item
+            item = _moved_line(item + delta) if item else item
         elif kind == _NESTED:
             item = moved(item, delta)
         elif kind == _RUNS:
-            item = tuple((callee, line + delta, col) for callee, line, col in item)
+            item = tuple((callee, _moved_line(line + delta), col) for callee, line, col in item)
         values[name] = item
     return cls(**values)
 

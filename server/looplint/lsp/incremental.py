@@ -38,6 +38,7 @@ import re
 
 from ..engine.parse import parse_module
 from ..engine.reuse import LineChange
+from ..engine.summary import line_numbers
 from .documents import line_index
 
 _EOL = re.compile(r"\r\n|\r|\n")
@@ -150,6 +151,8 @@ def _shift(nodes: list[ast.AST], delta: int) -> None:
     stack = list(nodes)
     fields_of = _FIELDS
     node_type = ast.AST
+    last = max((getattr(node, "end_lineno", None) or 0 for node in nodes), default=0)
+    numbers = line_numbers(last + max(delta, 0))  # shared ints: see engine.summary.line_numbers
     while stack:
         node = stack.pop()
         cls = node.__class__
@@ -159,10 +162,10 @@ def _shift(nodes: list[ast.AST], delta: int) -> None:
             fields_of[cls] = entry
         names, positioned = entry
         if positioned:
-            node.lineno += delta
+            node.lineno = numbers[node.lineno + delta]
             end = getattr(node, "end_lineno", None)
             if end is not None:
-                node.end_lineno = end + delta
+                node.end_lineno = numbers[end + delta]
         for name in names:
             value = getattr(node, name, None)
             if value.__class__ is list:

@@ -8,6 +8,11 @@
    and drops it, which leaves the client waiting forever.
 3. A request after `shutdown` gets an `InvalidRequest` error answer (pygls
    drops it silently).
+4. The future of a handler that answers no request (a notification, or a step
+   of a generator handler) is forgotten once it is done. pygls files every
+   generator, coroutine and threaded handler's future under its message id and
+   removes only those of requests (when it answers them): each `didChange` left
+   one behind, and a long editing session grew the server by megabytes.
 """
 
 from __future__ import annotations
@@ -59,6 +64,29 @@ class LooplintProtocol(LanguageServerProtocol):
                 self._send_response(data["id"], error=error.to_response_error())
                 return ANSWERED
             raise
+
+    _answering: Any = None  # the id of the client request whose handler is being started
+
+    def _handle_request(self, msg_id, method_name: str, params: Any):
+        self._answering = msg_id
+        try:
+            super()._handle_request(msg_id, method_name, params)
+        finally:
+            self._answering = None
+
+    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        if msg_id is self._answering:
+            return  # pygls removes it when it sends the answer (or the client cancels it)
+        future = self._request_futures.get(msg_id)
+        if future is not None:
+            futures = self._request_futures
+
+            def forget(done, key=msg_id) -> None:
+                if futures.get(key) is done:
+                    del futures[key]
+
+            future.add_done_callback(forget)
 
     def handle_message(self, message):
         if message is ANSWERED:
