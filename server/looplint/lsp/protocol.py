@@ -75,18 +75,30 @@ class LooplintProtocol(LanguageServerProtocol):
             self._answering = None
 
     def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
+        self._forget_done_futures()
         super()._execute_handler(msg_id, handler, callback, args, kwargs)
         if msg_id is self._answering:
             return  # pygls removes it when it sends the answer (or the client cancels it)
         future = self._request_futures.get(msg_id)
         if future is not None:
-            futures = self._request_futures
+            self._forgettable.append((msg_id, future))
 
-            def forget(done, key=msg_id) -> None:
-                if futures.get(key) is done:
-                    del futures[key]
-
-            future.add_done_callback(forget)
+    def _forget_done_futures(self) -> None:
+        # Here, on the event loop, rather than in a done callback: callbacks also run on other
+        # threads, and while pygls walks the table (`shutdown` cancels what is pending).
+        forgettable = getattr(self, "_forgettable", None)
+        if forgettable is None:
+            forgettable = self._forgettable = []
+        if not forgettable:
+            return
+        futures = self._request_futures
+        pending = []
+        for key, future in forgettable:
+            if not future.done():
+                pending.append((key, future))
+            elif futures.get(key) is future:
+                del futures[key]
+        self._forgettable = pending
 
     def handle_message(self, message):
         if message is ANSWERED:
