@@ -12,7 +12,12 @@ module answers:
   conftest chain pytest would use;
 - `with`/`async with ... as x`: what `__enter__`/`__aenter__` returns (the object itself for the
   libraries in `knowledge.CONTEXT_ENTER_RESULTS`, a project class's own method otherwise);
-- `await x`: what awaiting a known library call or a project coroutine gives.
+- `await x`: what awaiting a known library call or a project coroutine gives;
+- class-level attributes (`client_class = httpx.AsyncClient`, `helper = Client`): what
+  `self.client_class`, `cls.client_class` and `type(self).client_class` are, unless a method
+  assigns the attribute on the instance or class;
+- properties: `obj.client` where `client` is a `@property` is what its getter returns;
+- `-> Self` on a method: an instance of the class it is defined in, as `return cls()` is.
 
 Anything else is unknown (None), and rules stay silent on unknown values.
 """
@@ -23,12 +28,15 @@ import ast
 from typing import TYPE_CHECKING
 
 from .. import knowledge
+from ..summary import class_statements
 from ..symbols import External, Instance, ProjectClass, ProjectFunction, Symbol, options_of
 from .modules import class_node, function_node, module_context
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..checker import FileContext
+    from ..project import ClassModel
     from ..pytest_model import FixtureDef
+    from ..summary import FunctionSummary
 
 _OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
 _UNION = frozenset({"typing.Union", "typing_extensions.Union"})
@@ -38,6 +46,9 @@ _YIELDING = frozenset(
      "typing.AsyncIterable", "collections.abc.Iterator", "collections.abc.Generator", "collections.abc.AsyncIterator",
      "collections.abc.AsyncGenerator", "collections.abc.Iterable", "collections.abc.AsyncIterable"}
 )
+_SELF = frozenset({"typing.Self", "typing_extensions.Self"})
+# Decorators that make a method an attribute whose value is what the method returns.
+_PROPERTIES = frozenset({"builtins.property", "functools.cached_property"})
 _AWAITABLE = frozenset({"typing.Awaitable", "typing.Coroutine", "collections.abc.Awaitable", "collections.abc.Coroutine"})
 _MAX_DEPTH = 8
 
@@ -68,6 +79,11 @@ def annotation_type(ctx: "FileContext", annotation: ast.AST | None, *, yielded: 
         return None
     if yielded or not isinstance(annotation, (ast.Name, ast.Attribute)):
         return None
+    if ctx.qualify(annotation) in _SELF:
+        cls = ctx.enclosing_class  # `def create(cls) -> Self`: the class it is defined in, as `return cls()`
+        if cls is None or ctx.summary.classes.get(cls.name) is None:
+            return None
+        return Instance(ProjectClass(ctx.path, cls.name))
     target = ctx.resolve(annotation)
     return _instance_of_class(target)
 
@@ -218,6 +234,133 @@ def _returns_coroutine(ctx: "FileContext", symbol: ProjectFunction) -> bool:
     with module.at_function(function, cls):
         values = [node.value for node in _returns(function)]
         return bool(values) and all(isinstance(v, ast.Call) and module.is_coroutine_call(v) for v in values)
+
+
+# -- class attributes and properties -------------------------------------------------------------
+
+
+def class_attribute(ctx: "FileContext", model: "ClassModel", name: str) -> Symbol:
+    """What `self.<name>` (or `cls.<name>`) is when a class body in the chain binds it and no
+    method rebinds it: `client_class = httpx.AsyncClient` gives the class, so that
+    `self.client_class()` is an instance of it. Unknown (None) for anything else."""
+    for index, (class_name, path, _, _) in enumerate(model.chain_locations):
+        found = _class_bindings(ctx, ProjectClass(path, class_name))
+        if found is None:
+            return None  # a class of the chain cannot be read: what it binds is unknown
+        module, values, assigned = found
+        if name in assigned or "*" in assigned:
+            return None  # `self.<name> = ...` in a method: not only the class-level value
+        if name not in values:
+            continue
+        if index and model.unknown_bases:
+            return None  # a base looplint cannot see may come first in the MRO and bind it too
+        for later, later_path, _, _ in model.chain_locations[index + 1:]:
+            rebound = _assigned_or_empty(ctx, later, later_path)
+            if name in rebound or "*" in rebound:
+                return None
+        value = values[name]
+        if value is None:
+            return None
+        symbol = module.resolve(value)
+        if isinstance(symbol, (ProjectClass, ProjectFunction, External, Instance)):
+            return symbol
+        return None
+    return None
+
+
+def class_member(ctx: "FileContext", symbol: ProjectClass, name: str) -> Symbol:
+    """`Klass.<name>` for a class-level attribute that is not a method (see `class_attribute`)."""
+    model = ctx.project.class_model(symbol)
+    return class_attribute(ctx, model, name) if model is not None else None
+
+
+def _assigned_or_empty(ctx: "FileContext", class_name: str, path) -> frozenset[str]:
+    found = _class_bindings(ctx, ProjectClass(path, class_name))
+    return found[2] if found is not None else frozenset({"*"})  # unreadable: it may assign anything
+
+
+def _class_bindings(ctx: "FileContext", symbol: ProjectClass):
+    """(the class's module context, its class-level names -> the value bound (None: bound by anything
+    but one plain assignment), the attributes its methods assign on `self` or `cls`); cached."""
+    module = ctx if symbol.path == ctx.path else module_context(ctx.project, symbol.path)
+    if module is None:
+        return None
+    node = class_node(module, symbol)
+    if node is None:
+        return None
+    key = ("class-bindings", symbol.name)
+    cached = module.type_cache.get(key)
+    if cached is not None and cached[0] is node:
+        return cached[1]
+    values: dict[str, ast.expr | None] = {}
+    assigned: set[str] = set()
+    for statement in class_statements(node.body, module.summary.constants):
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            assigned.update(_assigned_on_receiver(statement))
+            values[statement.name] = None
+        elif isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                for bound in _bound_names(target):
+                    values[bound] = statement.value if isinstance(target, ast.Name) and bound not in values else None
+        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            bound = statement.target.id
+            values[bound] = statement.value if statement.value is not None and bound not in values else None
+        else:
+            for child in ast.walk(statement):
+                if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+                    values[child.id] = None
+            if isinstance(statement, (ast.Import, ast.ImportFrom, ast.ClassDef)):
+                for alias in getattr(statement, "names", ()):
+                    values[(alias.asname or alias.name).split(".")[0]] = None
+                if isinstance(statement, ast.ClassDef):
+                    values[statement.name] = None
+    # A value naming another class-level name would be resolved at module level: unknown instead.
+    for bound, value in list(values.items()):
+        if isinstance(value, ast.Name) and value.id in values:
+            values[bound] = None
+    found = (module, values, frozenset(assigned))
+    module.type_cache[key] = (node, found)
+    return found
+
+
+def _bound_names(target: ast.AST) -> list[str]:
+    return [n.id for n in ast.walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
+
+
+def _assigned_on_receiver(method: ast.AST) -> set[str]:
+    """Attributes a method assigns, deletes or augments on `self`/`cls` (or its first parameter)."""
+    receivers = {"self", "cls"}
+    first = _first_param(method)
+    if first:
+        receivers.add(first)
+    names = set()
+    for node in ast.walk(method):
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            if isinstance(node.value, ast.Name) and node.value.id in receivers:
+                names.add(node.attr)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr"):
+            if node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in receivers:
+                if len(node.args) > 1 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
+                    names.add(node.args[1].value)
+                else:
+                    names.add("*")  # any attribute
+    return names
+
+
+def is_property(ctx: "FileContext", path, function: "FunctionSummary") -> bool:
+    """A method decorated with `@property` / `functools.cached_property` (and nothing else)."""
+    if len(function.decorators) != 1 or function.is_async:
+        return False
+    module = ctx.project.summary(path)
+    qualified = module.qualify(function.decorators[0]) if module is not None else None
+    if qualified == "property":
+        qualified = "builtins.property"
+    return qualified in _PROPERTIES
+
+
+def property_value(ctx: "FileContext", path, owner: str, name: str) -> Symbol:
+    """What reading a property gives: what its getter returns (its annotation or its `return`s)."""
+    return returned_value(ctx, ProjectFunction(path, name, owner))
 
 
 # -- fixtures ----------------------------------------------------------------------------------------------
