@@ -244,6 +244,8 @@ class FileContext:
             value = expr.value
             if isinstance(value, ast.Name) and value.id in ("self", "cls") and self.method is not None:
                 return self._self_member(expr.attr)
+            if value.__class__ is ast.Attribute and _is_class_of_self(value) and self.method is not None:
+                return self.member(self._class_of_self(), expr.attr)  # `self.__class__.x`
             if _is_bare_super(value) and self.method is not None:
                 return self._super_member(expr.attr)
             return self.member(self.resolve(value), expr.attr)
@@ -257,9 +259,18 @@ class FileContext:
         """What a call gives: `Instance(callee)` — an instance of the class called, or the result of
         the function called, which `returned_by` works out when a member of it is used."""
         callee = self.resolve(call.func)
+        if callee == _TYPE and _is_class_of_self(call) and self.method is not None:
+            return self._class_of_self()  # `type(self)`
         if isinstance(callee, External) and callee.qualname in knowledge.CALL_RESULTS:
             return Instance(External(knowledge.CALL_RESULTS[callee.qualname]))
         return _instance_of(call, callee)
+
+    def _class_of_self(self) -> Symbol:
+        """The class whose method this is (for `type(self)`), when it is a top-level class here."""
+        cls = self.enclosing_class
+        if cls is None or self.summary.classes.get(cls.name) is None:
+            return None
+        return ProjectClass(self.path, cls.name)
 
     def returned_by(self, function: ProjectFunction) -> Symbol:
         """The type of what a sync project function returns (its annotation or its `return` values)."""
@@ -287,12 +298,22 @@ class FileContext:
                 model = self.project.class_model(of)
                 if model is None:
                     return None
-                if name in model.methods:
-                    path, owner, _ = model.methods[name]
-                    return ProjectFunction(path, name, owner)
-                return self._attr_instance(model, name)
+                return self._member_of(model, name)
             return None
-        return self.project.member(symbol, name)
+        found = self.project.member(symbol, name)
+        if found is None and isinstance(symbol, ProjectClass):
+            return types.class_member(self, symbol, name)  # `Klass.client_class`: a class-level attribute
+        return found
+
+    def _member_of(self, model: ClassModel, name: str) -> Symbol:
+        """`obj.name` on an instance of the class `model` describes (a method, a property's value,
+        an attribute's type)."""
+        if name in model.methods:
+            path, owner, function = model.methods[name]
+            if types.is_property(self, path, function):
+                return types.property_value(self, path, owner, name)
+            return ProjectFunction(path, name, owner)
+        return self._attr_instance(model, name)
 
     def _self_member(self, name: str) -> Symbol:
         cls = self.enclosing_class
@@ -310,10 +331,7 @@ class FileContext:
         model = self.class_model(cls)
         if model is None:
             return None
-        if name in model.methods:
-            path, owner, _ = model.methods[name]
-            return ProjectFunction(path, name, owner)
-        return self._attr_instance(model, name)
+        return self._member_of(model, name)
 
     def _super_member(self, name: str) -> Symbol:
         """`super().name` inside a method: the next definition in the class chain."""
@@ -357,7 +375,7 @@ class FileContext:
             if isinstance(target, External) and target.qualname in knowledge.CALL_RESULTS:
                 return Instance(External(knowledge.CALL_RESULTS[target.qualname]))
             return Instance(target)
-        return None
+        return types.class_attribute(self, model, name)  # `client_class = httpx.AsyncClient` in a class body
 
     def _resolve_local(self, name: str):
         """Resolve a name bound inside the enclosing functions; _UNKNOWN if not local."""
@@ -819,6 +837,22 @@ def _deep_chain_below(expr: ast.AST) -> list[ast.AST]:
     return chain if len(chain) >= _SHALLOW_CHAIN else []
 
 
+_TYPE = External("builtins.type")
+
+
+def _is_class_of_self(node: ast.AST) -> bool:
+    """`type(self)` or `self.__class__`."""
+    if isinstance(node, ast.Call):
+        return (
+            isinstance(node.func, ast.Name) and node.func.id == "type" and len(node.args) == 1 and not node.keywords
+            and isinstance(node.args[0], ast.Name) and node.args[0].id == "self"
+        )
+    return (
+        isinstance(node, ast.Attribute) and node.attr == "__class__"
+        and isinstance(node.value, ast.Name) and node.value.id == "self"
+    )
+
+
 def _is_bare_super(node: ast.AST) -> bool:
     return (
         isinstance(node, ast.Call)
@@ -961,6 +995,14 @@ def _bind_target(bindings: dict[str, list[ast.AST]], target: ast.AST, value: ast
     if isinstance(target, ast.Name):
         bindings.setdefault(target.id, []).append(value)
     elif isinstance(target, (ast.Tuple, ast.List)):
+        if (
+            isinstance(value, (ast.Tuple, ast.List))
+            and len(value.elts) == len(target.elts)
+            and not any(isinstance(e, ast.Starred) for e in (*target.elts, *value.elts))
+        ):
+            for element, item in zip(target.elts, value.elts):  # `a, b = A(), B()`: element by element
+                _bind_target(bindings, element, item)
+            return
         for element in target.elts:
             # Unpacking: the element's value is not the whole right-hand side.
             _bind_target(bindings, element.value if isinstance(element, ast.Starred) else element, target)
