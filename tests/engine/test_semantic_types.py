@@ -274,3 +274,137 @@ def test_a_parameter_whose_annotation_names_the_parameter(tmp_path):
         """,
     }
     assert _unawaited(tmp_path, files) == [8]
+
+
+def test_a_class_held_in_a_class_attribute_and_instantiated_through_it(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            import unittest
+            import httpx
+            from app.store import Store
+
+            class Plain:
+                def get(self, path):
+                    return path
+
+            class T(unittest.IsolatedAsyncioTestCase):
+                client_class = httpx.AsyncClient
+                store_class = Store
+
+                async def test_a(self):
+                    self.client_class().get("/")
+                    self.store_class().get("/")
+                    type(self).store_class().get("/")
+                    self.__class__.store_class().get("/")
+                    T.store_class().get("/")
+
+                async def test_quiet(self):
+                    await self.store_class().get("/")
+                    self.store_class().close()
+
+            class Swapped(T):
+                store_class = Plain
+
+                async def test_b(self):
+                    self.store_class().get("/")
+
+            class Rebound(unittest.IsolatedAsyncioTestCase):
+                store_class = Store
+
+                @classmethod
+                def setUpClass(cls):
+                    cls.store_class = Plain
+
+                async def test_c(self):
+                    self.store_class().get("/")
+        """,
+    }
+    # The subclass's own class attribute wins; one a method rebinds is unknown.
+    assert _unawaited(tmp_path, files) == [14, 15, 16, 17, 18]
+
+
+def test_module_globals_annotated_or_set_by_a_function_that_declares_them_global(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            from typing import Optional
+            import httpx
+            import pytest
+            from app.store import Store
+
+            class Plain:
+                def get(self, path):
+                    return path
+
+            service: "Store | None" = None
+            client: Optional[httpx.AsyncClient] = None
+            store = None
+            mixed = None
+            replaced = Store()
+
+            def setUpModule():
+                global service, store, mixed
+                service = Store()
+                store = Store()
+                mixed = Store()
+
+            @pytest.fixture(autouse=True)
+            def connect():
+                global client, mixed, replaced
+                client = httpx.AsyncClient()
+                mixed = Plain()
+                replaced = make()
+
+            async def test_a():
+                service.get("/")
+                client.get("/")
+                store.get("/")
+                await store.get("/")
+                mixed.get("/")
+                replaced.get("/")
+        """,
+    }
+    # `mixed` is bound to two classes, `replaced` to something unknown: both unknown.
+    assert _unawaited(tmp_path, files) == [30, 31, 32]
+
+
+def test_properties_self_annotations_and_unpacking(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            from typing import Self
+            from app.store import Store
+
+            class Plain:
+                def get(self, path):
+                    return path
+
+            class Holder:
+                def __init__(self):
+                    self._store = Store()
+
+                @property
+                def store(self):
+                    return self._store
+
+                @property
+                def plain(self):
+                    return Plain()
+
+                @classmethod
+                def create(cls) -> Self:
+                    return cls.__new__(cls)
+
+                async def get(self, path):
+                    return path
+
+            async def test_a():
+                Holder().store.get("/")
+                Holder().plain.get("/")
+                Holder.create().get("/")
+                first, second = Store(), Plain()
+                first.get("/")
+                second.get("/")
+                head, *rest = Store(), Plain()
+                head.get("/")
+        """,
+    }
+    assert _unawaited(tmp_path, files) == [28, 30, 32]  # `head, *rest = ...`: not element by element
