@@ -362,6 +362,10 @@ class FileContext:
             if head in ("self", "cls") and method and "." not in method:
                 entry = model.methods.get(method)
                 target: Symbol = ProjectFunction(entry[0], method, entry[1]) if entry is not None else None
+                if entry is None:  # `self.client = self.client_class()`: a class held in a class attribute
+                    target = types.class_attribute(self, model, method)
+                    if not isinstance(target, (ProjectClass, External)):
+                        return None
             else:
                 target = self.project.resolve_dotted(path, made_by)
             if target is None:
