@@ -408,3 +408,28 @@ def test_properties_self_annotations_and_unpacking(tmp_path):
         """,
     }
     assert _unawaited(tmp_path, files) == [28, 30, 32]  # `head, *rest = ...`: not element by element
+
+
+def test_an_attribute_built_through_a_class_attribute(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            import unittest
+            from app.store import Store
+
+            def factory():
+                return object()
+
+            class T(unittest.IsolatedAsyncioTestCase):
+                store_class = Store
+                make = factory
+
+                def setUp(self):
+                    self.store = self.store_class()
+                    self.other = self.make()
+
+                async def test_a(self):
+                    self.store.get("/")
+                    self.other.get("/")
+        """,
+    }
+    assert _unawaited(tmp_path, files) == [16]

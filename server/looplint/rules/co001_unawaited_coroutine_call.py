@@ -216,6 +216,69 @@ class UnawaitedCoroutineCall(Rule):
                 "    await Helper(store).start()\n"
             ),
         ),
+        Invalid(
+            # Types one step away: a client class held in a class attribute and instantiated through
+            # it; a module global annotated at module level and set in setUpModule.
+            files={
+                "app/__init__.py": "",
+                "app/service.py": "class Service:\n    async def fetch(self):\n        pass\n",
+            },
+            source=(
+                "import unittest\n"
+                "import httpx\n"
+                "from app.service import Service\n\n"
+                "service: \"Service | None\" = None\n\n"
+                "def setUpModule():\n"
+                "    global service\n"
+                "    service = Service()\n\n"
+                "class T(unittest.IsolatedAsyncioTestCase):\n"
+                "    client_class = httpx.AsyncClient\n\n"
+                "    async def test_get(self):\n"
+                "        self.client_class().get('/')\n"
+                "        service.fetch()\n"
+            ),
+            at=((15, 9), (16, 9)),
+            fixed=(
+                "import unittest\n"
+                "import httpx\n"
+                "from app.service import Service\n\n"
+                "service: \"Service | None\" = None\n\n"
+                "def setUpModule():\n"
+                "    global service\n"
+                "    service = Service()\n\n"
+                "class T(unittest.IsolatedAsyncioTestCase):\n"
+                "    client_class = httpx.AsyncClient\n\n"
+                "    async def test_get(self):\n"
+                "        await self.client_class().get('/')\n"
+                "        await service.fetch()\n"
+            ),
+        ),
+        Valid(
+            files={
+                "app/__init__.py": "",
+                "app/service.py": "class Service:\n    async def fetch(self):\n        pass\n",
+            },
+            source=(
+                "import unittest\n"
+                "import httpx\n"
+                "from app.service import Service\n\n"
+                "service = None\n\n"
+                "def setUpModule():\n"
+                "    global service\n"
+                "    service = Service()\n\n"
+                "def use_fake(fake):\n"
+                "    global service\n"
+                "    service = fake\n\n"
+                "class T(unittest.IsolatedAsyncioTestCase):\n"
+                "    client_class = httpx.AsyncClient\n\n"
+                "    def setUp(self):\n"
+                "        self.client_class = httpx.Client\n\n"
+                "    async def test_get(self):\n"
+                "        self.client_class().get('/')\n"
+                "        service.fetch()\n"
+            ),
+            why="a class attribute a method rebinds, and a global a function rebinds to an unknown value: unknown",
+        ),
         Valid(
             source=(
                 "from typing import TYPE_CHECKING\n\n"
