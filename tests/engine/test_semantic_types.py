@@ -433,3 +433,48 @@ def test_an_attribute_built_through_a_class_attribute(tmp_path):
         """,
     }
     assert _unawaited(tmp_path, files) == [16]
+
+
+def test_context_manager_functions_conditional_values_and_partials(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            import contextlib
+            import functools
+            from app.store import Store
+
+            class Plain:
+                def get(self, path):
+                    return path
+
+            @contextlib.asynccontextmanager
+            async def opened():
+                store = Store()
+                yield store
+
+            @contextlib.contextmanager
+            def sync_opened():
+                yield Store()
+
+            @contextlib.contextmanager
+            def either(flag):
+                yield Store() if flag else Plain()
+
+            async def test_a(flag):
+                async with opened() as a:
+                    a.get("/")
+                    await a.get("/")
+                with sync_opened() as b:
+                    b.get("/")
+                with either(flag) as c:
+                    c.get("/")
+                d = Store() if flag else None
+                d.get("/")
+                e = Store() if flag else Plain()
+                e.get("/")
+                make = functools.partial(Store)
+                make().get("/")
+                plain = functools.partial(Plain)
+                plain().get("/")
+        """,
+    }
+    assert _unawaited(tmp_path, files) == [24, 27, 31, 35]

@@ -184,6 +184,8 @@ def entered_value(ctx: "FileContext", manager: ast.expr, is_async: bool) -> Symb
     """What `with manager as x` (or `async with`) binds to x."""
     made = ctx.resolve(manager)
     if isinstance(made, Instance) and isinstance(made.of, ProjectFunction):
+        if _is_context_manager_function(ctx, made.of, is_async):
+            return yielded_value(ctx, made.of)  # `@contextmanager def opened(): yield Store()`
         made = ctx.returned_by(made.of)  # `with open_store() as s:` where open_store returns a Store
     if not isinstance(made, Instance):
         return None
@@ -206,6 +208,44 @@ def entered_value(ctx: "FileContext", manager: ast.expr, is_async: bool) -> Symb
             return made  # `return self`: the (sub)class instance that was entered
         return value
     return None
+
+
+_CONTEXT_MANAGER_DECORATORS = {False: "contextlib.contextmanager", True: "contextlib.asynccontextmanager"}
+
+
+def _is_context_manager_function(ctx: "FileContext", symbol: ProjectFunction, is_async: bool) -> bool:
+    """A generator made a context manager by `@contextmanager` (`with`) or `@asynccontextmanager`
+    (`async with`), and by nothing else."""
+    function = ctx.project.function_summary(symbol)
+    if function is None or len(function.decorators) != 1 or function.is_async != is_async:
+        return False
+    module = ctx.project.summary(symbol.path)
+    qualified = module.qualify(function.decorators[0]) if module is not None else None
+    return qualified == _CONTEXT_MANAGER_DECORATORS[is_async]
+
+
+def yielded_value(ctx: "FileContext", symbol: ProjectFunction) -> Symbol:
+    """What a generator function yields (one type for every `yield`), or its annotation's `Iterator[X]`."""
+    module = ctx if symbol.path == ctx.path else module_context(ctx.project, symbol.path)
+    if module is None:
+        return None
+    function = function_node(module, symbol)
+    if function is None or not _is_generator(function):
+        return None
+    cls = class_node(module, ProjectClass(symbol.path, symbol.class_name)) if symbol.class_name else None
+    return _generated_value(module, function, cls)
+
+
+def _generated_value(module: "FileContext", function, cls: ast.ClassDef | None) -> Symbol:
+    with module.at_function(function, cls):
+        annotated = annotation_type(module, function.returns, yielded=True)
+        if annotated is not None:
+            return annotated
+        values = [node.value for node in _yields(function)]
+        if not values or any(value is None for value in values):
+            return None
+        found = {_value_type(module, value, cls, function, 0) for value in values}  # type: ignore[arg-type]
+    return found.pop() if len(found) == 1 else None
 
 
 def returns_coroutine(ctx: "FileContext", symbol: ProjectFunction) -> bool:
@@ -387,15 +427,13 @@ def _fixture_value(ctx: "FileContext", definition: "FixtureDef") -> Symbol:
     if function is None or function.lineno != fixture.line:
         return None
     cls = class_node(module, ProjectClass(definition.path, fixture.class_name)) if fixture.class_name else None
-    generator = _is_generator(function)
+    if _is_generator(function):
+        return _generated_value(module, function, cls)
     with module.at_function(function, cls):
-        annotated = annotation_type(module, function.returns, yielded=generator)
+        annotated = annotation_type(module, function.returns)
         if annotated is not None:
             return annotated
-        if generator:
-            values = [node.value for node in _yields(function)]
-        else:
-            values = [node.value for node in _returns(function)]
+        values = [node.value for node in _returns(function)]
         if not values or any(value is None for value in values):
             return None
         found = {_value_type(module, value, cls, function, 0) for value in values}  # type: ignore[arg-type]
