@@ -253,6 +253,9 @@ class FileContext:
             return self._call_value(expr)
         if isinstance(expr, ast.Await):
             return types.awaited_value(self, expr.value)
+        if isinstance(expr, ast.IfExp):  # `A() if x else A()`, `A() if x else None`: known if both agree
+            sides = [self.resolve(side) for side in (expr.body, expr.orelse) if not _is_none_constant(side)]
+            return sides[0] if len(set(sides)) == 1 else None
         return None
 
     def _call_value(self, call: ast.Call) -> Symbol:
@@ -263,6 +266,9 @@ class FileContext:
             return self._class_of_self()  # `type(self)`
         if isinstance(callee, External) and callee.qualname in knowledge.CALL_RESULTS:
             return Instance(External(knowledge.CALL_RESULTS[callee.qualname]))
+        if callee == _PARTIAL and call.args and not isinstance(call.args[0], ast.Starred):
+            wrapped = self.resolve(call.args[0])  # calling `partial(C, ...)` calls C
+            return wrapped if isinstance(wrapped, (ProjectClass, ProjectFunction)) else None
         return _instance_of(call, callee)
 
     def _class_of_self(self) -> Symbol:
@@ -408,7 +414,7 @@ class FileContext:
         """What one binding of a local name gives it (see `locals_of` for what `value` is)."""
         if isinstance(value, ast.Call):
             return self._call_value(value)
-        if isinstance(value, (ast.Name, ast.Attribute, ast.Await)):
+        if isinstance(value, (ast.Name, ast.Attribute, ast.Await, ast.IfExp)):
             return self.resolve(value)
         if isinstance(value, ast.withitem):
             return types.entered_value(self, value.context_expr, self._with_is_async(function, value))
@@ -842,6 +848,11 @@ def _deep_chain_below(expr: ast.AST) -> list[ast.AST]:
 
 
 _TYPE = External("builtins.type")
+_PARTIAL = External("functools.partial")
+
+
+def _is_none_constant(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _is_class_of_self(node: ast.AST) -> bool:
