@@ -478,3 +478,43 @@ def test_context_manager_functions_conditional_values_and_partials(tmp_path):
         """,
     }
     assert _unawaited(tmp_path, files) == [24, 27, 31, 35]
+
+
+def test_an_attribute_an_autouse_fixture_method_sets_from_a_fixture(tmp_path):
+    files = {
+        "tests/conftest.py": """
+            import pytest
+            from app.store import Store
+
+            @pytest.fixture
+            def store():
+                return Store()
+        """,
+        "tests/test_x.py": """
+            import pytest
+
+            class TestA:
+                @pytest.fixture(autouse=True)
+                def _inject(self, store):
+                    self.store = store
+                    yield
+                    self.store = None
+
+                async def test_a(self):
+                    self.store.get("/")
+                    await self.store.get("/")
+
+            class TestB:
+                @pytest.fixture(autouse=True)
+                def _inject(self, store):
+                    self.store = store
+
+                def use(self, other):
+                    self.store = other
+
+                async def test_b(self):
+                    self.store.get("/")
+        """,
+    }
+    # TestB's attribute is also set to a value of unknown type: unknown.
+    assert _unawaited(tmp_path, files) == [11]

@@ -358,6 +358,11 @@ class FileContext:
     def _attr_instance(self, model: ClassModel, name: str) -> Symbol:
         """The type of `self.<name>` from its assignments in the class chain (`self.x = C()`,
         `self.x = make()`, `self.x = self.build()`, `x: C`)."""
+        # Every binding in the chain, resolved (see types.attribute_value); the summary's record of
+        # them when a class of the chain cannot be read.
+        found = types.attribute_value(self, model, name)
+        if found is not types.UNREADABLE:
+            return found
         for class_name, path, _, _ in model.chain_locations:
             summary = self.project.summary(path)
             cls = summary.classes.get(class_name) if summary else None
@@ -368,10 +373,6 @@ class FileContext:
             if head in ("self", "cls") and method and "." not in method:
                 entry = model.methods.get(method)
                 target: Symbol = ProjectFunction(entry[0], method, entry[1]) if entry is not None else None
-                if entry is None:  # `self.client = self.client_class()`: a class held in a class attribute
-                    target = types.class_attribute(self, model, method)
-                    if not isinstance(target, (ProjectClass, External)):
-                        return None
             else:
                 target = self.project.resolve_dotted(path, made_by)
             if target is None:
@@ -385,7 +386,7 @@ class FileContext:
             if isinstance(target, External) and target.qualname in knowledge.CALL_RESULTS:
                 return Instance(External(knowledge.CALL_RESULTS[target.qualname]))
             return Instance(target)
-        return types.class_attribute(self, model, name)  # `client_class = httpx.AsyncClient` in a class body
+        return None
 
     def _resolve_local(self, name: str):
         """Resolve a name bound inside the enclosing functions; _UNKNOWN if not local."""

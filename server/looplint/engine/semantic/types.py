@@ -13,9 +13,10 @@ module answers:
 - `with`/`async with ... as x`: what `__enter__`/`__aenter__` returns (the object itself for the
   libraries in `knowledge.CONTEXT_ENTER_RESULTS`, a project class's own method otherwise);
 - `await x`: what awaiting a known library call or a project coroutine gives;
-- class-level attributes (`client_class = httpx.AsyncClient`, `helper = Client`): what
-  `self.client_class`, `cls.client_class` and `type(self).client_class` are, unless a method
-  assigns the attribute on the instance or class;
+- attributes: what `self.x` holds from everything the class chain binds it to (annotations;
+  else every `self.x = ...` in any method and a class-level value, which must agree), so
+  `client_class = httpx.AsyncClient` makes `self.client_class()` an instance of it, and
+  `self.client = client` in an autouse fixture method is the fixture's value;
 - properties: `obj.client` where `client` is a `@property` is what its getter returns;
 - `-> Self` on a method: an instance of the class it is defined in, as `return cls()` is.
 
@@ -279,49 +280,97 @@ def _returns_coroutine(ctx: "FileContext", symbol: ProjectFunction) -> bool:
 # -- class attributes and properties -------------------------------------------------------------
 
 
-def class_attribute(ctx: "FileContext", model: "ClassModel", name: str) -> Symbol:
-    """What `self.<name>` (or `cls.<name>`) is when a class body in the chain binds it and no
-    method rebinds it: `client_class = httpx.AsyncClient` gives the class, so that
-    `self.client_class()` is an instance of it. Unknown (None) for anything else."""
+UNREADABLE = object()  # attribute_value: a class of the chain cannot be read
+
+
+def attribute_value(ctx: "FileContext", model: "ClassModel", name: str):
+    """What `self.<name>` holds, from everything the class chain binds it to: annotations (`x: C` in
+    the class body, `self.x: C = ...`) first, as the contract; else every `self.x = value` in any
+    method (`None` aside) and the class-level value (`client_class = httpx.AsyncClient`), which
+    must all agree. Unknown (None) when one of them is unknown or they disagree; `UNREADABLE`
+    when a class of the chain cannot be read."""
+    key = ("attribute-value", model.path, model.name, name)
+    cache = ctx.type_cache
+    if key in cache:
+        return cache[key]
+    cache[key] = None  # recursion (`self.a = self.b`, `self.b = self.a`): unknown
+    cache[key] = found = _attribute_value(ctx, model, name)
+    return found
+
+
+def _attribute_value(ctx: "FileContext", model: "ClassModel", name: str):
+    annotations: list[tuple] = []
+    values: list[tuple] = []
+    class_level = None
     for index, (class_name, path, _, _) in enumerate(model.chain_locations):
         found = _class_bindings(ctx, ProjectClass(path, class_name))
         if found is None:
-            return None  # a class of the chain cannot be read: what it binds is unknown
-        module, values, assigned = found
-        if name in assigned or "*" in assigned:
-            return None  # `self.<name> = ...` in a method: not only the class-level value
-        if name not in values:
-            continue
-        if index and model.unknown_bases:
-            return None  # a base looplint cannot see may come first in the MRO and bind it too
-        for later, later_path, _, _ in model.chain_locations[index + 1:]:
-            rebound = _assigned_or_empty(ctx, later, later_path)
-            if name in rebound or "*" in rebound:
+            return UNREADABLE
+        module, node, class_values, class_annotations, assignments = found
+        if "*" in assignments:
+            return None  # setattr(self, <computed name>, ...)
+        for method, kind, expr in assignments.get(name, ()):
+            if kind == "unknown":
                 return None
-        value = values[name]
+            (annotations if kind == "annotation" else values).append((module, node, method, expr))
+        if name in class_annotations:
+            annotations.append((module, node, None, class_annotations[name]))
+        if class_level is None and name in class_values:
+            if index and model.unknown_bases:
+                return None  # a base looplint cannot see may come first in the MRO and bind it too
+            class_level = (module, class_values[name])
+    if annotations:
+        promised = {_in_method(module, node, method, lambda m, e=expr: annotation_type(m, e)) for module, node, method, expr in annotations}
+        return promised.pop() if len(promised) == 1 else None
+    types: set = set()
+    if class_level is not None:
+        module, value = class_level
         if value is None:
-            return None
+            return None  # bound at class level by a def, an import, unpacking, twice...
         symbol = module.resolve(value)
-        if isinstance(symbol, (ProjectClass, ProjectFunction, External, Instance)):
-            return symbol
-        return None
+        if not isinstance(symbol, (ProjectClass, ProjectFunction, External, Instance)):
+            return None
+        types.add(symbol)
+    for module, node, method, expr in values:
+        types.add(_in_method(module, node, method, lambda m, e=expr: _made_value(m, e)))
+    return types.pop() if len(types) == 1 else None
+
+
+def _in_method(module: "FileContext", cls: ast.ClassDef, method, answer):
+    if method is None:
+        return answer(module)
+    with module.at_function(method, cls):
+        return answer(module)
+
+
+def _made_value(ctx: "FileContext", value: ast.expr) -> Symbol:
+    """The type of an assigned value: what a project function called returns, not the function."""
+    symbol = ctx.resolve(value)
+    if isinstance(symbol, Instance) and isinstance(symbol.of, ProjectFunction):
+        return ctx.returned_by(symbol.of)
+    if isinstance(symbol, (ProjectClass, ProjectFunction, External, Instance)):
+        return symbol
     return None
 
 
 def class_member(ctx: "FileContext", symbol: ProjectClass, name: str) -> Symbol:
-    """`Klass.<name>` for a class-level attribute that is not a method (see `class_attribute`)."""
+    """`Klass.<name>` for a class-level attribute that is not a method: its value in the class body,
+    when no method rebinds it."""
     model = ctx.project.class_model(symbol)
-    return class_attribute(ctx, model, name) if model is not None else None
-
-
-def _assigned_or_empty(ctx: "FileContext", class_name: str, path) -> frozenset[str]:
-    found = _class_bindings(ctx, ProjectClass(path, class_name))
-    return found[2] if found is not None else frozenset({"*"})  # unreadable: it may assign anything
+    if model is None:
+        return None
+    for class_name, path, _, _ in model.chain_locations:
+        found = _class_bindings(ctx, ProjectClass(path, class_name))
+        if found is None or name in found[4] or "*" in found[4]:
+            return None
+    value = attribute_value(ctx, model, name)
+    return None if value is UNREADABLE else value
 
 
 def _class_bindings(ctx: "FileContext", symbol: ProjectClass):
-    """(the class's module context, its class-level names -> the value bound (None: bound by anything
-    but one plain assignment), the attributes its methods assign on `self` or `cls`); cached."""
+    """(the class's module context, its node, its class-level names -> the value bound (None: bound
+    by anything but one plain assignment), its class-level annotations, the attributes its methods
+    bind on `self` or `cls` -> [(method, kind, expression)]); cached."""
     module = ctx if symbol.path == ctx.path else module_context(ctx.project, symbol.path)
     if module is None:
         return None
@@ -333,10 +382,12 @@ def _class_bindings(ctx: "FileContext", symbol: ProjectClass):
     if cached is not None and cached[0] is node:
         return cached[1]
     values: dict[str, ast.expr | None] = {}
-    assigned: set[str] = set()
+    annotations: dict[str, ast.expr] = {}
+    assignments: dict[str, list[tuple]] = {}
     for statement in class_statements(node.body, module.summary.constants):
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            assigned.update(_assigned_on_receiver(statement))
+            for attr, found in _receiver_assignments(statement).items():
+                assignments.setdefault(attr, []).extend(found)
             values[statement.name] = None
         elif isinstance(statement, ast.Assign):
             for target in statement.targets:
@@ -344,7 +395,9 @@ def _class_bindings(ctx: "FileContext", symbol: ProjectClass):
                     values[bound] = statement.value if isinstance(target, ast.Name) and bound not in values else None
         elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
             bound = statement.target.id
-            values[bound] = statement.value if statement.value is not None and bound not in values else None
+            annotations[bound] = statement.annotation
+            if statement.value is not None:
+                values[bound] = statement.value if bound not in values else None
         else:
             for child in ast.walk(statement):
                 if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
@@ -358,7 +411,7 @@ def _class_bindings(ctx: "FileContext", symbol: ProjectClass):
     for bound, value in list(values.items()):
         if isinstance(value, ast.Name) and value.id in values:
             values[bound] = None
-    found = (module, values, frozenset(assigned))
+    found = (module, node, values, annotations, assignments)
     module.type_cache[key] = (node, found)
     return found
 
@@ -367,24 +420,48 @@ def _bound_names(target: ast.AST) -> list[str]:
     return [n.id for n in ast.walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
 
 
-def _assigned_on_receiver(method: ast.AST) -> set[str]:
-    """Attributes a method assigns, deletes or augments on `self`/`cls` (or its first parameter)."""
+def _receiver_attr(node: ast.AST, receivers: set[str]) -> str | None:
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in receivers:
+        return node.attr
+    return None
+
+
+def _receiver_assignments(method: ast.AST) -> dict[str, list[tuple]]:
+    """What a method binds on `self`/`cls` (its first parameter): attribute -> [(method, kind,
+    expression)], kind "value" (`self.x = v`, directly in the method), "annotation" (`self.x: C`)
+    or "unknown" (unpacking, `+=`, a `for`/`with` target, inside a nested def or lambda);
+    `self.x = None` and `del self.x` are left out. "*": `setattr` with a computed name."""
     receivers = {"self", "cls"}
     first = _first_param(method)
     if first:
         receivers.add(first)
-    names = set()
+    found: dict[str, list[tuple]] = {}
+    plain: set[int] = set()
+    for node in _own_nodes(method):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                attr = _receiver_attr(target, receivers)
+                if attr is not None:
+                    plain.add(id(target))
+                    if not (isinstance(node.value, ast.Constant) and node.value.value is None):
+                        found.setdefault(attr, []).append((method, "value", node.value))
+        elif isinstance(node, ast.AnnAssign):
+            attr = _receiver_attr(node.target, receivers)
+            if attr is not None:
+                plain.add(id(node.target))
+                found.setdefault(attr, []).append((method, "annotation", node.annotation))
     for node in ast.walk(method):
-        if isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            if isinstance(node.value, ast.Name) and node.value.id in receivers:
-                names.add(node.attr)
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and id(node) not in plain:
+            attr = _receiver_attr(node, receivers)
+            if attr is not None:
+                found.setdefault(attr, []).append((method, "unknown", None))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr"):
             if node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in receivers:
                 if len(node.args) > 1 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
-                    names.add(node.args[1].value)
+                    found.setdefault(node.args[1].value, []).append((method, "unknown", None))
                 else:
-                    names.add("*")  # any attribute
-    return names
+                    found.setdefault("*", []).append((method, "unknown", None))
+    return found
 
 
 def is_property(ctx: "FileContext", path, function: "FunctionSummary") -> bool:
