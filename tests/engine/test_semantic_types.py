@@ -518,3 +518,27 @@ def test_an_attribute_an_autouse_fixture_method_sets_from_a_fixture(tmp_path):
     }
     # TestB's attribute is also set to a value of unknown type: unknown.
     assert _unawaited(tmp_path, files) == [11]
+
+
+def test_class_qualifiers_type_of_a_class_and_casts(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            import unittest
+            from typing import Annotated, ClassVar, Type, cast
+            import httpx
+            from app.store import Store
+
+            class T(unittest.IsolatedAsyncioTestCase):
+                client_class: ClassVar[type[httpx.AsyncClient]] = httpx.AsyncClient
+                store_class: Type[Store] = Store
+                store: Annotated[Store, "set in asyncSetUp"]
+
+                async def test_a(self):
+                    self.client_class().get("/")
+                    self.store_class().get("/")
+                    self.store.get("/")
+                    cast(Store, object()).get("/")
+                    cast(object, Store()).get("/")
+        """,
+    }
+    assert _unawaited(tmp_path, files) == [12, 13, 14, 15]  # `cast(object, ...)` promises nothing

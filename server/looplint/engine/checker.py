@@ -266,6 +266,8 @@ class FileContext:
             return self._class_of_self()  # `type(self)`
         if isinstance(callee, External) and callee.qualname in knowledge.CALL_RESULTS:
             return Instance(External(knowledge.CALL_RESULTS[callee.qualname]))
+        if callee in _CASTS:
+            return types.cast_value(self, call)  # `cast(Client, value)`: what the annotation promises
         if callee == _PARTIAL and call.args and not isinstance(call.args[0], ast.Starred):
             wrapped = self.resolve(call.args[0])  # calling `partial(C, ...)` calls C
             return wrapped if isinstance(wrapped, (ProjectClass, ProjectFunction)) else None
@@ -850,6 +852,7 @@ def _deep_chain_below(expr: ast.AST) -> list[ast.AST]:
 
 _TYPE = External("builtins.type")
 _PARTIAL = External("functools.partial")
+_CASTS = (External("typing.cast"), External("typing_extensions.cast"))
 
 
 def _is_none_constant(node: ast.AST) -> bool:

@@ -47,6 +47,11 @@ _YIELDING = frozenset(
      "typing.AsyncIterable", "collections.abc.Iterator", "collections.abc.Generator", "collections.abc.AsyncIterator",
      "collections.abc.AsyncGenerator", "collections.abc.Iterable", "collections.abc.AsyncIterable"}
 )
+# Qualifiers whose first argument is the type (`ClassVar[C]`, `Final[C]`, `Annotated[C, ...]`).
+_WRAPPING = frozenset(
+    {f"{module}.{name}" for module in ("typing", "typing_extensions") for name in ("ClassVar", "Final", "Annotated")}
+)
+_TYPE_OF = frozenset({"builtins.type", "typing.Type", "typing_extensions.Type"})
 _SELF = frozenset({"typing.Self", "typing_extensions.Self"})
 # Decorators that make a method an attribute whose value is what the method returns.
 _PROPERTIES = frozenset({"builtins.property", "functools.cached_property"})
@@ -71,8 +76,10 @@ def annotation_type(ctx: "FileContext", annotation: ast.AST | None, *, yielded: 
     if isinstance(annotation, ast.Subscript):
         generic = ctx.qualify(annotation.value)
         arguments = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
-        if generic in _OPTIONAL:
+        if generic in _OPTIONAL or generic in _WRAPPING:
             return annotation_type(ctx, arguments[0], yielded=yielded, depth=depth + 1)
+        if generic in _TYPE_OF and not yielded:
+            return _class_named(ctx, arguments[0], depth)  # `type[Client]`: the class itself
         if generic in _UNION:
             return _without_none(ctx, arguments, yielded, depth)
         if yielded and generic in _YIELDING:
@@ -87,6 +94,26 @@ def annotation_type(ctx: "FileContext", annotation: ast.AST | None, *, yielded: 
         return Instance(ProjectClass(ctx.path, cls.name))
     target = ctx.resolve(annotation)
     return _instance_of_class(target)
+
+
+def _class_named(ctx: "FileContext", annotation: ast.AST, depth: int) -> Symbol:
+    """The class `type[X]` names (a project class or a library one), else None."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            annotation = ast.parse(annotation.value.strip(), mode="eval").body
+        except SyntaxError:
+            return None
+    if not isinstance(annotation, (ast.Name, ast.Attribute)) or depth > _MAX_DEPTH:
+        return None
+    instance = _instance_of_class(ctx.resolve(annotation))
+    return instance.of if isinstance(instance, Instance) else None
+
+
+def cast_value(ctx: "FileContext", call: ast.Call) -> Symbol:
+    """`typing.cast(C, value)`: what the annotation C promises."""
+    if len(call.args) != 2 or call.keywords:
+        return None
+    return annotation_type(ctx, call.args[0])
 
 
 def _without_none(ctx: "FileContext", options: list[ast.AST], yielded: bool, depth: int) -> Symbol:
