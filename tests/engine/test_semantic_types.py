@@ -542,3 +542,52 @@ def test_class_qualifiers_type_of_a_class_and_casts(tmp_path):
         """,
     }
     assert _unawaited(tmp_path, files) == [12, 13, 14, 15]  # `cast(object, ...)` promises nothing
+
+
+def test_a_loop_run_one_typed_step_away_is_lp001(tmp_path):
+    files = {
+        "app/runner.py": """
+            import asyncio
+
+            class Runner:
+                def run_sync(self, coro):
+                    return asyncio.run(coro)
+
+            class Api:
+                runner_class = Runner
+
+                def __init__(self):
+                    self._runner = Runner()
+
+                @property
+                def runner(self):
+                    return self._runner
+        """,
+        "tests/test_x.py": """
+            import unittest
+            from app.runner import Api, Runner
+
+            runner = None
+
+            def setUpModule():
+                global runner
+                runner = Runner()
+
+            async def work():
+                return 1
+
+            class T(unittest.IsolatedAsyncioTestCase):
+                async def test_a(self):
+                    runner.run_sync(work())
+                    Api().runner.run_sync(work())
+                    Api.runner_class().run_sync(work())
+
+                def test_sync(self):
+                    Api().runner.run_sync(work())
+        """,
+    }
+    root = write_project(tmp_path / "p", {**_APP, **{k: dedent(v) for k, v in files.items()}})
+    engine = Engine([rule for rule in all_rules() if rule.code == "LP001"])
+    result = engine.check_file(root / "tests/test_x.py")
+    assert result.problem is None, result.problem
+    assert sorted(d.range.line for d in result.diagnostics) == [15, 16, 17]
