@@ -159,15 +159,7 @@ def _returned_value(ctx: "FileContext", symbol: ProjectFunction, depth: int) -> 
     if function is None or _is_generator(function):
         return None
     cls = class_node(module, ProjectClass(symbol.path, symbol.class_name)) if symbol.class_name else None
-    with module.at_function(function, cls):
-        annotated = annotation_type(module, function.returns)
-        if annotated is not None:
-            return annotated
-        values = [node.value for node in _returns(function)]
-        if not values or any(value is None for value in values):
-            return None
-        found = {_value_type(module, value, cls, function, depth) for value in values}  # type: ignore[arg-type]
-    return found.pop() if len(found) == 1 else None
+    return _produced_value(module, function, cls, yielded=False, depth=depth)
 
 
 def _value_type(ctx: "FileContext", value: ast.expr, cls: ast.ClassDef | None, function, depth: int) -> Symbol:
@@ -261,18 +253,20 @@ def yielded_value(ctx: "FileContext", symbol: ProjectFunction) -> Symbol:
     if function is None or not _is_generator(function):
         return None
     cls = class_node(module, ProjectClass(symbol.path, symbol.class_name)) if symbol.class_name else None
-    return _generated_value(module, function, cls)
+    return _produced_value(module, function, cls, yielded=True)
 
 
-def _generated_value(module: "FileContext", function, cls: ast.ClassDef | None) -> Symbol:
+def _produced_value(module: "FileContext", function, cls: ast.ClassDef | None, *, yielded: bool, depth: int = 0) -> Symbol:
+    """What a function gives: its annotation, else the one type of every `return` (or, for a
+    generator, every `yield`) value."""
     with module.at_function(function, cls):
-        annotated = annotation_type(module, function.returns, yielded=True)
+        annotated = annotation_type(module, function.returns, yielded=yielded)
         if annotated is not None:
             return annotated
-        values = [node.value for node in _yields(function)]
+        values = [node.value for node in (_yields(function) if yielded else _returns(function))]
         if not values or any(value is None for value in values):
             return None
-        found = {_value_type(module, value, cls, function, 0) for value in values}  # type: ignore[arg-type]
+        found = {_value_type(module, value, cls, function, depth) for value in values}  # type: ignore[arg-type]
     return found.pop() if len(found) == 1 else None
 
 
@@ -531,17 +525,7 @@ def _fixture_value(ctx: "FileContext", definition: "FixtureDef") -> Symbol:
     if function is None or function.lineno != fixture.line:
         return None
     cls = class_node(module, ProjectClass(definition.path, fixture.class_name)) if fixture.class_name else None
-    if _is_generator(function):
-        return _generated_value(module, function, cls)
-    with module.at_function(function, cls):
-        annotated = annotation_type(module, function.returns)
-        if annotated is not None:
-            return annotated
-        values = [node.value for node in _returns(function)]
-        if not values or any(value is None for value in values):
-            return None
-        found = {_value_type(module, value, cls, function, 0) for value in values}  # type: ignore[arg-type]
-    return found.pop() if len(found) == 1 else None
+    return _produced_value(module, function, cls, yielded=_is_generator(function))
 
 
 # -- walking bodies ----------------------------------------------------------------------------------------
