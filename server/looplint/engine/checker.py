@@ -243,9 +243,9 @@ class FileContext:
         if isinstance(expr, ast.Attribute):
             value = expr.value
             if isinstance(value, ast.Name) and value.id in ("self", "cls") and self.method is not None:
+                if expr.attr == "__class__" and value.id == "self":
+                    return self._class_of_self()
                 return self._self_member(expr.attr)
-            if value.__class__ is ast.Attribute and _is_class_of_self(value) and self.method is not None:
-                return self.member(self._class_of_self(), expr.attr)  # `self.__class__.x`
             if _is_bare_super(value) and self.method is not None:
                 return self._super_member(expr.attr)
             return self.member(self.resolve(value), expr.attr)
@@ -253,6 +253,8 @@ class FileContext:
             return self._call_value(expr)
         if isinstance(expr, ast.Await):
             return types.awaited_value(self, expr.value)
+        if isinstance(expr, ast.NamedExpr):
+            return self.resolve(expr.value)
         if isinstance(expr, ast.IfExp):  # `A() if x else A()`, `A() if x else None`: known if both agree
             sides = [self.resolve(side) for side in (expr.body, expr.orelse) if not _is_none_constant(side)]
             return sides[0] if len(set(sides)) == 1 else None
@@ -262,7 +264,7 @@ class FileContext:
         """What a call gives: `Instance(callee)` — an instance of the class called, or the result of
         the function called, which `returned_by` works out when a member of it is used."""
         callee = self.resolve(call.func)
-        if callee == _TYPE and _is_class_of_self(call) and self.method is not None:
+        if callee == _TYPE and _is_type_of_self(call) and self.method is not None:
             return self._class_of_self()  # `type(self)`
         if isinstance(callee, External) and callee.qualname in knowledge.CALL_RESULTS:
             return Instance(External(knowledge.CALL_RESULTS[callee.qualname]))
@@ -417,7 +419,7 @@ class FileContext:
         """What one binding of a local name gives it (see `locals_of` for what `value` is)."""
         if isinstance(value, ast.Call):
             return self._call_value(value)
-        if isinstance(value, (ast.Name, ast.Attribute, ast.Await, ast.IfExp)):
+        if isinstance(value, (ast.Name, ast.Attribute, ast.Await, ast.IfExp, ast.NamedExpr)):
             return self.resolve(value)
         if isinstance(value, ast.withitem):
             return types.entered_value(self, value.context_expr, self._with_is_async(function, value))
@@ -859,16 +861,10 @@ def _is_none_constant(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
 
-def _is_class_of_self(node: ast.AST) -> bool:
-    """`type(self)` or `self.__class__`."""
-    if isinstance(node, ast.Call):
-        return (
-            isinstance(node.func, ast.Name) and node.func.id == "type" and len(node.args) == 1 and not node.keywords
-            and isinstance(node.args[0], ast.Name) and node.args[0].id == "self"
-        )
+def _is_type_of_self(call: ast.Call) -> bool:
     return (
-        isinstance(node, ast.Attribute) and node.attr == "__class__"
-        and isinstance(node.value, ast.Name) and node.value.id == "self"
+        isinstance(call.func, ast.Name) and call.func.id == "type" and len(call.args) == 1 and not call.keywords
+        and isinstance(call.args[0], ast.Name) and call.args[0].id == "self"
     )
 
 
