@@ -18,10 +18,10 @@ _ASYNC_ON_PLAIN = "import unittest\n\nclass T(unittest.TestCase):\n    async def
 def _failing_on(name: str, monkeypatch) -> None:
     real = checker.build_summary
 
-    def build_summary(tree, path, source=None):
+    def build_summary(tree, path, source=None, previous=None):
         if path.name == name:
             raise AttributeError("'dict' object has no attribute 'startswith'")
-        return real(tree, path, source)
+        return real(tree, path, source, previous)
 
     monkeypatch.setattr(checker, "build_summary", build_summary)
 

@@ -29,6 +29,7 @@ from looplint.engine.workspace import Engine
 from looplint.lsp.analysis import BufferState
 from looplint.rules import all_rules
 from looplint.engine.rule import Invalid
+from looplint.engine.symbols import ProjectClass
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from lsp_bench import generate_module  # noqa: E402
@@ -45,6 +46,7 @@ class Buffer:
         self.state = BufferState()  # the server's own: incremental parser + StatementReuse
         self.reuse = self.state.reuse
         self.reused_statements = 0
+        self.reused_definitions = 0  # summaries of defs and classes taken from the previous build
         self.checks = 0
 
     def check(self, text: str):
@@ -54,6 +56,7 @@ class Buffer:
         if result.problem is None:
             self.checks += 1
             self.reused_statements += self.reuse.reused
+            self.reused_definitions += self.reuse.summaries.reused
         return result
 
 
@@ -71,6 +74,8 @@ def assert_same_as_fresh(buffer: Buffer, text: str, context: str) -> None:
     assert (incremental.problem is None) == (fresh.problem is None), context
     if fresh.problem is not None:
         return
+    # The module summary too: the definitions an edit did not touch keep theirs, moved.
+    assert incremental.summary == fresh.summary, f"{context}: the re-check's module summary differs"
     got = sorted(map(_key, incremental.diagnostics), key=repr)
     want = sorted(map(_key, fresh.diagnostics), key=repr)
     if got != want:
@@ -203,6 +208,8 @@ def test_generated_module_reuses_almost_everything(tmp_path):
     drive(buffer, generate_module(600), random.Random(7), steps=60)
     # Most statements are reused on most re-checks (about 45 top-level statements).
     assert buffer.reused_statements > 20 * buffer.checks, (buffer.reused_statements, buffer.checks)
+    # ... and so are the summaries of its classes and functions (about 45 definitions).
+    assert buffer.reused_definitions > 20 * buffer.checks, (buffer.reused_definitions, buffer.checks)
 
 
 def test_golden_path_with_its_bases_edited(tmp_path):
@@ -368,3 +375,64 @@ def test_another_module_edited_in_its_buffer_is_seen(tmp_path):
     assert buffer.check(text).diagnostics == []
     base.check(files["tests/base.py"])
     assert [d.code for d in buffer.check(text).diagnostics] == ["UT001"]
+
+
+def test_class_models_kept_across_moves_equal_fresh_ones(tmp_path):
+    """Lines inserted or removed above classes keep their class models (positions rebased) instead
+    of building them again: each must equal the model a fresh project builds from the same texts,
+    including models of classes in other files whose chain runs through the edited one."""
+    files = {
+        str(path.relative_to(REPO / "examples/golden-path")): path.read_text()
+        for path in (REPO / "examples/golden-path").rglob("*")
+        if path.is_file() and path.suffix in (".py", ".toml")
+    }
+    root = write_project(tmp_path / "golden", files)
+    engine = Engine(all_rules(), lenient_config=True)
+    bases = [rel for rel in files if rel.endswith(".py") and "class " in files[rel] and not rel.startswith("tests/test_")]
+    assert bases, "the golden path has base classes in support modules"
+    target = bases[0]
+    buffer = Buffer(engine, root / target)
+    rng = random.Random(5)
+    lines = files[target].split("\n")
+    rebased = 0
+    for step in range(40):
+        i = rng.randrange(len(lines) + 1)
+        if rng.random() < 0.6 or len(lines) < 3:
+            lines.insert(i, rng.choice(["", "# moved", "_flag = 1"]))
+        elif lines[min(i, len(lines) - 1)].strip() in ("", "# moved", "_flag = 1"):
+            del lines[min(i, len(lines) - 1)]
+        text = "\n".join(lines)
+        if not _parses(text) or buffer.check(text).problem is not None:
+            continue
+        # Every class of the project, as the checks just made left them cached...
+        project = engine.project_for(root / target)
+        kept_before = len(project._class_models)
+        fresh_engine = Engine(all_rules(), lenient_config=True)
+        fresh_project = fresh_engine.project_for(root / target)
+        fresh_project.set_overlay(root / target, text)
+        for key in list(project._class_models):
+            symbol = ProjectClass(*key)
+            kept, fresh = project.class_model(symbol), fresh_project.class_model(symbol)
+            assert kept == fresh, f"step {step}: {key} kept {kept} fresh {fresh}"
+        rebased += kept_before
+    assert rebased > 0, "class models were kept and compared"
+
+
+def test_word_answers_carried_over_only_where_the_edit_cannot_change_them():
+    from looplint.engine.reuse import StatementReuse
+    from looplint.engine.source import Source
+    from looplint.lsp.incremental import IncrementalParser
+
+    parser, reuse = IncrementalParser(), StatementReuse()
+    old = Source("import asyncio\n\ndef f():\n    return 1\n")
+    parser.parse(old.text)
+    reuse.seed_mentions(old)
+    assert old.mentions_any(("asyncio",)) and not old.mentions_any(("trio",)) and not old.mentions_any(("anyio",))
+    new = Source(old.text.replace("return 1", "return trio"))
+    parser.parse(new.text)
+    reuse.change = parser.change
+    reuse.seed_mentions(new)
+    # "asyncio" and "anyio" are not in the changed lines: last answers carried; "trio" is asked again.
+    assert new._mentions.get("asyncio") is True and new._mentions.get("anyio") is False
+    assert "trio" not in new._mentions
+    assert new.mentions_any(("trio",))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import logging
+from bisect import bisect_right
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -1172,9 +1173,12 @@ class Checker:
         except ValueError as exc:  # e.g. "source code string cannot contain null bytes"
             result.problem = FileProblem(path, f"cannot parse: {exc}", 1, 0, "syntax-error")
             return result
+        if reuse is not None:
+            reuse.seed_mentions(source)
         epoch = self.project.state_seen_from(path)  # before this file's own summary is replaced
-        summary = build_summary(tree, path, source)
-        self.project.put_summary(path, summary)
+        summary_reuse = reuse.summaries if reuse is not None else None
+        summary = build_summary(tree, path, source, summary_reuse)
+        self.project.put_summary(path, summary, summary_reuse)
         result.summary = summary
         suppressions = Suppressions.parse(source)
         if suppressions.ignore_file:
@@ -1321,14 +1325,11 @@ def one_story(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     primaries = [d for d in diagnostics if d.never_runs is not None]
     if not primaries:
         return diagnostics
+    owner_of = _NeverRunsIndex(primaries)
     kept: list[Diagnostic] = []
     folded: dict[int, list[Related]] = {}
     for diagnostic in diagnostics:
-        owner = next(
-            (p for p in primaries if p is not diagnostic and p.path == diagnostic.path
-             and _within(diagnostic.range, p.never_runs)),  # type: ignore[arg-type]
-            None,
-        )
+        owner = owner_of(diagnostic)
         if owner is None:
             kept.append(diagnostic)
             continue
@@ -1340,6 +1341,45 @@ def one_story(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         return tuple(sorted(notes, key=lambda r: (r.range.line, r.range.col, r.message)))
 
     return [replace(d, related=d.related + told(folded[id(d)])) if id(d) in folded else d for d in kept]
+
+
+class _NeverRunsIndex:
+    """The first primary (in report order) whose never-running range holds a diagnostic.
+
+    A file's editor re-check has hundreds of both; comparing each pair is quadratic. Per path,
+    the primaries are sorted by first line, with the furthest last line reached so far: walking
+    back from the last one starting at or before the diagnostic's line can stop as soon as no
+    earlier range reaches down to it."""
+
+    def __init__(self, primaries: list[Diagnostic]) -> None:
+        by_path: dict[Path, list[tuple[int, Diagnostic]]] = {}
+        for order, primary in enumerate(primaries):
+            by_path.setdefault(primary.path, []).append((order, primary))
+        self._index: dict[Path, tuple[list[int], list[int], list[tuple[int, Diagnostic]]]] = {}
+        for path, entries in by_path.items():
+            entries.sort(key=lambda entry: entry[1].never_runs.line)  # type: ignore[union-attr]
+            starts = [primary.never_runs.line for _, primary in entries]  # type: ignore[union-attr]
+            reach, furthest = [], -1
+            for _, primary in entries:
+                furthest = max(furthest, primary.never_runs.end_line)  # type: ignore[union-attr]
+                reach.append(furthest)
+            self._index[path] = (starts, reach, entries)
+
+    def __call__(self, diagnostic: Diagnostic) -> Diagnostic | None:
+        found = self._index.get(diagnostic.path)
+        if found is None:
+            return None
+        starts, reach, entries = found
+        best: tuple[int, Diagnostic] | None = None
+        i = bisect_right(starts, diagnostic.range.line) - 1
+        while i >= 0 and reach[i] >= diagnostic.range.end_line:
+            order, primary = entries[i]
+            if primary is not diagnostic and _within(diagnostic.range, primary.never_runs) and (  # type: ignore[arg-type]
+                best is None or order < best[0]
+            ):
+                best = (order, primary)
+            i -= 1
+        return None if best is None else best[1]
 
 
 def _within(inner: Range, outer: Range) -> bool:

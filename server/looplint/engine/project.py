@@ -15,7 +15,7 @@ import os
 import sys
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -23,7 +23,7 @@ from . import knowledge
 from .source import Source, SourceError, read_source
 from .parse import parse_module
 from .settings import DEFAULT_EXCLUDES, Settings
-from .summary import ClassSummary, FunctionSummary, ModuleSummary, build_summary
+from .summary import ClassSummary, FunctionSummary, ModuleSummary, SummaryReuse, build_summary, same_shape
 from .symbols import (
     Ambiguous,
     External,
@@ -166,8 +166,9 @@ class Project:
             return ModuleSummary(path=path, syntax_error=str(exc))
         return build_summary(tree, path, source)
 
-    def put_summary(self, path: Path, summary: ModuleSummary) -> None:
-        """Record the summary of a file that was just parsed anyway (by the checker)."""
+    def put_summary(self, path: Path, summary: ModuleSummary, reuse: "SummaryReuse | None" = None) -> None:
+        """Record the summary of a file that was just parsed anyway (by the checker); `reuse`: the
+        buffer's, when the summary was built with it (it knows which parts only moved)."""
         path = _norm(path)
         with self._lock:
             old = self._summaries.get(path)
@@ -175,10 +176,26 @@ class Project:
             # Class models hold summaries' facts and positions: any difference drops them (an
             # editor re-checks a file on every keystroke; typing within a line changes nothing).
             if old is not None and old is not summary and old != summary:
-                self._class_models.clear()
+                if same_shape(old, summary, None, reuse.trust(old, summary) if reuse is not None else None):
+                    # Only positions moved (lines inserted or removed above things): the class
+                    # models stay true once they point at the new summary's positions.
+                    self._rebase_class_models(path, summary)
+                else:
+                    self._class_models.clear()
                 self._derived.clear()
                 self._bounded.clear()
                 self.epoch += 1
+
+    def _rebase_class_models(self, path: Path, summary: ModuleSummary) -> None:
+        for key, model in list(self._class_models.items()):
+            if model.path == path or any(location[1] == path for location in model.chain_locations) or any(
+                where[0] == path for where in model.methods.values()
+            ):
+                rebased = _rebased(model, path, summary)
+                if rebased is None:
+                    del self._class_models[key]
+                else:
+                    self._class_models[key] = rebased
 
     def set_overlay(self, path: Path, text: str | None, *, invalidate: bool = True) -> None:
         """Use unsaved editor text for `path` (None: back to the file on disk).
@@ -749,6 +766,38 @@ class _ClassModelBuilder:
             into.methods.setdefault(name, value)
         into.calls_async_setup = into.calls_async_setup or other.calls_async_setup
         into.custom_dispatch = into.custom_dispatch or other.custom_dispatch
+
+
+def _rebased(model: ClassModel, path: Path, summary: ModuleSummary) -> ClassModel | None:
+    """`model` with the positions (and method summaries) it takes from `path` read from `summary`,
+    a summary of that file that differs from the one it was built from only in positions.
+    None when that cannot be done exactly (the model is then built again)."""
+    if model.custom_dispatch is not None:
+        return None  # its explanation names a line
+    classes = summary.classes
+    line, col = model.line, model.col
+    if model.path == path:
+        own = classes.get(model.name)
+        if own is None:
+            return None
+        line, col = own.line, own.col
+    locations = []
+    for name, where, old_line, old_col in model.chain_locations:
+        if where == path:
+            found = classes.get(name)
+            if found is None:
+                return None
+            old_line, old_col = found.line, found.col
+        locations.append((name, where, old_line, old_col))
+    methods = {}
+    for name, (where, class_name, method) in model.methods.items():
+        if where == path:
+            found = classes.get(class_name)
+            method = found.methods.get(name) if found is not None else None
+            if method is None:
+                return None
+        methods[name] = (where, class_name, method)
+    return replace(model, line=line, col=col, chain_locations=locations, methods=methods)
 
 
 def _same_shape(a: ModuleSummary, b: ModuleSummary) -> bool:

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .model import Diagnostic, Range, Related
-from .summary import ModuleSummary, same_shape
+from .summary import ModuleSummary, SummaryReuse, same_shape
 
 if TYPE_CHECKING:  # pragma: no cover
     from .rule import Rule
@@ -94,8 +94,35 @@ class StatementReuse:
         # Set by `plan`: the previous check's module facts, when they still hold (else None).
         self.facts: dict | None = None
         self.reused = 0  # statements whose local findings were reused in the last check
+        self.summaries = SummaryReuse()  # the definitions' summaries, for the next build
+        # The words the last checked text was searched for, and that text (see `seed_mentions`).
+        self._words: dict | None = None
+        self._words_text: str | None = None
+
+    def seed_mentions(self, source: "Source") -> None:
+        """Tell `source` which words its text holds where the edit cannot have changed that.
+
+        Every check asks whether the text mentions dozens of words (rules' token gates and
+        shortcuts); each question scans the whole text. After an edit, a word's presence can
+        only change if it occurs in the removed or inserted lines: the others keep the last
+        text's answers. The source then keeps every answer of this check for the next one."""
+        change, words = self.change, self._words
+        if change is not None and words is not None and change.base is self._words_text:
+            seeded = {
+                word: present for word, present in words.items()
+                if word.__class__ is str and not change.may_change_presence(word)
+            }
+            if source._mentions is None:
+                source._mentions = seeded
+            else:
+                source._mentions = {**seeded, **source._mentions}
+        if source._mentions is None:
+            source._mentions = {}
+        self._words, self._words_text = source._mentions, source.text
 
     def reset(self) -> None:
+        self.summaries.reset()
+        self._words = self._words_text = None
         self._previous = None
         self._carried_mentions = {}
         self.facts = None
@@ -133,7 +160,7 @@ class StatementReuse:
             # that compares equal is still the same fact.
             if previous.summary != summary:
                 return {}
-        elif not same_shape(previous.summary, summary, change.map_line):
+        elif not same_shape(previous.summary, summary, change.map_line, self.summaries.trust(previous.summary, summary)):
             return {}
         # Still true of this text: the words, and what was derived from them and the summary.
         self._carried_mentions = previous.mentions

@@ -208,21 +208,30 @@ def _shape_plan(cls: type) -> tuple[tuple[str, int], ...]:
     return plan
 
 
-def same_shape(old: object, new: object, map_line: Callable[[int], int | None]) -> bool:
+def same_shape(
+    old: object, new: object, map_line: Callable[[int], int | None] | None, trusted: dict[int, object] | None = None
+) -> bool:
     """Is `new` what `old` becomes when its lines move by `map_line` (None: a replaced line)?
 
     Compares summaries (and the containers and summaries inside them) without building the
-    moved copy; stops at the first difference."""
+    moved copy; stops at the first difference. `map_line=None`: lines are not compared at
+    all (only what does not depend on where things are), keys and items in the same order."""
+    if old is new:  # a summary part reused unmoved (see SummaryReuse)
+        return True
+    if trusted is not None and trusted.get(id(new)) is old:  # reused, moved by the edit
+        return True
     cls = old.__class__
     if cls is not new.__class__:
         return False
     if cls is dict:
         if old.keys() != new.keys():  # type: ignore[attr-defined]
             return False
-        return all(same_shape(value, new[key], map_line) for key, value in old.items())  # type: ignore
+        if map_line is None and list(old) != list(new):  # type: ignore[call-overload]
+            return False
+        return all(same_shape(value, new[key], map_line, trusted) for key, value in old.items())  # type: ignore
     if cls is list or cls is tuple:
         return len(old) == len(new) and all(  # type: ignore[arg-type]
-            same_shape(a, b, map_line) for a, b in zip(old, new)  # type: ignore[call-overload]
+            same_shape(a, b, map_line, trusted) for a, b in zip(old, new)  # type: ignore[call-overload]
         )
     if not is_dataclass(cls):
         return old == new
@@ -232,27 +241,50 @@ def same_shape(old: object, new: object, map_line: Callable[[int], int | None]) 
             if a != b:
                 return False
         elif kind == _LINE:
-            if map_line(a) != b:
+            if map_line is not None and map_line(a) != b:
                 return False
         elif kind == _NESTED:
-            if not same_shape(a, b, map_line):
+            if not same_shape(a, b, map_line, trusted):
                 return False
         else:
             if len(a) != len(b):
                 return False
             for (callee, line, col), (callee2, line2, col2) in zip(a, b):
-                if callee != callee2 or col != col2 or map_line(line) != line2:
+                if callee != callee2 or col != col2 or (map_line is not None and map_line(line) != line2):
                     return False
     return True
 
 
-def build_summary(tree: ast.Module, path: Path, source: "Source | None" = None) -> ModuleSummary:
-    """Summarise a parsed module; `source` makes name columns exact (code points)."""
+def build_summary(
+    tree: ast.Module, path: Path, source: "Source | None" = None, previous: "SummaryReuse | None" = None
+) -> ModuleSummary:
+    """Summarise a parsed module; `source` makes name columns exact (code points).
+
+    `previous` (kept per editor buffer): the summaries of the defs and classes the last build saw;
+    those the edit did not touch are taken from there, moved (see `SummaryReuse`)."""
     summary = ModuleSummary(path=path, is_package=path.name == "__init__.py")
     summary.constants = _module_constants(tree, source)
     deps: set[str] = set()
     hooks: set[str] = set()
+    kept = previous.start(tree, summary.constants) if previous is not None else None
     for node in top_level_statements(tree.body, summary.constants):
+        if kept is not None and node.__class__ in _DEFINITIONS:
+            entry = kept.get(id(node))
+            if entry is not None and entry[0] is node:
+                _, built_at, part, fixtures = entry
+                delta = node.lineno - built_at
+                if delta:
+                    part = previous.moved(part, delta)  # type: ignore[union-attr]
+                    fixtures = [previous.moved(fixture, delta) for fixture in fixtures]  # type: ignore[union-attr]
+                if node.__class__ is ast.ClassDef:
+                    summary.classes[node.name] = part  # its fixtures come after the loop, as below
+                else:
+                    summary.functions[node.name] = part
+                    if node.name.startswith("pytest_"):
+                        hooks.add(node.name)
+                    summary.fixtures.extend(fixtures)
+                previous.keep(node, part, fixtures, reused=True)  # type: ignore[union-attr]
+                continue
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -275,14 +307,19 @@ def build_summary(tree: ast.Module, path: Path, source: "Source | None" = None) 
                     # `from . import x` may name a submodule: a dependency too.
                     deps.add("." * node.level + (f"{module}.{alias.name}" if module else alias.name))
         elif isinstance(node, ast.ClassDef):
-            summary.classes[node.name] = _class_summary(node, summary, source)
+            part = summary.classes[node.name] = _class_summary(node, summary, source)
+            # Its class-level fixtures need all the module's imports: they come after the loop.
+            if previous is not None:
+                previous.keep(node, part, None)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            summary.functions[node.name] = _function_summary(node, source)
+            function = summary.functions[node.name] = _function_summary(node, source)
             if node.name.startswith("pytest_"):
                 hooks.add(node.name)
             fixture = _fixture_summary(node, summary, None, source)
             if fixture:
                 summary.fixtures.append(fixture)
+            if previous is not None:
+                previous.keep(node, function, [fixture] if fixture else [])
         elif isinstance(node, ast.Assign) and len(node.targets) == 1:
             _record_assignment(summary, node.targets[0], node.value)
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
@@ -293,11 +330,20 @@ def build_summary(tree: ast.Module, path: Path, source: "Source | None" = None) 
     # Class-level fixtures need the module's imports, so they come after.
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
+            if previous is not None and previous.has_fixtures(node):
+                summary.fixtures.extend(previous.fixtures_of(node))  # taken with the class above
+                continue
+            found = []
             for item in class_statements(node.body, summary.constants):
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     fixture = _fixture_summary(item, summary, node.name, source)
                     if fixture:
-                        summary.fixtures.append(fixture)
+                        found.append(fixture)
+            summary.fixtures.extend(found)
+            if previous is not None:
+                previous.keep_fixtures(node, found)
+    if previous is not None:
+        previous.finish(summary)
     return summary
 
 
@@ -396,6 +442,116 @@ def _own_nodes(function: ast.AST):
         yield node
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             stack.extend(ast.iter_child_nodes(node))
+
+_DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+class SummaryReuse:
+    """The summaries of a buffer's top-level defs and classes, kept from one build to the next.
+
+    An editor's incremental parser hands back the very `ast` objects of the statements an edit
+    did not touch (moved in place when lines were inserted or removed above them). Such a
+    statement's summary is a function of its own text and of what the module binds outside
+    defs and classes (imports, aliases, constants): when those statements are the same objects
+    in the same order and the constants are equal, the summary is the previous one, its lines
+    moved by as much as the statement moved. Anything else builds the whole summary again.
+    """
+
+    def __init__(self) -> None:
+        # id(node) -> (node, its first line then, its summary, the fixtures it defines)
+        self._parts: dict[int, tuple] = {}
+        self._with_fixtures: set[int] = set()  # classes whose fixtures came with their entry
+        self._context: tuple | None = None
+        self.reused = 0  # definitions taken from the previous build in the last one
+        # The last build's summary, the one it took parts from, and which of its parts are the
+        # previous ones moved (id of the moved copy -> the original): `same_shape` need not
+        # compare those (`trust`).
+        self.last: ModuleSummary | None = None
+        self._base: ModuleSummary | None = None
+        self._moved_from: dict[int, object] = {}
+
+    def reset(self) -> None:
+        self._parts, self._context = {}, None
+        self.last = self._base = None
+        self._moved_from = {}
+
+    def start(self, tree: ast.Module, constants: dict[str, bool]) -> dict[int, tuple] | None:
+        """Begin a build: the previous parts when they can be used (else None)."""
+        others = [node for node in top_level_statements(tree.body, constants) if node.__class__ not in _DEFINITIONS]
+        # The nodes themselves are kept (not only their ids): an id is unique only while its object lives.
+        context = (others, dict(constants))
+        previous = self._context
+        usable = (
+            previous is not None
+            and len(previous[0]) == len(others)
+            and all(a is b for a, b in zip(previous[0], others))
+            and previous[1] == constants
+        )
+        self._context = context
+        parts = self._parts if usable else None
+        self._parts, self._with_fixtures, self.reused = {}, set(), 0
+        self._base, self._moved_from = (self.last if usable else None), {}
+        return parts
+
+    def moved(self, part, delta: int):
+        copy = moved(part, delta)
+        self._moved_from[id(copy)] = part
+        return copy
+
+    def finish(self, summary: ModuleSummary) -> None:
+        self.last = summary
+
+    def trust(self, old: ModuleSummary, new: ModuleSummary) -> dict[int, object] | None:
+        """For `same_shape(old, new, ...)`: the parts of `new` that are parts of `old` moved by
+        the edit (so equal to them once moved), when `new` is this buffer's last build and was
+        built from `old`."""
+        if new is self.last and old is self._base and old is not None:
+            return self._moved_from
+        return None
+
+    def keep(self, node: ast.AST, part: object, fixtures: list | None, *, reused: bool = False) -> None:
+        """Remember a definition's summary (and the fixtures it defines: None for a class whose
+        class-level fixtures are still to come) for the next build."""
+        if reused:
+            self.reused += 1
+        if fixtures is not None and node.__class__ is ast.ClassDef:
+            self._with_fixtures.add(id(node))
+        self._parts[id(node)] = (node, node.lineno, part, fixtures if fixtures is not None else [])  # type: ignore[attr-defined]
+
+    def has_fixtures(self, node: ast.ClassDef) -> bool:
+        return id(node) in self._with_fixtures
+
+    def fixtures_of(self, node: ast.ClassDef) -> list:
+        return self._parts[id(node)][3]
+
+    def keep_fixtures(self, node: ast.ClassDef, fixtures: list) -> None:
+        entry = self._parts.get(id(node))
+        if entry is not None and entry[0] is node:
+            self._parts[id(node)] = (*entry[:3], fixtures)
+
+
+def moved(value, delta: int):
+    """A summary (or a container of them) with every line number moved by `delta`."""
+    cls = value.__class__
+    if cls is dict:
+        return {key: moved(item, delta) for key, item in value.items()}
+    if cls is list:
+        return [moved(item, delta) for item in value]
+    if cls is tuple:
+        return tuple(moved(item, delta) for item in value)
+    if not is_dataclass(cls):
+        return value
+    values = {}
+    for name, kind in _shape_plan(cls):
+        item = getattr(value, name)
+        if kind == _LINE:
+            item = item + delta if item else item
+        elif kind == _NESTED:
+            item = moved(item, delta)
+        elif kind == _RUNS:
+            item = tuple((callee, line + delta, col) for callee, line, col in item)
+        values[name] = item
+    return cls(**values)
 
 
 def class_statements(body: list[ast.stmt], constants: dict[str, bool]):

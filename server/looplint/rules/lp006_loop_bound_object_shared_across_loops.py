@@ -352,6 +352,13 @@ def _shared_place(ctx: FileContext, node: ast.Call) -> tuple[str, str | None, st
         if scope.kind == "class" and scope.parent is not None and scope.parent.kind == "module" and isinstance(target, ast.Name):
             return ("class", scope.node.name, target.id, f"in the class body of `{scope.node.name}`")
         return None
+    # Only `cls.x = ...` (setUpClass) and a global (setUpModule) are shared from inside a function:
+    # any other target is per test, and asking for the function's role costs more than looking.
+    is_class_attribute = (
+        isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "cls"
+    )
+    if not (is_class_attribute or isinstance(target, ast.Name)):
+        return None
     role = function_role(ctx)
     if role is None:
         return None
