@@ -48,10 +48,18 @@ class UnawaitedCoroutineCall(Rule):
     assignments `x = coro()` whose name is never read afterwards. Callees
     count when looplint can resolve them to a coroutine function: `async def`
     functions and methods of the project (through imports, `self.method()`
-    through the class chain, `super().asyncSetUp()`, attributes set in
-    `setUp`/`asyncSetUp`/`__init__`, local `c = Client(); c.get()`, async defs
-    nested in the function) and the asyncio/anyio coroutine functions
-    (`asyncio.sleep`, `wait_for`, `open_connection`, `Queue.get`, ...).
+    through the class chain, `super().asyncSetUp()`, async defs nested in the
+    function), the asyncio/anyio coroutine functions (`asyncio.sleep`,
+    `wait_for`, `open_connection`, `Queue.get`, ...) and the async methods of
+    the library clients test suites use (httpx, aiohttp, redis.asyncio, ...),
+    on receivers whose type is certain: a constructor call or a factory (its
+    return annotation, `-> Self`, or what it returns), a fixture's value, an
+    attribute from everything the class chain binds it to (`self.client =
+    Client()` in any method, a class held in a class attribute,
+    `client_class = httpx.AsyncClient` then `self.client_class()`), a module
+    global (annotated, or set under `global` in a fixture or `setUpModule`),
+    a property's value, what `with`/`async with` binds (`__aenter__`,
+    `@asynccontextmanager`), `cast(C, value)`.
 
     ### How to fix
     Await it. In an `async def` the fix adds `await` (safe). In a synchronous
@@ -65,8 +73,10 @@ class UnawaitedCoroutineCall(Rule):
         assert await is_ready()
     ```
 
-    Not reported: callees looplint cannot resolve (fixture parameters,
-    third-party objects), async generator functions (calling them creates an
+    Not reported: callees looplint cannot resolve (a receiver whose type is
+    not certain: an unannotated parameter that is no fixture, a name, attribute
+    or global also bound to something else or unknown, `getfixturevalue`),
+    async generator functions (calling them creates an
     async generator, a different mistake), `async def`s wrapped in decorators
     looplint cannot see into, names that are read again (`t = coro(); ...;
     await t`, `coros.append(coro())`, `return coro()`), and calls on
