@@ -344,8 +344,8 @@ def _attribute_value(ctx: "FileContext", model: "ClassModel", name: str):
         promised = {_in_method(module, node, method, lambda m, e=expr: annotation_type(m, e)) for module, node, method, expr in annotations}
         return promised.pop() if len(promised) == 1 else None
     types: set = set()
-    if class_level is not None:
-        module, value = class_level
+    if class_level is not None and not (isinstance(class_level[1], ast.Constant) and class_level[1].value is None):
+        module, value = class_level  # a class-level `process = None` is a default, as `self.x = None` is
         if value is None:
             return None  # bound at class level by a def, an import, unpacking, twice...
         symbol = module.resolve(value)
