@@ -591,3 +591,27 @@ def test_a_loop_run_one_typed_step_away_is_lp001(tmp_path):
     result = engine.check_file(root / "tests/test_x.py")
     assert result.problem is None, result.problem
     assert sorted(d.range.line for d in result.diagnostics) == [15, 16, 17]
+
+
+def test_a_type_checker_ignore_for_an_unused_coroutine_suppresses_co001(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            from app.store import Store
+
+            class Holder:
+                store = None
+
+                def __init__(self):
+                    self.store = Store()
+
+            async def test_a(closing_is_sync):
+                holder = Holder()
+                holder.store.get("/")
+                holder.store.get("/")  # type: ignore[unused-coroutine]
+                holder.store.get("/")  # pyright: ignore[reportUnusedCoroutine]
+                holder.store.get("/")  # type: ignore
+                holder.store.get("/")  # type: ignore[attr-defined]
+        """,
+    }
+    # The class-level `store = None` is a default; a bare `# type: ignore` or another code says nothing.
+    assert _unawaited(tmp_path, files) == [11, 14, 15]

@@ -28,6 +28,7 @@ class UnawaitedCoroutineCall(Rule):
     fix_safety = "safe"
     fix_title = "Add `await`"
     local = True
+    same_as = ("unused-coroutine", "reportUnusedCoroutine")  # mypy's error code, pyright's rule
     symptoms = (
         Symptom(
             when="every version (3.10–3.15; pytest-asyncio 0.23, 1.0, 1.5; unittest)",
