@@ -274,3 +274,344 @@ def test_a_parameter_whose_annotation_names_the_parameter(tmp_path):
         """,
     }
     assert _unawaited(tmp_path, files) == [8]
+
+
+def test_a_class_held_in_a_class_attribute_and_instantiated_through_it(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            import unittest
+            import httpx
+            from app.store import Store
+
+            class Plain:
+                def get(self, path):
+                    return path
+
+            class T(unittest.IsolatedAsyncioTestCase):
+                client_class = httpx.AsyncClient
+                store_class = Store
+
+                async def test_a(self):
+                    self.client_class().get("/")
+                    self.store_class().get("/")
+                    type(self).store_class().get("/")
+                    self.__class__.store_class().get("/")
+                    T.store_class().get("/")
+
+                async def test_quiet(self):
+                    await self.store_class().get("/")
+                    self.store_class().close()
+
+            class Swapped(T):
+                store_class = Plain
+
+                async def test_b(self):
+                    self.store_class().get("/")
+
+            class Rebound(unittest.IsolatedAsyncioTestCase):
+                store_class = Store
+
+                @classmethod
+                def setUpClass(cls):
+                    cls.store_class = Plain
+
+                async def test_c(self):
+                    self.store_class().get("/")
+        """,
+    }
+    # The subclass's own class attribute wins; one a method rebinds is unknown.
+    assert _unawaited(tmp_path, files) == [14, 15, 16, 17, 18]
+
+
+def test_module_globals_annotated_or_set_by_a_function_that_declares_them_global(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            from typing import Optional
+            import httpx
+            import pytest
+            from app.store import Store
+
+            class Plain:
+                def get(self, path):
+                    return path
+
+            service: "Store | None" = None
+            client: Optional[httpx.AsyncClient] = None
+            store = None
+            mixed = None
+            replaced = Store()
+
+            def setUpModule():
+                global service, store, mixed
+                service = Store()
+                store = Store()
+                mixed = Store()
+
+            @pytest.fixture(autouse=True)
+            def connect():
+                global client, mixed, replaced
+                client = httpx.AsyncClient()
+                mixed = Plain()
+                replaced = make()
+
+            async def test_a():
+                service.get("/")
+                client.get("/")
+                store.get("/")
+                await store.get("/")
+                mixed.get("/")
+                replaced.get("/")
+        """,
+    }
+    # `mixed` is bound to two classes, `replaced` to something unknown: both unknown.
+    assert _unawaited(tmp_path, files) == [30, 31, 32]
+
+
+def test_properties_self_annotations_and_unpacking(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            from typing import Self
+            from app.store import Store
+
+            class Plain:
+                def get(self, path):
+                    return path
+
+            class Holder:
+                def __init__(self):
+                    self._store = Store()
+
+                @property
+                def store(self):
+                    return self._store
+
+                @property
+                def plain(self):
+                    return Plain()
+
+                @classmethod
+                def create(cls) -> Self:
+                    return cls.__new__(cls)
+
+                async def get(self, path):
+                    return path
+
+            async def test_a():
+                Holder().store.get("/")
+                Holder().plain.get("/")
+                Holder.create().get("/")
+                first, second = Store(), Plain()
+                first.get("/")
+                second.get("/")
+                head, *rest = Store(), Plain()
+                head.get("/")
+        """,
+    }
+    assert _unawaited(tmp_path, files) == [28, 30, 32]  # `head, *rest = ...`: not element by element
+
+
+def test_an_attribute_built_through_a_class_attribute(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            import unittest
+            from app.store import Store
+
+            def factory():
+                return object()
+
+            class T(unittest.IsolatedAsyncioTestCase):
+                store_class = Store
+                make = factory
+
+                def setUp(self):
+                    self.store = self.store_class()
+                    self.other = self.make()
+
+                async def test_a(self):
+                    self.store.get("/")
+                    self.other.get("/")
+        """,
+    }
+    assert _unawaited(tmp_path, files) == [16]
+
+
+def test_context_manager_functions_conditional_values_and_partials(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            import contextlib
+            import functools
+            from app.store import Store
+
+            class Plain:
+                def get(self, path):
+                    return path
+
+            @contextlib.asynccontextmanager
+            async def opened():
+                store = Store()
+                yield store
+
+            @contextlib.contextmanager
+            def sync_opened():
+                yield Store()
+
+            @contextlib.contextmanager
+            def either(flag):
+                yield Store() if flag else Plain()
+
+            async def test_a(flag):
+                async with opened() as a:
+                    a.get("/")
+                    await a.get("/")
+                with sync_opened() as b:
+                    b.get("/")
+                with either(flag) as c:
+                    c.get("/")
+                d = Store() if flag else None
+                d.get("/")
+                e = Store() if flag else Plain()
+                e.get("/")
+                make = functools.partial(Store)
+                make().get("/")
+                plain = functools.partial(Plain)
+                plain().get("/")
+        """,
+    }
+    assert _unawaited(tmp_path, files) == [24, 27, 31, 35]
+
+
+def test_an_attribute_an_autouse_fixture_method_sets_from_a_fixture(tmp_path):
+    files = {
+        "tests/conftest.py": """
+            import pytest
+            from app.store import Store
+
+            @pytest.fixture
+            def store():
+                return Store()
+        """,
+        "tests/test_x.py": """
+            import pytest
+
+            class TestA:
+                @pytest.fixture(autouse=True)
+                def _inject(self, store):
+                    self.store = store
+                    yield
+                    self.store = None
+
+                async def test_a(self):
+                    self.store.get("/")
+                    await self.store.get("/")
+
+            class TestB:
+                @pytest.fixture(autouse=True)
+                def _inject(self, store):
+                    self.store = store
+
+                def use(self, other):
+                    self.store = other
+
+                async def test_b(self):
+                    self.store.get("/")
+        """,
+    }
+    # TestB's attribute is also set to a value of unknown type: unknown.
+    assert _unawaited(tmp_path, files) == [11]
+
+
+def test_class_qualifiers_type_of_a_class_and_casts(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            import unittest
+            from typing import Annotated, ClassVar, Type, cast
+            import httpx
+            from app.store import Store
+
+            class T(unittest.IsolatedAsyncioTestCase):
+                client_class: ClassVar[type[httpx.AsyncClient]] = httpx.AsyncClient
+                store_class: Type[Store] = Store
+                store: Annotated[Store, "set in asyncSetUp"]
+
+                async def test_a(self):
+                    self.client_class().get("/")
+                    self.store_class().get("/")
+                    self.store.get("/")
+                    cast(Store, object()).get("/")
+                    cast(object, Store()).get("/")
+        """,
+    }
+    assert _unawaited(tmp_path, files) == [12, 13, 14, 15]  # `cast(object, ...)` promises nothing
+
+
+def test_a_loop_run_one_typed_step_away_is_lp001(tmp_path):
+    files = {
+        "app/runner.py": """
+            import asyncio
+
+            class Runner:
+                def run_sync(self, coro):
+                    return asyncio.run(coro)
+
+            class Api:
+                runner_class = Runner
+
+                def __init__(self):
+                    self._runner = Runner()
+
+                @property
+                def runner(self):
+                    return self._runner
+        """,
+        "tests/test_x.py": """
+            import unittest
+            from app.runner import Api, Runner
+
+            runner = None
+
+            def setUpModule():
+                global runner
+                runner = Runner()
+
+            async def work():
+                return 1
+
+            class T(unittest.IsolatedAsyncioTestCase):
+                async def test_a(self):
+                    runner.run_sync(work())
+                    Api().runner.run_sync(work())
+                    Api.runner_class().run_sync(work())
+
+                def test_sync(self):
+                    Api().runner.run_sync(work())
+        """,
+    }
+    root = write_project(tmp_path / "p", {**_APP, **{k: dedent(v) for k, v in files.items()}})
+    engine = Engine([rule for rule in all_rules() if rule.code == "LP001"])
+    result = engine.check_file(root / "tests/test_x.py")
+    assert result.problem is None, result.problem
+    assert sorted(d.range.line for d in result.diagnostics) == [15, 16, 17]
+
+
+def test_a_type_checker_ignore_for_an_unused_coroutine_suppresses_co001(tmp_path):
+    files = {
+        "tests/test_x.py": """
+            from app.store import Store
+
+            class Holder:
+                store = None
+
+                def __init__(self):
+                    self.store = Store()
+
+            async def test_a(closing_is_sync):
+                holder = Holder()
+                holder.store.get("/")
+                holder.store.get("/")  # type: ignore[unused-coroutine]
+                holder.store.get("/")  # pyright: ignore[reportUnusedCoroutine]
+                holder.store.get("/")  # type: ignore
+                holder.store.get("/")  # type: ignore[attr-defined]
+        """,
+    }
+    # The class-level `store = None` is a default; a bare `# type: ignore` or another code says nothing.
+    assert _unawaited(tmp_path, files) == [11, 14, 15]

@@ -244,6 +244,8 @@ class FileContext:
         if isinstance(expr, ast.Attribute):
             value = expr.value
             if isinstance(value, ast.Name) and value.id in ("self", "cls") and self.method is not None:
+                if expr.attr == "__class__" and value.id == "self":
+                    return self._class_of_self()
                 return self._self_member(expr.attr)
             if _is_bare_super(value) and self.method is not None:
                 return self._super_member(expr.attr)
@@ -252,15 +254,34 @@ class FileContext:
             return self._call_value(expr)
         if isinstance(expr, ast.Await):
             return types.awaited_value(self, expr.value)
+        if isinstance(expr, ast.NamedExpr):
+            return self.resolve(expr.value)
+        if isinstance(expr, ast.IfExp):  # `A() if x else A()`, `A() if x else None`: known if both agree
+            sides = [self.resolve(side) for side in (expr.body, expr.orelse) if not _is_none_constant(side)]
+            return sides[0] if len(set(sides)) == 1 else None
         return None
 
     def _call_value(self, call: ast.Call) -> Symbol:
         """What a call gives: `Instance(callee)` — an instance of the class called, or the result of
         the function called, which `returned_by` works out when a member of it is used."""
         callee = self.resolve(call.func)
+        if callee == _TYPE and _is_type_of_self(call) and self.method is not None:
+            return self._class_of_self()  # `type(self)`
         if isinstance(callee, External) and callee.qualname in knowledge.CALL_RESULTS:
             return Instance(External(knowledge.CALL_RESULTS[callee.qualname]))
+        if callee in _CASTS:
+            return types.cast_value(self, call)  # `cast(Client, value)`: what the annotation promises
+        if callee == _PARTIAL and call.args and not isinstance(call.args[0], ast.Starred):
+            wrapped = self.resolve(call.args[0])  # calling `partial(C, ...)` calls C
+            return wrapped if isinstance(wrapped, (ProjectClass, ProjectFunction)) else None
         return _instance_of(call, callee)
+
+    def _class_of_self(self) -> Symbol:
+        """The class whose method this is (for `type(self)`), when it is a top-level class here."""
+        cls = self.enclosing_class
+        if cls is None or self.summary.classes.get(cls.name) is None:
+            return None
+        return ProjectClass(self.path, cls.name)
 
     def returned_by(self, function: ProjectFunction) -> Symbol:
         """The type of what a sync project function returns (its annotation or its `return` values)."""
@@ -288,12 +309,22 @@ class FileContext:
                 model = self.project.class_model(of)
                 if model is None:
                     return None
-                if name in model.methods:
-                    path, owner, _ = model.methods[name]
-                    return ProjectFunction(path, name, owner)
-                return self._attr_instance(model, name)
+                return self._member_of(model, name)
             return None
-        return self.project.member(symbol, name)
+        found = self.project.member(symbol, name)
+        if found is None and isinstance(symbol, ProjectClass):
+            return types.class_member(self, symbol, name)  # `Klass.client_class`: a class-level attribute
+        return found
+
+    def _member_of(self, model: ClassModel, name: str) -> Symbol:
+        """`obj.name` on an instance of the class `model` describes (a method, a property's value,
+        an attribute's type)."""
+        if name in model.methods:
+            path, owner, function = model.methods[name]
+            if types.is_property(self, path, function):
+                return types.property_value(self, path, owner, name)
+            return ProjectFunction(path, name, owner)
+        return self._attr_instance(model, name)
 
     def _self_member(self, name: str) -> Symbol:
         cls = self.enclosing_class
@@ -311,10 +342,7 @@ class FileContext:
         model = self.class_model(cls)
         if model is None:
             return None
-        if name in model.methods:
-            path, owner, _ = model.methods[name]
-            return ProjectFunction(path, name, owner)
-        return self._attr_instance(model, name)
+        return self._member_of(model, name)
 
     def _super_member(self, name: str) -> Symbol:
         """`super().name` inside a method: the next definition in the class chain."""
@@ -335,6 +363,11 @@ class FileContext:
     def _attr_instance(self, model: ClassModel, name: str) -> Symbol:
         """The type of `self.<name>` from its assignments in the class chain (`self.x = C()`,
         `self.x = make()`, `self.x = self.build()`, `x: C`)."""
+        # Every binding in the chain, resolved (see types.attribute_value); the summary's record of
+        # them when a class of the chain cannot be read.
+        found = types.attribute_value(self, model, name)
+        if found is not types.UNREADABLE:
+            return found
         for class_name, path, _, _ in model.chain_locations:
             summary = self.project.summary(path)
             cls = summary.classes.get(class_name) if summary else None
@@ -387,7 +420,7 @@ class FileContext:
         """What one binding of a local name gives it (see `locals_of` for what `value` is)."""
         if isinstance(value, ast.Call):
             return self._call_value(value)
-        if isinstance(value, (ast.Name, ast.Attribute, ast.Await)):
+        if isinstance(value, (ast.Name, ast.Attribute, ast.Await, ast.IfExp, ast.NamedExpr)):
             return self.resolve(value)
         if isinstance(value, ast.withitem):
             return types.entered_value(self, value.context_expr, self._with_is_async(function, value))
@@ -820,6 +853,22 @@ def _deep_chain_below(expr: ast.AST) -> list[ast.AST]:
     return chain if len(chain) >= _SHALLOW_CHAIN else []
 
 
+_TYPE = External("builtins.type")
+_PARTIAL = External("functools.partial")
+_CASTS = (External("typing.cast"), External("typing_extensions.cast"))
+
+
+def _is_none_constant(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _is_type_of_self(call: ast.Call) -> bool:
+    return (
+        isinstance(call.func, ast.Name) and call.func.id == "type" and len(call.args) == 1 and not call.keywords
+        and isinstance(call.args[0], ast.Name) and call.args[0].id == "self"
+    )
+
+
 def _is_bare_super(node: ast.AST) -> bool:
     return (
         isinstance(node, ast.Call)
@@ -962,6 +1011,14 @@ def _bind_target(bindings: dict[str, list[ast.AST]], target: ast.AST, value: ast
     if isinstance(target, ast.Name):
         bindings.setdefault(target.id, []).append(value)
     elif isinstance(target, (ast.Tuple, ast.List)):
+        if (
+            isinstance(value, (ast.Tuple, ast.List))
+            and len(value.elts) == len(target.elts)
+            and not any(isinstance(e, ast.Starred) for e in (*target.elts, *value.elts))
+        ):
+            for element, item in zip(target.elts, value.elts):  # `a, b = A(), B()`: element by element
+                _bind_target(bindings, element, item)
+            return
         for element in target.elts:
             # Unpacking: the element's value is not the whole right-hand side.
             _bind_target(bindings, element.value if isinstance(element, ast.Starred) else element, target)

@@ -173,7 +173,8 @@ class Rule:
     # reused diagnostic can be moved: "line" (an int), "range" (Range.to_json()),
     # "ranges" (a list of those).
     position_data: ClassVar[dict[str, str]] = {}
-    # Codes other linters give the same problem (ruff, flake8-async): a `# noqa: <code>` the
+    # Codes other linters give the same problem (ruff, flake8-async; mypy's and pyright's error
+    # codes): a `# noqa: <code>` or `# type: ignore[<code>]` / `# pyright: ignore[<rule>]` the
     # user already wrote for one of them suppresses this rule on that line too.
     same_as: ClassVar[tuple[str, ...]] = ()
     # The fix edits only the method (or top-level statement) its diagnostic is in, the header of
@@ -213,6 +214,6 @@ class Rule:
         ]
         if self.same_as:
             codes = ", ".join(f"`{code}`" for code in self.same_as)
-            parts += ["", f"A `# noqa:` comment with another linter's code for the same problem ({codes}) "
-                          "also suppresses this rule on its line."]
+            parts += ["", f"A `# noqa:` comment (or a type checker's `# type: ignore[...]` / `# pyright: ignore[...]`) "
+                          f"with another tool's code for the same problem ({codes}) also suppresses this rule on its line."]
         return "\n".join(parts).strip() + "\n"

@@ -326,6 +326,7 @@ def build_summary(
             _record_assignment(summary, node.target, node.value)
     summary.hooks = frozenset(hooks)
     summary.dependencies = frozenset(deps)
+    _type_module_globals(tree, summary, source)
     # Class-level fixtures need the module's imports, so they come after.
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
@@ -345,6 +346,102 @@ def build_summary(
         previous.finish(summary)
     return summary
 
+
+def _type_module_globals(tree: ast.Module, summary: ModuleSummary, source: "Source | None") -> None:
+    """Module globals typed by everything in the module that binds them (in `summary.instances`):
+
+    - an annotation at module level, `client: Client | None = None` (or with no value), is the
+      type the module promises, as a parameter's annotation is;
+    - an unannotated global set to None at module level and, in functions that declare it
+      `global` (a fixture, `setUpModule`), to calls of one callee (`client = Client()`) holds
+      what that callee makes. Rebound to anything else (another callee, an unknown value), the
+      global is unknown, including a module-level `client = Client()`.
+    """
+    module_values: dict[str, list[ast.expr | None]] = {}
+    annotated: dict[str, str] = {}
+    for node in top_level_statements(tree.body, summary.constants):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                for name in (n.id for n in ast.walk(target) if isinstance(n, ast.Name)):
+                    module_values.setdefault(name, []).append(node.value if target.__class__ is ast.Name else _UNKNOWN_VALUE)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            name = node.target.id
+            module_values.setdefault(name, []).append(node.value)
+            promised = annotation_name(node.annotation)
+            if promised and promised not in _UNTYPED_ANNOTATIONS and _no_value(node.value):
+                annotated[name] = promised
+    rebound = _rebound_globals(tree) if source is None or source.mentions_any(("global",)) else {}
+    for name in annotated.keys() | rebound.keys():
+        if name in summary.imports or name in summary.classes or name in summary.functions:
+            continue
+        values = [v for v in (*module_values.get(name, ()), *rebound.get(name, ())) if not _no_value(v)]
+        callees = {dotted_name(v.func) if isinstance(v, ast.Call) else None for v in values}
+        if name in annotated and (not values or name not in summary.instances):
+            summary.instances[name] = annotated[name]
+            summary.aliases.pop(name, None)
+        elif len(callees) == 1 and None not in callees:
+            summary.instances[name] = callees.pop()  # type: ignore[assignment]
+            summary.aliases.pop(name, None)
+        elif name not in annotated:
+            summary.instances.pop(name, None)
+            summary.aliases.pop(name, None)
+
+
+_UNKNOWN_VALUE = ast.Constant(value=...)  # a binding whose value is not one expression (unpacking)
+# Annotations that say nothing about which class a value is.
+_UNTYPED_ANNOTATIONS = frozenset({"Any", "typing.Any", "object", "typing_extensions.Any"})
+
+
+def _no_value(value: ast.expr | None) -> bool:
+    return value is None or (isinstance(value, ast.Constant) and value.value is None)
+
+
+def _rebound_globals(tree: ast.Module) -> dict[str, list[ast.expr]]:
+    """Names functions declare `global` and bind -> the values they bind (`_UNKNOWN_VALUE` for a
+    binding that is not a plain `name = value` or `name := value`)."""
+    found: dict[str, list[ast.expr]] = {}
+    for function in ast.walk(tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        own = list(_own_nodes(function))
+        declared = {name for node in own if isinstance(node, ast.Global) for name in node.names}
+        if not declared:
+            continue
+        plain: set[int] = set()
+        for node in own:
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name) and target.id in declared:
+                        found.setdefault(target.id, []).append(node.value)
+                        plain.add(id(target))
+            elif isinstance(node, ast.NamedExpr) and node.target.id in declared:
+                found.setdefault(node.target.id, []).append(node.value)
+                plain.add(id(node.target))
+        for node in own:
+            bound: list[str] = []
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load) and id(node) not in plain:
+                bound = [node.id]
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                bound = [(alias.asname or alias.name).split(".")[0] for alias in node.names]
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bound = [node.name]
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                bound = [node.name]
+            for name in bound:
+                if name in declared:
+                    found.setdefault(name, []).append(_UNKNOWN_VALUE)
+    return found
+
+
+def _own_nodes(function: ast.AST):
+    """The nodes of a function's body, not those inside nested defs, classes or lambdas (whose names
+    are still bindings of the function)."""
+    stack = list(function.body)  # type: ignore[attr-defined]
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(node))
 
 _DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 

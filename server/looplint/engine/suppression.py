@@ -1,4 +1,5 @@
-"""Suppression comments: `# looplint: ignore[...]`, `# noqa: CODE`, `# looplint: ignore-file`."""
+"""Suppression comments: `# looplint: ignore[...]`, `# noqa: CODE`, `# looplint: ignore-file`, and a type
+checker's `# type: ignore[code]` / `# pyright: ignore[rule]` for rules that say the code means the same."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ _IGNORE = re.compile(r"#\s*looplint\s*:\s*ignore(?!-file)(?:\s*\[([^\]]*)\])?", 
 _NOQA = re.compile(r"#\s*noqa\s*:\s*([A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
 _IGNORE_FILE = re.compile(r"#\s*looplint\s*:\s*ignore-file\b", re.IGNORECASE)
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+# A type checker's error codes on the line (mypy's `unused-coroutine`, pyright's `reportUnusedCoroutine`):
+# they suppress only rules whose `same_as` names them; a bare `# type: ignore` says nothing about which.
+_CHECKER_IGNORE = re.compile(r"#\s*(?:type|pyright)\s*:\s*ignore\s*\[([^\]]*)\]", re.IGNORECASE)
 
 ALL = "*"
 
@@ -25,7 +29,7 @@ class Suppressions:
     def parse(cls, source: Source) -> "Suppressions":
         text = source.text
         result = cls()
-        if "looplint" not in text and "noqa" not in text and "NOQA" not in text:
+        if "looplint" not in text and "noqa" not in text and "NOQA" not in text and "ignore" not in text:
             return result  # the common case: nothing to scan
         for lineno, line in enumerate(source.lines, start=1):
             if "#" not in line:
@@ -44,12 +48,18 @@ class Suppressions:
             match = _NOQA.search(comment)
             if match:
                 result.by_line.setdefault(lineno, set()).update(c.upper() for c in _CODE.findall(match.group(1)))
+            for match in _CHECKER_IGNORE.finditer(comment):
+                codes = {c.strip().upper() for c in match.group(1).split(",") if c.strip()}
+                if codes:
+                    result.by_line.setdefault(lineno, set()).update(codes)
         return result
 
     def suppresses(self, diagnostic: Diagnostic, same_as: tuple[str, ...] = ()) -> bool:
         """Is the diagnostic suppressed on its line, by its own code or one with the same meaning?"""
         codes = self.by_line.get(diagnostic.noqa_line)
-        return bool(codes) and (ALL in codes or diagnostic.code in codes or any(code in codes for code in same_as))
+        return bool(codes) and (
+            ALL in codes or diagnostic.code in codes or any(code.upper() in codes for code in same_as)
+        )
 
 
 def comment_of(line: str) -> str | None:

@@ -28,6 +28,7 @@ class UnawaitedCoroutineCall(Rule):
     fix_safety = "safe"
     fix_title = "Add `await`"
     local = True
+    same_as = ("unused-coroutine", "reportUnusedCoroutine")  # mypy's error code, pyright's rule
     symptoms = (
         Symptom(
             when="every version (3.10–3.15; pytest-asyncio 0.23, 1.0, 1.5; unittest)",
@@ -48,10 +49,18 @@ class UnawaitedCoroutineCall(Rule):
     assignments `x = coro()` whose name is never read afterwards. Callees
     count when looplint can resolve them to a coroutine function: `async def`
     functions and methods of the project (through imports, `self.method()`
-    through the class chain, `super().asyncSetUp()`, attributes set in
-    `setUp`/`asyncSetUp`/`__init__`, local `c = Client(); c.get()`, async defs
-    nested in the function) and the asyncio/anyio coroutine functions
-    (`asyncio.sleep`, `wait_for`, `open_connection`, `Queue.get`, ...).
+    through the class chain, `super().asyncSetUp()`, async defs nested in the
+    function), the asyncio/anyio coroutine functions (`asyncio.sleep`,
+    `wait_for`, `open_connection`, `Queue.get`, ...) and the async methods of
+    the library clients test suites use (httpx, aiohttp, redis.asyncio, ...),
+    on receivers whose type is certain: a constructor call or a factory (its
+    return annotation, `-> Self`, or what it returns), a fixture's value, an
+    attribute from everything the class chain binds it to (`self.client =
+    Client()` in any method, a class held in a class attribute,
+    `client_class = httpx.AsyncClient` then `self.client_class()`), a module
+    global (annotated, or set under `global` in a fixture or `setUpModule`),
+    a property's value, what `with`/`async with` binds (`__aenter__`,
+    `@asynccontextmanager`), `cast(C, value)`.
 
     ### How to fix
     Await it. In an `async def` the fix adds `await` (safe). In a synchronous
@@ -65,8 +74,10 @@ class UnawaitedCoroutineCall(Rule):
         assert await is_ready()
     ```
 
-    Not reported: callees looplint cannot resolve (fixture parameters,
-    third-party objects), async generator functions (calling them creates an
+    Not reported: callees looplint cannot resolve (a receiver whose type is
+    not certain: an unannotated parameter that is no fixture, a name, attribute
+    or global also bound to something else or unknown, `getfixturevalue`),
+    async generator functions (calling them creates an
     async generator, a different mistake), `async def`s wrapped in decorators
     looplint cannot see into, names that are read again (`t = coro(); ...;
     await t`, `coros.append(coro())`, `return coro()`), and calls on
@@ -215,6 +226,69 @@ class UnawaitedCoroutineCall(Rule):
                 "async def test_helper(store):\n"
                 "    await Helper(store).start()\n"
             ),
+        ),
+        Invalid(
+            # Types one step away: a client class held in a class attribute and instantiated through
+            # it; a module global annotated at module level and set in setUpModule.
+            files={
+                "app/__init__.py": "",
+                "app/service.py": "class Service:\n    async def fetch(self):\n        pass\n",
+            },
+            source=(
+                "import unittest\n"
+                "import httpx\n"
+                "from app.service import Service\n\n"
+                "service: \"Service | None\" = None\n\n"
+                "def setUpModule():\n"
+                "    global service\n"
+                "    service = Service()\n\n"
+                "class T(unittest.IsolatedAsyncioTestCase):\n"
+                "    client_class = httpx.AsyncClient\n\n"
+                "    async def test_get(self):\n"
+                "        self.client_class().get('/')\n"
+                "        service.fetch()\n"
+            ),
+            at=((15, 9), (16, 9)),
+            fixed=(
+                "import unittest\n"
+                "import httpx\n"
+                "from app.service import Service\n\n"
+                "service: \"Service | None\" = None\n\n"
+                "def setUpModule():\n"
+                "    global service\n"
+                "    service = Service()\n\n"
+                "class T(unittest.IsolatedAsyncioTestCase):\n"
+                "    client_class = httpx.AsyncClient\n\n"
+                "    async def test_get(self):\n"
+                "        await self.client_class().get('/')\n"
+                "        await service.fetch()\n"
+            ),
+        ),
+        Valid(
+            files={
+                "app/__init__.py": "",
+                "app/service.py": "class Service:\n    async def fetch(self):\n        pass\n",
+            },
+            source=(
+                "import unittest\n"
+                "import httpx\n"
+                "from app.service import Service\n\n"
+                "service = None\n\n"
+                "def setUpModule():\n"
+                "    global service\n"
+                "    service = Service()\n\n"
+                "def use_fake(fake):\n"
+                "    global service\n"
+                "    service = fake\n\n"
+                "class T(unittest.IsolatedAsyncioTestCase):\n"
+                "    client_class = httpx.AsyncClient\n\n"
+                "    def setUp(self):\n"
+                "        self.client_class = httpx.Client\n\n"
+                "    async def test_get(self):\n"
+                "        self.client_class().get('/')\n"
+                "        service.fetch()\n"
+            ),
+            why="a class attribute a method rebinds, and a global a function rebinds to an unknown value: unknown",
         ),
         Valid(
             source=(
