@@ -615,3 +615,36 @@ def test_a_type_checker_ignore_for_an_unused_coroutine_suppresses_co001(tmp_path
     }
     # The class-level `store = None` is a default; a bare `# type: ignore` or another code says nothing.
     assert _unawaited(tmp_path, files) == [11, 14, 15]
+
+
+def test_receiver_bindings_read_statement_by_statement_equal_a_full_walk():
+    """A method whose text holds no `setattr`/`delattr` and no comprehension target on an attribute
+    is read statement by statement; that must find exactly what walking every node finds."""
+    import ast
+    import asyncio as _asyncio
+    from pathlib import Path as _Path
+
+    from looplint.engine.semantic.types import _EXPRESSION_BINDING, _receiver_assignments
+
+    def key(found):
+        return sorted((attr, kind, id(expr)) for attr, items in found.items() for _, kind, expr in items)
+
+    test_dir = _Path(_asyncio.__file__).resolve().parent.parent / "test"
+    files = sorted(test_dir.glob("test_*.py"))[:60] + sorted((test_dir / "test_asyncio").glob("test_*.py"))
+    compared = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue
+        lines = text.split("\n")
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                own_text = "\n".join(lines[node.lineno - 1 : node.end_lineno])
+                if _EXPRESSION_BINDING.search(own_text):
+                    continue
+                assert key(_receiver_assignments(node, False)) == key(_receiver_assignments(node, True)), (
+                    path.name, node.name, node.lineno)
+                compared += 1
+    assert compared > 1000

@@ -400,9 +400,7 @@ def _rebound_globals(tree: ast.Module) -> dict[str, list[ast.expr]]:
     """Names functions declare `global` and bind -> the values they bind (`_UNKNOWN_VALUE` for a
     binding that is not a plain `name = value` or `name := value`)."""
     found: dict[str, list[ast.expr]] = {}
-    for function in ast.walk(tree):
-        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
+    for function in _functions_declaring_global(tree):
         own = list(_own_nodes(function))
         declared = {name for node in own if isinstance(node, ast.Global) for name in node.names}
         if not declared:
@@ -431,6 +429,29 @@ def _rebound_globals(tree: ast.Module) -> dict[str, list[ast.expr]]:
                 if name in declared:
                     found.setdefault(name, []).append(_UNKNOWN_VALUE)
     return found
+
+
+_COMPOUND_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _functions_declaring_global(tree: ast.Module):
+    """The functions whose own statements include a `global` statement, found by walking statements
+    only (a `global` is a statement; expressions cannot hold one, lambdas included)."""
+    stack: list[tuple[ast.AST, ast.AST | None]] = [(node, None) for node in tree.body]
+    seen: set[int] = set()
+    while stack:
+        node, function = stack.pop()
+        cls = node.__class__
+        if cls is ast.Global:
+            if function is not None and id(function) not in seen:
+                seen.add(id(function))
+                yield function
+            continue
+        inner = node if cls is ast.FunctionDef or cls is ast.AsyncFunctionDef else (None if cls is ast.ClassDef else function)
+        for name in _COMPOUND_BODIES:
+            children = getattr(node, name, None)
+            if children:
+                stack.extend((child, inner) for child in children)
 
 
 def _own_nodes(function: ast.AST):

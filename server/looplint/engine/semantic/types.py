@@ -26,6 +26,7 @@ Anything else is unknown (None), and rules stay silent on unknown values.
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING
 
 from .. import knowledge
@@ -407,7 +408,7 @@ def _class_bindings(ctx: "FileContext", symbol: ProjectClass):
     assignments: dict[str, list[tuple]] = {}
     for statement in class_statements(node.body, module.summary.constants):
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for attr, found in _receiver_assignments(statement).items():
+            for attr, found in _receiver_assignments(statement, _needs_expressions(module, statement)).items():
                 assignments.setdefault(attr, []).extend(found)
             values[statement.name] = None
         elif isinstance(statement, ast.Assign):
@@ -447,7 +448,22 @@ def _receiver_attr(node: ast.AST, receivers: set[str]) -> str | None:
     return None
 
 
-def _receiver_assignments(method: ast.AST) -> dict[str, list[tuple]]:
+# Where a method can bind an attribute of its receiver other than in a statement's target:
+# `setattr`/`delattr` calls and comprehension targets (`[... for self.x in ...]`), both in
+# expressions. A module that mentions neither is read statement by statement (much cheaper).
+_EXPRESSION_BINDING = re.compile(r"\b(?:setattr|delattr)\b|\bfor\s*\(?\s*[A-Za-z_]\w*\s*\.")
+
+
+def _needs_expressions(module, method: ast.AST) -> bool:
+    """Does the method's own text hold a binding that only an expression walk finds?"""
+    source = module.source
+    if source is None or not source.mentions_any(("setattr", "delattr", "for")):
+        return source is None
+    lines = source.lines[method.lineno - 1 : method.end_lineno]  # type: ignore[attr-defined]
+    return _EXPRESSION_BINDING.search("\n".join(lines)) is not None
+
+
+def _receiver_assignments(method: ast.AST, expressions: bool = True) -> dict[str, list[tuple]]:
     """What a method binds on `self`/`cls` (its first parameter): attribute -> [(method, kind,
     expression)], kind "value" (`self.x = v`, directly in the method), "annotation" (`self.x: C`)
     or "unknown" (unpacking, `+=`, a `for`/`with` target, inside a nested def or lambda);
@@ -457,32 +473,91 @@ def _receiver_assignments(method: ast.AST) -> dict[str, list[tuple]]:
     if first:
         receivers.add(first)
     found: dict[str, list[tuple]] = {}
+    # One pass over the whole method (this runs for every method of every class whose attributes
+    # are looked up): `own` says whether a node is in the method itself, not in a nested def,
+    # class or lambda. Statements are visited before what they hold, so a plain assignment's
+    # target is known as plain before the target itself is seen.
     plain: set[int] = set()
-    for node in _own_nodes(method):
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
+    fields_of = _CHILD_FIELDS
+    node_type = ast.AST
+    # Everything under the method (decorators and defaults too, as `ast.walk` would see them).
+    start = ast.iter_child_nodes(method) if expressions else method.body  # type: ignore[attr-defined]
+    stack: list[tuple[ast.AST, bool]] = [(child, True) for child in reversed(list(start))]
+    while stack:
+        node, own = stack.pop()
+        cls = node.__class__
+        if own and cls is ast.Assign:
+            for target in node.targets:  # type: ignore[attr-defined]
                 attr = _receiver_attr(target, receivers)
                 if attr is not None:
                     plain.add(id(target))
-                    if not (isinstance(node.value, ast.Constant) and node.value.value is None):
-                        found.setdefault(attr, []).append((method, "value", node.value))
-        elif isinstance(node, ast.AnnAssign):
-            attr = _receiver_attr(node.target, receivers)
+                    value = node.value  # type: ignore[attr-defined]
+                    if not (value.__class__ is ast.Constant and value.value is None):
+                        found.setdefault(attr, []).append((method, "value", value))
+        elif own and cls is ast.AnnAssign:
+            attr = _receiver_attr(node.target, receivers)  # type: ignore[attr-defined]
             if attr is not None:
-                plain.add(id(node.target))
-                found.setdefault(attr, []).append((method, "annotation", node.annotation))
-    for node in ast.walk(method):
-        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and id(node) not in plain:
-            attr = _receiver_attr(node, receivers)
-            if attr is not None:
-                found.setdefault(attr, []).append((method, "unknown", None))
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr"):
-            if node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in receivers:
-                if len(node.args) > 1 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
-                    found.setdefault(node.args[1].value, []).append((method, "unknown", None))
-                else:
-                    found.setdefault("*", []).append((method, "unknown", None))
+                plain.add(id(node.target))  # type: ignore[attr-defined]
+                found.setdefault(attr, []).append((method, "annotation", node.annotation))  # type: ignore[attr-defined]
+        elif cls is ast.Attribute:
+            if node.ctx.__class__ is ast.Store and id(node) not in plain:  # type: ignore[attr-defined]
+                attr = _receiver_attr(node, receivers)
+                if attr is not None:
+                    found.setdefault(attr, []).append((method, "unknown", None))
+        elif cls is ast.Call:
+            func = node.func  # type: ignore[attr-defined]
+            if func.__class__ is ast.Name and func.id in ("setattr", "delattr"):
+                args = node.args  # type: ignore[attr-defined]
+                if args and isinstance(args[0], ast.Name) and args[0].id in receivers:
+                    if len(args) > 1 and isinstance(args[1], ast.Constant) and isinstance(args[1].value, str):
+                        found.setdefault(args[1].value, []).append((method, "unknown", None))
+                    else:
+                        found.setdefault("*", []).append((method, "unknown", None))
+        inner = own and cls not in _NESTED
+        if not expressions and isinstance(node, ast.stmt):
+            # Statements only, and the targets they bind (where a receiver's attribute is stored;
+            # a target is walked whole below).
+            stack.extend((child, inner) for child in reversed(list(_statement_children(node))))
+            continue
+        names = fields_of.get(cls)
+        if names is None:
+            names = fields_of[cls] = tuple(f for f in cls._fields if f not in ("ctx", "type_comment"))
+        children = []
+        for name in names:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                children.extend(item for item in value if isinstance(item, node_type))
+            elif isinstance(value, node_type):
+                children.append(value)
+        stack.extend((child, inner) for child in reversed(children))
     return found
+
+
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statement_children(node: ast.stmt):
+    """The statements inside a statement, and the expressions it binds (its targets, whole)."""
+    cls = node.__class__
+    if cls is ast.Assign:
+        yield from node.targets  # type: ignore[attr-defined]
+    elif cls is ast.AugAssign or cls is ast.AnnAssign or cls is ast.For or cls is ast.AsyncFor:
+        yield node.target  # type: ignore[attr-defined]
+    elif cls is ast.With or cls is ast.AsyncWith:
+        for item in node.items:  # type: ignore[attr-defined]
+            if item.optional_vars is not None:
+                yield item.optional_vars
+    elif cls is ast.Delete:
+        yield from node.targets  # type: ignore[attr-defined]
+    for name in _STATEMENT_LISTS:
+        children = getattr(node, name, None)
+        if children:
+            for child in children:
+                if isinstance(child, ast.stmt):
+                    yield child
+                else:  # an except handler or a match case: its body
+                    yield from child.body
 
 
 def is_property(ctx: "FileContext", path, function: "FunctionSummary") -> bool:
