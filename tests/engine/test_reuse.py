@@ -212,12 +212,17 @@ def test_generated_module_reuses_almost_everything(tmp_path):
     assert buffer.reused_definitions > 20 * buffer.checks, (buffer.reused_definitions, buffer.checks)
 
 
-def test_golden_path_with_its_bases_edited(tmp_path):
-    files = {
+def _golden_path_files() -> dict[str, str]:
+    """The demo project's Python and TOML files, by path relative to it."""
+    return {
         str(path.relative_to(REPO / "examples/golden-path")): path.read_text()
         for path in (REPO / "examples/golden-path").rglob("*")
         if path.is_file() and path.suffix in (".py", ".toml")
     }
+
+
+def test_golden_path_with_its_bases_edited(tmp_path):
+    files = _golden_path_files()
     root = write_project(tmp_path / "golden", files)
     engine = Engine(all_rules(), lenient_config=True)
     target = "tests/test_agent.py"
@@ -381,11 +386,7 @@ def test_class_models_kept_across_moves_equal_fresh_ones(tmp_path):
     """Lines inserted or removed above classes keep their class models (positions rebased) instead
     of building them again: each must equal the model a fresh project builds from the same texts,
     including models of classes in other files whose chain runs through the edited one."""
-    files = {
-        str(path.relative_to(REPO / "examples/golden-path")): path.read_text()
-        for path in (REPO / "examples/golden-path").rglob("*")
-        if path.is_file() and path.suffix in (".py", ".toml")
-    }
+    files = _golden_path_files()
     root = write_project(tmp_path / "golden", files)
     engine = Engine(all_rules(), lenient_config=True)
     bases = [rel for rel in files if rel.endswith(".py") and "class " in files[rel] and not rel.startswith("tests/test_")]
