@@ -429,6 +429,8 @@ def test_word_answers_carried_over_only_where_the_edit_cannot_change_them():
     parser.parse(old.text)
     reuse.seed_mentions(old)
     assert old.mentions_any(("asyncio",)) and not old.mentions_any(("trio",)) and not old.mentions_any(("anyio",))
+    # What a check of the old text keeps of it (the words among the rest).
+    reuse.remember(key=(), epoch=(0, 0), summary=None, source=old, results={}, reused=0, facts={})
     new = Source(old.text.replace("return 1", "return trio"))
     parser.parse(new.text)
     reuse.change = parser.change

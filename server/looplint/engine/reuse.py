@@ -95,9 +95,6 @@ class StatementReuse:
         self.facts: dict | None = None
         self.reused = 0  # statements whose local findings were reused in the last check
         self.summaries = SummaryReuse()  # the definitions' summaries, for the next build
-        # The words the last checked text was searched for, and that text (see `seed_mentions`).
-        self._words: dict | None = None
-        self._words_text: str | None = None
 
     def seed_mentions(self, source: "Source") -> None:
         """Tell `source` which words its text holds where the edit cannot have changed that.
@@ -105,24 +102,15 @@ class StatementReuse:
         Every check asks whether the text mentions dozens of words (rules' token gates and
         shortcuts); each question scans the whole text. After an edit, a word's presence can
         only change if it occurs in the removed or inserted lines: the others keep the last
-        text's answers. The source then keeps every answer of this check for the next one."""
-        change, words = self.change, self._words
-        if change is not None and words is not None and change.base is self._words_text:
-            seeded = {
-                word: present for word, present in words.items()
-                if word.__class__ is str and not change.may_change_presence(word)
-            }
-            if source._mentions is None:
-                source._mentions = seeded
-            else:
-                source._mentions = {**seeded, **source._mentions}
-        if source._mentions is None:
-            source._mentions = {}
-        self._words, self._words_text = source._mentions, source.text
+        text's answers (the words `remember` recorded for it)."""
+        change, previous = self.change, self._previous
+        if change is None or previous is None or change.base is not previous.text:
+            return
+        seeded = {word: present for word, present in previous.mentions.items() if not change.may_change_presence(word)}
+        source._mentions = seeded if source._mentions is None else {**seeded, **source._mentions}
 
     def reset(self) -> None:
         self.summaries.reset()
-        self._words = self._words_text = None
         self._previous = None
         self._carried_mentions = {}
         self.facts = None
