@@ -25,6 +25,7 @@ from .source import Source
 from .reach import reachable_names
 from .reuse import StatementReuse
 from .semantic import types
+from .syntax import CHILD_FIELDS as _CHILD_FIELDS, child_fields as _child_fields
 from .summary import ModuleSummary, build_summary, contains_yield, dotted_name, static_truth
 from .suppression import Suppressions
 from .symbols import External, Instance, ProjectClass, ProjectFunction, ProjectModule, ProjectNamespace, Symbol, options_of
@@ -1405,14 +1406,6 @@ _STATEMENT_LEVEL = (ast.stmt, ast.excepthandler, ast.match_case)
 # for the inside (decorators, arguments, body) of every def and class in it, by id.
 Census = tuple[frozenset[type], frozenset[str], dict[int, tuple[frozenset[type], frozenset[str]]]]
 # The fields of each node type that can hold child nodes (ctx and type comments never matter).
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _child_fields(cls: type) -> tuple[str, ...]:
-    fields = _CHILD_FIELDS.get(cls)
-    if fields is None:
-        fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in ("ctx", "type_comment"))
-    return fields
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _NO_CENSUS: Census = (frozenset(), frozenset(), {})
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from .syntax import STATEMENT_LISTS
+
 if TYPE_CHECKING:
     from .source import Source
 
@@ -431,9 +433,6 @@ def _rebound_globals(tree: ast.Module) -> dict[str, list[ast.expr]]:
     return found
 
 
-_COMPOUND_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
-
-
 def _functions_declaring_global(tree: ast.Module):
     """The functions whose own statements include a `global` statement, found by walking statements
     only (a `global` is a statement; expressions cannot hold one, lambdas included)."""
@@ -448,7 +447,7 @@ def _functions_declaring_global(tree: ast.Module):
                 yield function
             continue
         inner = node if cls is ast.FunctionDef or cls is ast.AsyncFunctionDef else (None if cls is ast.ClassDef else function)
-        for name in _COMPOUND_BODIES:
+        for name in STATEMENT_LISTS:
             children = getattr(node, name, None)
             if children:
                 stack.extend((child, inner) for child in children)
@@ -1060,7 +1059,6 @@ def annotation_name(annotation: ast.AST) -> str | None:
     return None
 
 
-_STATEMENT_LISTS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
 _LIST_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
@@ -1074,7 +1072,7 @@ def _statements_within(node: ast.AST):
         cls = current.__class__
         fields = _LIST_FIELDS.get(cls)
         if fields is None:
-            fields = _LIST_FIELDS[cls] = tuple(f for f in cls._fields if f in _STATEMENT_LISTS)
+            fields = _LIST_FIELDS[cls] = tuple(f for f in cls._fields if f in STATEMENT_LISTS)
         for name in fields:
             children = getattr(current, name)
             queue.extend(children)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from .. import knowledge
 from ..summary import class_statements
+from ..syntax import CHILD_FIELDS, STATEMENT_LISTS, child_fields
 from ..symbols import External, Instance, ProjectClass, ProjectFunction, Symbol, options_of
 from .modules import class_node, function_node, module_context
 
@@ -478,7 +479,7 @@ def _receiver_assignments(method: ast.AST, expressions: bool = True) -> dict[str
     # class or lambda. Statements are visited before what they hold, so a plain assignment's
     # target is known as plain before the target itself is seen.
     plain: set[int] = set()
-    fields_of = _CHILD_FIELDS
+    fields_of = CHILD_FIELDS
     node_type = ast.AST
     # Everything under the method (decorators and defaults too, as `ast.walk` would see them).
     start = ast.iter_child_nodes(method) if expressions else method.body  # type: ignore[attr-defined]
@@ -519,9 +520,7 @@ def _receiver_assignments(method: ast.AST, expressions: bool = True) -> dict[str
             # a target is walked whole below).
             stack.extend((child, inner) for child in reversed(list(_statement_children(node))))
             continue
-        names = fields_of.get(cls)
-        if names is None:
-            names = fields_of[cls] = tuple(f for f in cls._fields if f not in ("ctx", "type_comment"))
+        names = fields_of.get(cls) or child_fields(cls)
         children = []
         for name in names:
             value = getattr(node, name, None)
@@ -533,8 +532,6 @@ def _receiver_assignments(method: ast.AST, expressions: bool = True) -> dict[str
     return found
 
 
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-_STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 def _statement_children(node: ast.stmt):
@@ -550,7 +547,7 @@ def _statement_children(node: ast.stmt):
                 yield item.optional_vars
     elif cls is ast.Delete:
         yield from node.targets  # type: ignore[attr-defined]
-    for name in _STATEMENT_LISTS:
+    for name in STATEMENT_LISTS:
         children = getattr(node, name, None)
         if children:
             for child in children:
