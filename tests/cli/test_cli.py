@@ -341,3 +341,19 @@ def test_console_script_is_installed():
     script = Path(sys.executable).with_name("looplint")
     result = subprocess.run([str(script), "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("looplint ")
+
+
+def test_a_large_report_arrives_whole_before_the_fast_exit(tmp_path):
+    """`check` ends without Python's teardown (os._exit): what it wrote must be flushed first,
+    to a pipe and to an output file, with the exit status kept."""
+    files = {f"tests/test_{n}.py": ASYNC_ON_SYNC.replace("test_x", f"test_{n}_{'x' * 200}") for n in range(300)}
+    write_project(tmp_path, files)
+    text = looplint("check", "--no-cache", cwd=tmp_path, check_rc=1).stdout
+    assert len(text) > 64 * 1024  # more than a pipe buffer
+    assert text.count(" UT001 ") == 300 and "Found 300 problems" in text
+    looplint("check", "--no-cache", "--output-format", "json", "-o", "report.json", cwd=tmp_path, check_rc=1)
+    assert len(json.loads((tmp_path / "report.json").read_text())) == 300
+    script = Path(sys.executable).with_name("looplint")
+    piped = subprocess.run([str(script), "check", "--no-cache", "--output-format", "json"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 1 and len(json.loads(piped.stdout)) == 300

@@ -648,3 +648,45 @@ def test_receiver_bindings_read_statement_by_statement_equal_a_full_walk():
                     path.name, node.name, node.lineno)
                 compared += 1
     assert compared > 1000
+
+
+def test_an_async_mock_handed_out_by_a_module_that_never_names_it_here(tmp_path):
+    """Calls are resolved only under the names a coroutine function can have, unless an AsyncMock
+    (whose every attribute is one) is reachable: made in this file or in a module it reaches."""
+    files = {
+        "tests/helpers.py": """
+            from unittest import mock
+
+            def make_client():
+                return mock.AsyncMock()
+        """,
+        "tests/test_x.py": """
+            from unittest.mock import MagicMock
+            from tests.helpers import make_client
+
+            async def test_fetch():
+                spy = MagicMock()
+                client = make_client()
+                client.fetch_everything()
+                spy.fetch_everything()
+        """,
+        "tests/test_y.py": """
+            from unittest import mock
+
+            def make():
+                return mock.AsyncMock()
+
+            async def test_fetch():
+                client = make()
+                client.fetch_everything()
+                mock.MagicMock().fetch_everything()
+        """,
+    }
+    root = write_project(tmp_path / "p", {**_APP, **{k: dedent(v) for k, v in files.items()}})
+    engine = Engine([rule for rule in all_rules() if rule.code == "CO005"])
+    found = {}
+    for name in ("tests/test_x.py", "tests/test_y.py"):
+        result = engine.check_file(root / name)
+        assert result.problem is None, result.problem
+        found[name] = [d.range.line for d in result.diagnostics]
+    assert found == {"tests/test_x.py": [7], "tests/test_y.py": [8]}

@@ -545,29 +545,35 @@ class FileContext:
 
     def is_coroutine_call(self, call: ast.AST) -> bool:
         """True only when the call certainly returns a coroutine (an unresolved callee is never one)."""
-        if not isinstance(call, ast.Call) or not self.may_call_coroutines:
+        return isinstance(call, ast.Call) and self.names_coroutine_function(call.func)
+
+    def names_coroutine_function(self, expr: ast.AST) -> bool:
+        """Does `expr` certainly name a coroutine function (calling it gives a coroutine)?
+
+        Resolving is the expensive part: a name no coroutine function reachable from this file
+        has (see `coroutine_names`) is answered without it."""
+        if not self.may_call_coroutines:
             return False
-        if isinstance(call.func, ast.Name):
-            local = self.local_function(call.func.id)
+        if isinstance(expr, ast.Name):
+            local = self.local_function(expr.id)
             if local is not None:
                 # A def nested in the enclosing function(s): async, undecorated, no yield.
                 return (
                     isinstance(local, ast.AsyncFunctionDef) and not local.decorator_list and not contains_yield(local)
                 )
         names = self.coroutine_names
-        if names is not None and _last_name(call.func) not in names:
+        if names is not None and _last_name(expr) not in names:
             return False  # no coroutine function is reachable under that name
-        return self.is_coroutine_function(self.resolve(call.func))
+        return self.is_coroutine_function(self.resolve(expr))
 
     @property
     def coroutine_names(self) -> frozenset[str] | None:
         """Names a coroutine function can be called by from this file (None: any; see engine.reach)."""
         if self._coroutine_names is _UNKNOWN:
-            if self.source.mentions_any(_MOCK_WORDS):
-                names = None  # every attribute of an AsyncMock is a coroutine function
-            else:
-                reachable = reachable_names(self, "coroutine", _is_plain_coroutine_function)
-                names = None if reachable is None else reachable | _KNOWN_COROUTINE_NAMES
+            # Unbounded (None) too where an AsyncMock can be reached: its every attribute is a
+            # coroutine function.
+            reachable = reachable_names(self, "coroutine", _is_plain_coroutine_function, async_mocks=True)
+            names = None if reachable is None else reachable | _KNOWN_COROUTINE_NAMES
             self._coroutine_names = names
         return self._coroutine_names  # type: ignore[return-value]
 
@@ -981,7 +987,6 @@ def _statement_bindings(bindings: dict[str, list[ast.AST]], statements: list[ast
                 stack.extend(children)
 
 
-_MOCK_WORDS = ("Mock", "mock", "patch")
 # Last names of the coroutine functions and methods looplint knows outside the project.
 _KNOWN_COROUTINE_NAMES = frozenset(
     {name.rpartition(".")[2] for name in knowledge.COROUTINE_FUNCTIONS}

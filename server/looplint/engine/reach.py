@@ -11,7 +11,9 @@ last name is not among them.
 
 `None` means the names cannot be bounded (an AsyncMock, whose every attribute
 is a coroutine function, or a namespace package whose modules are not known):
-callers must then resolve every call.
+callers must then resolve every call. Asked with `async_mocks=True`, a reachable
+module whose text names `AsyncMock` (one of its functions, fixtures or base
+classes may hand one out) is unbounded too.
 """
 
 from __future__ import annotations
@@ -34,11 +36,14 @@ class _Unbounded(Exception):
     """The file can reach something whose callable names are not known."""
 
 
-def reachable_names(ctx: "FileContext", key: str, predicate: Predicate) -> frozenset[str] | None:
+def reachable_names(
+    ctx: "FileContext", key: str, predicate: Predicate, async_mocks: bool = False
+) -> frozenset[str] | None:
     """Names under which this file may call project functions satisfying `predicate` (None: any name)."""
-    collector = _Collector(ctx.project, key, predicate)
+    collector = _Collector(ctx.project, key, predicate, async_mocks)
     try:
         summary = ctx.summary
+        collector.visit(summary)
         collector.module_body(ctx.path, summary, depth=0)
         for local, _ in summary.imports.items():
             collector.symbol(ctx.project.resolve_dotted(ctx.path, local), local, depth=1)
@@ -52,6 +57,7 @@ def reachable_names(ctx: "FileContext", key: str, predicate: Predicate) -> froze
         for conftest in _conftests(ctx.project, ctx.path):
             collector.symbol(ProjectModule(conftest), None, depth=1)
             conftest_summary = ctx.project.summary(conftest)
+            collector.visit(conftest_summary)
             for local in conftest_summary.imports if conftest_summary is not None else ():
                 collector.symbol(ctx.project.resolve_dotted(conftest, local), None, depth=1)
     except _Unbounded:
@@ -62,12 +68,18 @@ def reachable_names(ctx: "FileContext", key: str, predicate: Predicate) -> froze
 
 
 class _Collector:
-    def __init__(self, project: "Project", key: str, predicate: Predicate):
+    def __init__(self, project: "Project", key: str, predicate: Predicate, async_mocks: bool = False):
         self.project = project
         self.key = key
         self.predicate = predicate
+        self.async_mocks = async_mocks
         self.names: set[str] = set()
         self.seen_classes: set[tuple[Path, str]] = set()
+
+    def visit(self, summary: ModuleSummary | None) -> None:
+        """Reaching into a module: unbounded if AsyncMocks are asked about and it may make one."""
+        if self.async_mocks and summary is not None and summary.mentions_async_mock:
+            raise _Unbounded
 
     def symbol(self, symbol, local: str | None, depth: int) -> None:
         for option in options_of(symbol):
@@ -76,6 +88,7 @@ class _Collector:
                 if isinstance(option, External) and option.qualname in knowledge.ASYNC_MOCK_CLASSES:
                     raise _Unbounded
             if isinstance(option, ProjectFunction):
+                self.visit(self.project.summary(option.path))
                 function = self.project.function_summary(option)
                 if function is None or self.predicate(function):
                     self.names.add(option.name)
@@ -96,6 +109,8 @@ class _Collector:
         model = self.project.class_model(symbol)
         if model is None:
             return
+        for class_name, path, _, _ in model.chain_locations:
+            self.visit(self.project.summary(path))
         for name, (_, _, function) in model.methods.items():
             if self.predicate(function):
                 self.names.add(name)
@@ -121,11 +136,12 @@ class _Collector:
         """Names a module offers as `module.x`, cached per module until summaries change."""
 
         def build() -> frozenset[str] | None:
-            inner = _Collector(self.project, self.key, self.predicate)
+            inner = _Collector(self.project, self.key, self.predicate, self.async_mocks)
             summary = self.project.summary(path)
             if summary is None:
                 return frozenset()
             try:
+                inner.visit(summary)
                 inner.module_body(path, summary, depth + 1)
                 if summary.is_package and depth < 3:
                     # `pkg.sub.f()` works when pkg's __init__ imports sub.

@@ -162,6 +162,9 @@ class ModuleSummary:
     # Module-level names bound once to True/False and never rebound (`_IS_SYNC = False`): `if`
     # tests on them are decided like `if False:` (generated sync/async twins).
     constants: dict[str, bool] = field(default_factory=dict)
+    # Does the text name `AsyncMock` (every attribute of one is a coroutine function)? True when
+    # the text is not known.
+    mentions_async_mock: bool = True
 
     def qualify(self, dotted: str | None) -> str | None:
         """Expand the first segment through this module's imports (no cross-file work).
@@ -266,6 +269,7 @@ def build_summary(
     those the edit did not touch are taken from there, moved (see `SummaryReuse`)."""
     summary = ModuleSummary(path=path, is_package=path.name == "__init__.py")
     summary.constants = _module_constants(tree, source)
+    summary.mentions_async_mock = source is None or source.mentions_any(("AsyncMock",))
     deps: set[str] = set()
     hooks: set[str] = set()
     kept = previous.start(tree, summary.constants) if previous is not None else None

@@ -135,6 +135,28 @@ def coroutine_call_kind(ctx: FileContext, call: ast.AST) -> str | None:
     an AsyncMock (a coroutine too, but the mistake is about the mock); None when not or unknown."""
     if not isinstance(call, ast.Call) or not ctx.may_call_coroutines:
         return None
+    func = call.func
+    if func.__class__ is ast.Attribute:
+        names = ctx.coroutine_names
+        if names is not None and func.attr not in names:
+            # Most calls: no coroutine function is reachable under that name, and only a bare
+            # name can be a patched mock. Answered by a set lookup, before any resolution.
+            return None
+    kinds = ctx.state.get(_KINDS)
+    if kinds is None:
+        kinds = ctx.state[_KINDS] = {}
+    known = kinds.get(id(call))
+    if known is not None and known[0] is call:
+        return known[1]  # CO001, CO002 and CO005 ask about the same calls
+    kind = _coroutine_call_kind(ctx, call)
+    kinds[id(call)] = (call, kind)
+    return kind
+
+
+_KINDS = "coroutine-call-kinds"  # FileContext.state key: call id -> (call, its kind)
+
+
+def _coroutine_call_kind(ctx: FileContext, call: ast.Call) -> str | None:
     patched = patched_mock_target(ctx, call.func)
     if patched is not None:
         return ASYNC_MOCK if ctx.is_coroutine_function(patched) else None
@@ -199,8 +221,8 @@ def patched_mock_target(ctx: FileContext, func: ast.AST) -> Symbol | None:
     injecting positional parameters (bottom decorator first). Patches given
     `new`/`new_callable` are not AsyncMocks of the target: None.
     """
-    if not isinstance(func, ast.Name):
-        return None
+    if not isinstance(func, ast.Name) or not ctx.source.mentions_any(("patch",)):
+        return None  # only `patch` makes such mocks (the word is in any spelling of it)
     name = func.id
     for scope in ctx.function_chain():
         node = scope.node

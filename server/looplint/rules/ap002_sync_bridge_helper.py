@@ -365,10 +365,13 @@ def _walk(node: ast.AST):
                 stack.append(child)
 
 
+_THREAD_HOP_CALLS = frozenset(knowledge.THREAD_HOPS)
+
+
 def _hop_target(ctx: FileContext, call: ast.Call) -> ast.AST | None:
     """The callable a thread-starting call runs, or None when this is no thread hop."""
     func = call.func
-    qualified = ctx.qualify(func)
+    qualified = ctx.qualify(func) if ctx.may_name(func, _THREAD_HOP_CALLS) else None
     where = knowledge.THREAD_HOPS.get(qualified) if qualified else None
     if where is None and isinstance(func, ast.Attribute):
         where = knowledge.THREAD_HOP_METHODS.get(func.attr)

@@ -443,7 +443,7 @@ def _is_coroutine_callable(ctx: FileContext, arg: ast.AST) -> bool:
         arg = arg.args[0]
     if isinstance(arg, (ast.Lambda, ast.Call)):
         return False
-    return ctx.is_coroutine_function(ctx.resolve(arg))
+    return ctx.names_coroutine_function(arg)
 
 
 def _is_async_only_context_manager(ctx: FileContext, arg: ast.AST) -> bool:

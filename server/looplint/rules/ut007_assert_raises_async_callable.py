@@ -84,7 +84,7 @@ class AssertRaisesAsyncCallable(Rule):
         if len(node.args) <= index or any(isinstance(a, ast.Starred) for a in node.args[: index + 1]):
             return
         target = node.args[index]
-        if isinstance(target, (ast.Lambda, ast.Call)) or not ctx.is_coroutine_function(ctx.resolve(target)):
+        if isinstance(target, (ast.Lambda, ast.Call)) or not ctx.names_coroutine_function(target):
             return
         statement = ctx.parent
         fixable = ctx.in_async and isinstance(statement, ast.Expr) and statement.value is node
