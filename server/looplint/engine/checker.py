@@ -1481,7 +1481,10 @@ class _Walker:
     # Nodes that never contain anything a rule handles; a large share of every
     # tree (names, constants). They are only visited when a rule handles them.
     _LEAVES = frozenset({ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.alias, ast.Global,
-                         ast.Nonlocal})
+                         ast.Nonlocal}
+                        # Operators (`+`, `not`, `==`, `and`): leaves, a few of every expression.
+                        | {op for kind in (ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+                           for op in kind.__subclasses__()})
 
     def __init__(
         self, ctx: FileContext, dispatch: dict[type, list[Callable]], call_named: dict[str, list[Callable]] | None = None

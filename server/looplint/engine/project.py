@@ -111,6 +111,7 @@ class Project:
         self._exists: dict[Path, bool] = {}
         # resolve_module results by (importing directory, module, level); cleared with _exists
         self._modules: dict[tuple[Path, str, int], Symbol] = {}
+        self._relpaths: dict[Path, str] = {}  # relpath() answers (the root never changes)
         self._class_models: dict[tuple[Path, str], ClassModel] = {}
         # Cross-file facts derived from summaries; dropped together with the class models.
         self._derived: dict[object, object] = {}
@@ -305,10 +306,17 @@ class Project:
 
     # -- files ---------------------------------------------------------------
     def relpath(self, path: Path) -> str:
-        try:
-            return _norm(path).relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        normalised = _norm(path)
+        found = self._relpaths.get(normalised)
+        if found is None:
+            try:
+                found = normalised.relative_to(self.root).as_posix()
+            except ValueError:
+                return path.as_posix()  # outside the project: as given
+            if len(self._relpaths) > 100_000:
+                self._relpaths.clear()
+            self._relpaths[normalised] = found
+        return found
 
     def iter_files(self, start: Path | None = None, on_error: Callable[[Path, str], None] | None = None) -> Iterator[Path]:
         """Python files under `start` (default: the root) that are not excluded (see iter_python_files)."""
@@ -363,7 +371,7 @@ class Project:
     # -- modules ---------------------------------------------------------------
     def resolve_module(self, from_path: Path, module: str, level: int = 0) -> Symbol:
         """The module `import module` (or `from ...module`) means, seen from `from_path`."""
-        key = (_norm(from_path).parent, module, level)
+        key = (_folder_of(from_path), module, level)
         cached = self._modules.get(key, _MISSING)
         if cached is _MISSING:
             cached = self._modules[key] = self._resolve_module(from_path, module, level)
@@ -822,6 +830,20 @@ def _same_shape(a: ModuleSummary, b: ModuleSummary) -> bool:
 
 
 _NORMALISED: dict = {}
+
+
+def _folder_of(path: Path) -> Path:
+    """`_norm(path).parent`, memoised: the same Path object each time, its hash computed once."""
+    normalised = _norm(path)
+    found = _FOLDERS.get(normalised)
+    if found is None:
+        if len(_FOLDERS) > 200_000:
+            _FOLDERS.clear()
+        found = _FOLDERS[normalised] = normalised.parent
+    return found
+
+
+_FOLDERS: dict[Path, Path] = {}
 
 
 def _norm(path: Path) -> Path:

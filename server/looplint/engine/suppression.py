@@ -3,6 +3,7 @@ checker's `# type: ignore[code]` / `# pyright: ignore[rule]` for rules that say 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -27,11 +28,10 @@ class Suppressions:
 
     @classmethod
     def parse(cls, source: Source) -> "Suppressions":
-        text = source.text
         result = cls()
-        if "looplint" not in text and "noqa" not in text and "NOQA" not in text and "ignore" not in text:
-            return result  # the common case: nothing to scan
-        for lineno, line in enumerate(source.lines, start=1):
+        lines = source.lines
+        for lineno in _lines_naming_a_suppression(source):
+            line = lines[lineno - 1]
             if "#" not in line:
                 continue
             comment = comment_of(line)
@@ -60,6 +60,39 @@ class Suppressions:
         return bool(codes) and (
             ALL in codes or diagnostic.code in codes or any(code.upper() in codes for code in same_as)
         )
+
+
+def _lines_naming_a_suppression(source: Source) -> list[int]:
+    """The numbers of the lines that hold a word every suppression comment has, in any case
+    (most files have none; "ignore" is common in code, so the lines are found, not all scanned)."""
+    text = source.text
+    lowered = text.lower()
+    if len(lowered) != len(text):  # lowering changed some lengths: positions would not match
+        return list(range(1, len(source.lines) + 1))
+    positions = []
+    for word in ("looplint", "noqa", "ignore"):
+        at = lowered.find(word)
+        while at != -1:
+            positions.append(at)
+            at = lowered.find(word, at + 1)
+    if not positions:
+        return []
+    positions.sort()
+    found: list[int] = []
+    if "\r" in text:  # lines also end at a lone carriage return: count with the line index
+        starts = source.line_starts
+        for position in positions:
+            line = bisect.bisect_right(starts, position)
+            if not found or found[-1] != line:
+                found.append(line)
+        return found
+    line, previous = 1, 0
+    for position in positions:
+        line += text.count("\n", previous, position)
+        previous = position
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
 
 
 def comment_of(line: str) -> str | None:
