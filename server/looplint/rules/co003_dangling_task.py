@@ -197,6 +197,68 @@ class DanglingTask(Rule):
             ),
             why="the test waits for the task another way: an event it sets, its owner's shutdown, yielding then asserting",
         ),
+        Valid(
+            source=(
+                "import asyncio\nimport pytest\n\n"
+                "class Stream:\n"
+                "    def __init__(self):\n"
+                "        self.items, self.done = [], asyncio.Event()\n"
+                "    def push(self, item):\n"
+                "        self.items.append(item)\n"
+                "    def __aiter__(self):\n"
+                "        return self.chunks()\n"
+                "    async def chunks(self):\n"
+                "        await self.done.wait()\n"
+                "        for item in self.items:\n"
+                "            yield item\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_iterates_what_the_task_feeds():\n"
+                "    stream = Stream()\n\n"
+                "    async def produce():\n"
+                "        stream.push('x')\n"
+                "        stream.done.set()\n\n"
+                "    asyncio.create_task(produce())\n"
+                "    assert [item async for item in stream] == ['x']\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_enters_what_the_task_releases():\n"
+                "    lock = asyncio.Lock()\n\n"
+                "    async def hold():\n"
+                "        async with lock:\n"
+                "            await asyncio.sleep(0)\n\n"
+                "    asyncio.create_task(hold())\n"
+                "    await asyncio.sleep(0)\n"
+                "    async with lock:\n"
+                "        pass\n"
+            ),
+            why="the task's coroutine is nested in the test and works on the test's objects, which the test then "
+                "iterates or enters asynchronously: that completes only after the task ran",
+        ),
+        Invalid(
+            # A nested coroutine working on the test's list: asserting on it right away waits for nothing.
+            source=(
+                "import asyncio\nimport pytest\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_nested_worker():\n"
+                "    results = []\n\n"
+                "    async def work():\n"
+                "        results.append(1)\n\n"
+                "    asyncio.create_task(work())\n"
+                "    assert results == []\n"
+            ),
+            at=(11, 5),
+            unsafe=True,
+            fixed=(
+                "import asyncio\nimport pytest\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_nested_worker():\n"
+                "    results = []\n\n"
+                "    async def work():\n"
+                "        results.append(1)\n\n"
+                "    task = asyncio.create_task(work())\n"
+                "    assert results == []\n"
+                "    await task\n"
+            ),
+        ),
         Invalid(
             source=(
                 "import asyncio\nimport pytest\n\n"
@@ -388,17 +450,23 @@ def _waited_by_another_route(ctx: FileContext, call: ast.Call, statement: ast.st
         return False
     involved = {n.id for arg in [*coroutine.args, *(k.value for k in coroutine.keywords)] for n in ast.walk(arg)
                 if isinstance(n, ast.Name)}
+    function = ctx.scope.node
+    if isinstance(coroutine.func, ast.Name):
+        nested = ctx.local_function(coroutine.func.id)
+        if isinstance(nested, ast.AsyncFunctionDef):
+            involved |= _shared_with(ctx, nested, function)  # `async def produce(): stream.push(...)`
     receiver = coroutine.func.value if isinstance(coroutine.func, ast.Attribute) else None
     owner = co.dotted(receiver) if receiver is not None else None
-    function = ctx.scope.node
     after = (statement.end_lineno or statement.lineno, statement.end_col_offset or 0)
     slept = False
     for node in sorted(
-        (n for n in ast.walk(function) if isinstance(n, (ast.Await, ast.Assert, ast.Call, ast.With, ast.AsyncWith))),
+        (n for n in ast.walk(function) if isinstance(n, _AFTER_TASK)),
         key=lambda n: (n.lineno, n.col_offset),
     ):
         if (node.lineno, node.col_offset) < after:
             continue
+        if _iterates_or_enters(node, involved):
+            return True  # `async for chunk in stream`, `[d async for d in stream]`, `async with pool.acquire()`
         if isinstance(node, ast.Assert) or (
             isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr.startswith("assert")
         ):
@@ -417,6 +485,31 @@ def _waited_by_another_route(ctx: FileContext, call: ast.Call, statement: ast.st
         elif isinstance(node, ast.Call) and (slept or _in_loop_with_await(function, node)) and _mentions(node, involved):
             return True  # `while not event.is_set(): await ...`: the test reads what the task writes
     return False
+
+
+_AFTER_TASK = (ast.Await, ast.Assert, ast.Call, ast.With, ast.AsyncWith, ast.AsyncFor,
+               ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _iterates_or_enters(node: ast.AST, involved: set[str]) -> bool:
+    """Does `node` wait on an object the task was given: iterate it asynchronously (to its end, which
+    the task brings) or enter it asynchronously (a pool or lock the task holds)?"""
+    if isinstance(node, ast.AsyncFor):
+        return _mentions(node.iter, involved)
+    if isinstance(node, ast.AsyncWith):
+        return any(_mentions(item.context_expr, involved) for item in node.items)
+    if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+        return any(generator.is_async and _mentions(generator.iter, involved) for generator in node.generators)
+    return False
+
+
+def _shared_with(ctx: FileContext, nested: ast.AsyncFunctionDef, function: ast.AST) -> set[str]:
+    """The names of the test's own locals and parameters that a coroutine function nested in it
+    uses: what the task works on, as arguments are for a module-level coroutine."""
+    outer = set(ctx.locals_of(function)) | ctx.params_of(function)
+    own = set(ctx.locals_of(nested)) | ctx.params_of(nested)
+    return {n.id for n in ast.walk(nested) if isinstance(n, ast.Name) and n.id in outer and n.id not in own} - {
+        nested.name}
 
 
 def _in_loop_with_await(function: ast.AST, node: ast.AST) -> bool:

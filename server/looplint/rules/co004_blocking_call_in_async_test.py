@@ -94,7 +94,7 @@ class BlockingCallInAsyncTest(Rule):
         qualified = ctx.qualify(func)
         if qualified is None or qualified not in knowledge.BLOCKING_CALLS:
             return
-        if _zero_sleep(qualified, node):
+        if _zero_sleep(qualified, node) or (qualified in _PROCESS_WAITS and _process_has_ended(ctx, node)):
             return
         if runs_on_another_thread(ctx) or expected_failure_about(ctx, _BLOCKING_WORDS) or expects_timeout(ctx, node):
             return  # a worker thread by design; a test that blocks the loop on purpose
@@ -153,6 +153,41 @@ class BlockingCallInAsyncTest(Rule):
                 "        time.sleep(1)\n"
             ),
             why="suppressed with flake8-async's code; a test about blocking; a worker on its own thread",
+        ),
+        Valid(
+            source=(
+                "import asyncio\nimport subprocess\nimport pytest\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_kill():\n"
+                "    proc = subprocess.Popen(['sleep', '10'])\n"
+                "    proc.kill()\n"
+                "    assert proc.wait() != 0\n\n"
+                "class Runner:\n"
+                "    def __init__(self):\n"
+                "        self.process = subprocess.Popen(['true'])\n\n"
+                "    async def poll(self):\n"
+                "        return self.process.poll()\n\n"
+                "    async def finish(self):\n"
+                "        while await self.poll() is None:\n"
+                "            await asyncio.sleep(0.1)\n"
+                "        return self.process.wait()\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_finish():\n"
+                "    assert await Runner().finish() == 0\n"
+            ),
+            why="the process has ended when `wait()` is called: killed just before, or polled until it exited",
+        ),
+        Invalid(
+            source=(
+                "import subprocess\nimport pytest\n\n"
+                "@pytest.mark.asyncio\n"
+                "async def test_maybe_killed(fast):\n"
+                "    proc = subprocess.Popen(['sleep', '1'])\n"
+                "    if fast:\n"
+                "        proc.kill()\n"
+                "    proc.wait()\n"
+            ),
+            at=(9, 5),
         ),
         Invalid(
             source=(
@@ -279,6 +314,48 @@ class BlockingCallInAsyncTest(Rule):
             note="pytest-asyncio logs slow callbacks only in debug mode (asyncio_debug, 1.2+)",
         ),
     )
+
+
+_PROCESS_WAITS = frozenset({"subprocess.Popen.wait", "subprocess.Popen.communicate"})
+
+
+def _process_has_ended(ctx: FileContext, call: ast.Call) -> bool:
+    """`p.wait()` that returns at once: an earlier statement of the same block killed or terminated
+    `p`, or is a loop that awaits until a `poll()` of `p` (or of its owner, `self.poll()` for
+    `self.process`) says the process has exited."""
+    receiver = co.dotted(call.func.value) if isinstance(call.func, ast.Attribute) else None
+    if receiver is None:
+        return False
+    parts = receiver.split(".")
+    pollers = {".".join(parts[:cut]) for cut in range(1, len(parts) + 1)}
+    for earlier in _earlier_siblings(ctx):
+        if (isinstance(earlier, ast.Expr) and isinstance(earlier.value, ast.Call)
+                and isinstance(earlier.value.func, ast.Attribute)
+                and earlier.value.func.attr in ("kill", "terminate")
+                and co.dotted(earlier.value.func.value) == receiver):
+            return True
+        if isinstance(earlier, ast.While) and any(isinstance(n, ast.Await) for n in ast.walk(earlier)) and any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "poll"
+            and co.dotted(n.func.value) in pollers
+            for n in ast.walk(earlier.test)
+        ):
+            return True
+    return False
+
+
+def _earlier_siblings(ctx: FileContext) -> list[ast.stmt]:
+    """The statements before the one being visited, in the block that holds it."""
+    parents = ctx.parents
+    for index in range(len(parents) - 1, 0, -1):
+        statement = parents[index]
+        if isinstance(statement, ast.stmt):
+            holder = parents[index - 1]
+            for name in ("body", "orelse", "finalbody"):
+                block = getattr(holder, name, None)
+                if isinstance(block, list) and any(item is statement for item in block):
+                    return block[: next(i for i, item in enumerate(block) if item is statement)]
+            return []
+    return []
 
 
 def _zero_sleep(qualified: str, call: ast.Call) -> bool:
