@@ -226,8 +226,13 @@ _EXPECT_WARNINGS = frozenset({"pytest.deprecated_call", "pytest.warns"})
 
 def deprecation_acknowledged(ctx: FileContext, node: ast.AST) -> bool:
     """Is `node` inside `with warnings.catch_warnings():` that ignores DeprecationWarning (or
-    inside `pytest.deprecated_call()` / `pytest.warns(DeprecationWarning)`, which expect it)?"""
+    inside `pytest.deprecated_call()` / `pytest.warns(DeprecationWarning)`, which expect it), or in
+    a test or class marked `@pytest.mark.filterwarnings("ignore::DeprecationWarning")`?"""
     for parent in reversed(ctx.parents):
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if any(_ignores_deprecation_mark(ctx, decorator) for decorator in parent.decorator_list):
+                return True
+            continue
         if not isinstance(parent, (ast.With, ast.AsyncWith)):
             continue
         for item in parent.items:
@@ -241,6 +246,23 @@ def deprecation_acknowledged(ctx: FileContext, node: ast.AST) -> bool:
                 isinstance(sub, ast.Call) and ctx.qualify(sub.func) in _IGNORE_CALLS and _ignores_deprecation(sub)
                 for statement in parent.body for sub in ast.walk(statement)
             ):
+                return True
+    return False
+
+
+_DEPRECATION_CATEGORIES = frozenset({"DeprecationWarning", "PendingDeprecationWarning", "Warning"})
+
+
+def _ignores_deprecation_mark(ctx: FileContext, decorator: ast.AST) -> bool:
+    """`@pytest.mark.filterwarnings("ignore::DeprecationWarning")`: pytest's filter syntax is
+    `action:message:category:module:line`; an `ignore` with no category ignores every warning."""
+    if not isinstance(decorator, ast.Call) or ctx.qualify(decorator.func) != "pytest.mark.filterwarnings":
+        return False
+    for argument in decorator.args:
+        if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+            fields = [field.strip() for field in argument.value.split(":")]
+            category = fields[2].rpartition(".")[2] if len(fields) > 2 else ""
+            if fields[0] == "ignore" and (not category or category in _DEPRECATION_CATEGORIES):
                 return True
     return False
 

@@ -182,6 +182,28 @@ class EventLoopPolicyUsage(Rule):
             ),
             why="only run before 3.14; the deprecation already silenced on purpose",
         ),
+        Valid(
+            source=(
+                "import asyncio\nimport pytest\n\n"
+                "@pytest.mark.filterwarnings('ignore::DeprecationWarning')\n"
+                "def test_policy_installed_by_the_code_under_test():\n"
+                "    assert asyncio.get_event_loop_policy() is not None\n\n"
+                "@pytest.mark.filterwarnings('ignore')\n"
+                "class TestPolicies:\n"
+                "    def test_default(self):\n"
+                "        asyncio.set_event_loop_policy(None)\n"
+            ),
+            why="the test (or its class) ignores the DeprecationWarning on purpose: the deprecation is acknowledged",
+        ),
+        Invalid(
+            source=(
+                "import asyncio\nimport pytest\n\n"
+                "@pytest.mark.filterwarnings('error::DeprecationWarning')\n"
+                "def test_policy():\n"
+                "    assert asyncio.get_event_loop_policy() is not None\n"
+            ),
+            at=(6, 12),
+        ),
         Invalid(
             source=(
                 "import asyncio\n"
