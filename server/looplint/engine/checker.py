@@ -25,7 +25,7 @@ from .source import Source
 from .reach import reachable_names
 from .reuse import StatementReuse
 from .semantic import types
-from .syntax import CHILD_FIELDS as _CHILD_FIELDS, child_fields as _child_fields
+from .syntax import CHILD_FIELDS as _CHILD_FIELDS, STATEMENT_LISTS, child_fields as _child_fields
 from .summary import ModuleSummary, build_summary, contains_yield, dotted_name, static_truth
 from .suppression import Suppressions
 from .symbols import External, Instance, ProjectClass, ProjectFunction, ProjectModule, ProjectNamespace, Symbol, options_of
@@ -95,6 +95,8 @@ class FileContext:
         self._function_scopes: dict[tuple[int, int], tuple[ast.AST, Scope]] = {}
         self._parameter_types: dict[tuple[int, str], Symbol] = {}
         self._binding_in_progress: set[tuple[int, str]] = set()
+        # Per function: (function, {(name, attr): [(line, value)]}) of its `name.attr = value` statements.
+        self._attribute_assignments: dict[int, tuple[ast.AST, dict[tuple[str, str], list]]] = {}
         self._async_with_items: dict[int, tuple[ast.AST, set[int]]] = {}
         self._outer_checked: set[int] = set()  # functions whose `global`/`nonlocal` names were dropped
         # What the semantic model found about values here (engine.semantic.types).
@@ -250,6 +252,10 @@ class FileContext:
                 return self._self_member(expr.attr)
             if _is_bare_super(value) and self.method is not None:
                 return self._super_member(expr.attr)
+            if value.__class__ is ast.Name and self.scope.kind == "function":
+                assigned = self._assigned_attribute(expr, value.id)
+                if assigned is not _UNKNOWN:
+                    return assigned  # type: ignore[return-value]
             return self.member(self.resolve(value), expr.attr)
         if isinstance(expr, ast.Call):
             return self._call_value(expr)
@@ -261,6 +267,28 @@ class FileContext:
             sides = [self.resolve(side) for side in (expr.body, expr.orelse) if not _is_none_constant(side)]
             return sides[0] if len(set(sides)) == 1 else None
         return None
+
+    def _assigned_attribute(self, expr: ast.Attribute, name: str):
+        """`x.attr` where this function set `x.attr = value` on an earlier line: what was assigned
+        (a method replaced by `Mock()` is that Mock), known when every such assignment agrees;
+        _UNKNOWN when the function sets none before it."""
+        function = self.scope.node
+        key = id(function)
+        found = self._attribute_assignments.get(key)
+        if found is None or found[0] is not function:
+            found = self._attribute_assignments[key] = (function, _attribute_assignments(function))
+        earlier = [value for line, value in found[1].get((name, expr.attr), ()) if line < expr.lineno]
+        if not earlier:
+            return _UNKNOWN
+        guard = (key, f"{name}.{expr.attr}")
+        if guard in self._binding_in_progress:
+            return None  # `x.next = x.next.next`: the value depends on itself
+        self._binding_in_progress.add(guard)
+        try:
+            values = {self.resolve(value) for value in earlier}
+        finally:
+            self._binding_in_progress.discard(guard)
+        return values.pop() if len(values) == 1 else None
 
     def _call_value(self, call: ast.Call) -> Symbol:
         """What a call gives: `Instance(callee)` — an instance of the class called, or the result of
@@ -998,6 +1026,36 @@ def _is_plain_coroutine_function(function) -> bool:
     """Could calling it give a coroutine: an `async def` (not a generator), or a sync function that
     ends returning a call (see types.returns_coroutine)?"""
     return (function.is_async and not function.is_async_generator) or function.returns_call
+
+
+def _attribute_assignments(function: ast.AST) -> dict[tuple[str, str], list[tuple[int, ast.expr]]]:
+    """`name.attr = value` (and `name.attr: T = value`) among a function's own statements, by
+    (name, attr): the line and the value of each. Statements only: nested defs and classes are
+    other scopes."""
+    found: dict[tuple[str, str], list[tuple[int, ast.expr]]] = {}
+    stack = list(getattr(function, "body", ()))
+    while stack:
+        statement = stack.pop()
+        cls = statement.__class__
+        if cls is ast.Assign:
+            targets = statement.targets  # type: ignore[attr-defined]
+        elif cls is ast.AnnAssign and statement.value is not None:  # type: ignore[attr-defined]
+            targets = [statement.target]  # type: ignore[attr-defined]
+        else:
+            targets = ()
+            if cls not in _SCOPE_STATEMENTS:
+                for name in STATEMENT_LISTS:
+                    children = getattr(statement, name, None)
+                    if children:
+                        stack.extend(children)
+        for target in targets:
+            if target.__class__ is ast.Attribute and target.value.__class__ is ast.Name:
+                found.setdefault((target.value.id, target.attr), []).append(
+                    (statement.lineno, statement.value))  # type: ignore[attr-defined]
+    return found
+
+
+_SCOPE_STATEMENTS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 
 
 def _last_name(func: ast.AST) -> str | None:

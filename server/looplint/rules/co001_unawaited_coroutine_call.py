@@ -175,6 +175,43 @@ class UnawaitedCoroutineCall(Rule):
             ),
             why="a dead branch on a module constant (the generated sync twin keeps the async code)",
         ),
+        Valid(
+            source=(
+                "from unittest.mock import Mock\n\n"
+                "class Session:\n"
+                "    async def begin(self):\n"
+                "        pass\n\n"
+                "async def test_begin():\n"
+                "    session = Session()\n"
+                "    session.begin = Mock(return_value=None)\n"
+                "    session.begin()\n"
+                "    session.begin.assert_called_once()\n"
+            ),
+            why="the test replaced the async method with a sync Mock on the line before: the call returns None",
+        ),
+        Invalid(
+            source=(
+                "from unittest.mock import Mock\n\n"
+                "class Session:\n"
+                "    async def begin(self):\n"
+                "        pass\n\n"
+                "async def test_begin():\n"
+                "    session = Session()\n"
+                "    session.begin()\n"
+                "    session.begin = Mock(return_value=None)\n"
+            ),
+            at=(9, 5),
+            fixed=(
+                "from unittest.mock import Mock\n\n"
+                "class Session:\n"
+                "    async def begin(self):\n"
+                "        pass\n\n"
+                "async def test_begin():\n"
+                "    session = Session()\n"
+                "    await session.begin()\n"
+                "    session.begin = Mock(return_value=None)\n"
+            ),
+        ),
         Invalid(
             # Types: a fixture's value, an attribute built by a method, a sync wrapper returning a coroutine.
             files={
