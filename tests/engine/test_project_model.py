@@ -252,3 +252,24 @@ def test_pytests_pythonpath_option_is_an_import_root(tmp_path):
     assert found == ProjectClass(root / "support/kit/base.py", "ServiceTestCase")
     (root / "pyproject.toml").write_text("[tool.pytest.ini_options]\n")
     assert isinstance(Project(root).resolve_dotted(root / "tests/test_api.py", "ServiceTestCase"), External)
+
+
+def test_a_test_package_named_like_the_project_package_does_not_hide_it(tmp_path):
+    """pytest puts the folder above a package on sys.path, not the package's own folder: from
+    `tests/app/internal/test_x.py` (every folder a package), `app` is the project's `app/`. A
+    module found only beside the importing file, in a package folder, is still found."""
+    root = write_project(tmp_path, {
+        "pyproject.toml": "",
+        "app/__init__.py": "",
+        "app/internal/__init__.py": "",
+        "app/internal/aio.py": "def make():\n    pass\n",
+        "tests/__init__.py": "",
+        "tests/app/__init__.py": "",
+        "tests/app/internal/__init__.py": "",
+        "tests/app/internal/helpers.py": "def helper():\n    pass\n",
+        "tests/app/internal/test_x.py": "from app.internal import aio\nimport helpers\n",
+    })
+    project = Project(root.resolve())
+    test = (root / "tests/app/internal/test_x.py").resolve()
+    assert project.resolve_dotted(test, "aio") == ProjectModule((root / "app/internal/aio.py").resolve())
+    assert project.resolve_dotted(test, "helpers") == ProjectModule((root / "tests/app/internal/helpers.py").resolve())

@@ -409,11 +409,17 @@ class Project:
         return None
 
     def _search_roots(self, from_path: Path) -> list[Path]:
-        """Where an absolute import is looked for: the importing file's folders up to the root, then src/."""
+        """Where an absolute import is looked for: the importing file's folders up to the root, then src/.
+
+        A folder that is a package (it holds `__init__.py`) is not where Python looks for top-level
+        modules: pytest puts the first folder above a package on sys.path, not the package's own.
+        Package folders come last, so that `tests/hikari/` does not hide the project's `hikari`."""
         roots: list[Path] = []
+        packages: list[Path] = []
         directory = _norm(from_path).parent
         while True:
-            roots.append(directory)
+            is_package = directory != self.root and self._isfile(directory / "__init__.py")
+            (packages if is_package else roots).append(directory)
             if directory == self.root or directory.parent == directory:
                 break
             if self.root not in directory.parents:
@@ -425,7 +431,7 @@ class Project:
             candidate = self.root / extra
             if self._isdir(candidate):
                 roots.append(candidate)
-        for extra in (*self._pytest_pythonpath(from_path), *self._distribution_roots()):
+        for extra in (*self._pytest_pythonpath(from_path), *self._distribution_roots(), *packages):
             if extra not in roots:
                 roots.append(extra)
         return roots

@@ -211,16 +211,33 @@ _BEFORE_ANY_TEST = ("setUpClass", "setUp", "setup_class", "setup_method")
 
 
 def set_loop_calls(ctx: FileContext, function: ast.AST) -> list[tuple[int, int]]:
-    """Positions of `asyncio.set_event_loop(<not None>)` in a function body (cached)."""
+    """Positions of the calls in a function body that install a current loop (cached):
+    `asyncio.set_event_loop(<not None>)`, or a call of a sync project function that does so itself
+    or through what it calls (`aio.get_or_make_loop()`)."""
     cache = ctx.state.setdefault("_loops.set_calls", {})
     key = id(function)
     if key not in cache:
         found = []
         for node in walk_body(function):
-            if isinstance(node, ast.Call) and _is_set_loop(ctx, node) and node.args and not is_none(node.args[0]):
+            if not isinstance(node, ast.Call):
+                continue
+            if (_is_set_loop(ctx, node) and node.args and not is_none(node.args[0])) or _installs_loop(ctx, node):
                 found.append((node.lineno, node.col_offset))
         cache[key] = sorted(found)
     return cache[key]
+
+
+def _installs_loop(ctx: FileContext, call: ast.Call) -> bool:
+    """A call of a sync project function whose effects include setting the current loop."""
+    if not isinstance(call.func, (ast.Name, ast.Attribute)):
+        return False
+    symbol = ctx.resolve(call.func)
+    if not isinstance(symbol, ProjectFunction):
+        return False
+    summary = ctx.project.function_summary(symbol)
+    if summary is None or summary.is_async:
+        return False  # calling an `async def` runs nothing
+    return effects.function_effects(ctx, symbol).get(effects.SETS_LOOP) is not None
 
 
 def _is_set_loop(ctx: FileContext, call: ast.Call) -> bool:

@@ -286,6 +286,31 @@ class GetEventLoopInSyncContext(Rule):
         ),
         Valid(
             source=(
+                "import asyncio\n\n"
+                "def install_loop():\n"
+                "    loop = asyncio.new_event_loop()\n"
+                "    asyncio.set_event_loop(loop)\n"
+                "    return loop\n\n"
+                "def test_current_loop():\n"
+                "    loop = install_loop()\n"
+                "    assert asyncio.get_event_loop() is loop\n"
+                "    loop.close()\n"
+            ),
+            why="a helper the test called first installed the current loop",
+        ),
+        Invalid(
+            source=(
+                "import asyncio\n\n"
+                "async def install_loop():\n"
+                "    asyncio.set_event_loop(asyncio.new_event_loop())\n\n"
+                "def test_current_loop():\n"
+                "    install_loop()\n"
+                "    assert asyncio.get_event_loop() is not None\n"
+            ),
+            at=(8, 12),
+        ),
+        Valid(
+            source=(
                 "import asyncio\n"
                 "import unittest\n\n"
                 "class T(unittest.TestCase):\n"
