@@ -418,7 +418,7 @@ def test_lp007_strict_mode_without_marks_is_not_managed(tmp_path):
     assert of(found, "LP007") == []
 
 
-def test_lp007_unset_is_info_when_pytest_asyncio_is_known_to_restore_it(tmp_path):
+def test_lp007_unset_is_quiet_when_pytest_asyncio_is_known_to_restore_it(tmp_path):
     source = """
         import asyncio
         import pytest_asyncio
@@ -427,8 +427,10 @@ def test_lp007_unset_is_info_when_pytest_asyncio_is_known_to_restore_it(tmp_path
             asyncio.set_event_loop(None)
     """
     _, _, found = lint(tmp_path, {"tests/test_x.py": source, "requirements.txt": "pytest-asyncio==1.5.0\n"})
-    assert [d.severity for d in of(found, "LP007")] == [Severity.INFO]
+    assert of(found, "LP007") == []
     _, _, found = lint(tmp_path / "old", {"tests/test_x.py": source, "requirements.txt": "pytest-asyncio==1.0.0\n"})
+    assert [d.severity for d in of(found, "LP007")] == [Severity.WARNING]
+    _, _, found = lint(tmp_path / "unknown", {"tests/test_x.py": source})
     assert [d.severity for d in of(found, "LP007")] == [Severity.WARNING]
 
 

@@ -85,8 +85,8 @@ class ClosesOrUnsetsManagedLoop(Rule):
     - `asyncio.set_event_loop(None)` in a sync test or fixture: with
       pytest-asyncio 1.0.0 the next module-scoped async test failed with
       `RuntimeError: There is no current event loop`; 1.3.0 and 1.5.0 restore
-      the loop themselves, so the diagnostic is info-level when the project is
-      known to use pytest-asyncio ≥ 1.3.
+      the loop themselves, so it is not reported when the project is known to
+      use pytest-asyncio ≥ 1.3.
 
     ### How to fix
     Never close, stop or unset a loop you did not create. If a test needs a
@@ -128,15 +128,13 @@ class ClosesOrUnsetsManagedLoop(Rule):
         position = (node.lineno, node.col_offset)
         if any(p < position for p in set_loop_calls(ctx, role.function)):
             return  # it installed its own loop first: that is the loop it closes or unsets
-        severity = None
         if action == "unset":
             if is_async:
                 return  # no failure observed from inside an async test (pytest-asyncio 1.0, 1.3, 1.5)
+            if pytest_asyncio_at_least(ctx, "1.3") is True:
+                return  # pytest-asyncio >= 1.3 restores the loop itself: nothing fails
             what = "unsets pytest-asyncio's current loop"
             why = "a later test on a module- or session-scoped loop can fail with `RuntimeError: There is no current event loop`"
-            if pytest_asyncio_at_least(ctx, "1.3") is True:
-                severity = Severity.INFO
-                why = "pytest-asyncio ≥ 1.3 restores it, but 1.0 failed the next module-scoped test"
         elif action == "close":
             what = "closes the loop pytest-asyncio runs the tests on"
             why = (
@@ -153,7 +151,6 @@ class ClosesOrUnsetsManagedLoop(Rule):
             self,
             node,
             fields={"call": ast.unparse(node), "where": role.describe(), "what": what, "why": why},
-            severity=severity,
             reason=(
                 f"This module is run by pytest-asyncio, which owns the loop that {role.describe()} sees: it "
                 "creates it, makes it current and closes it at the end of its scope. Closing, stopping or unsetting "
