@@ -689,11 +689,11 @@ class FileContext:
                 option = option.of
             if isinstance(option, ProjectFunction):
                 function = project.function_summary(option)
-                if function is None or function.is_async:
+                if function is None or _makes_coroutines(function):
                     return True
             elif isinstance(option, ProjectClass):
                 model = project.class_model(option)
-                if model is None or any(f.is_async for _, _, f in model.methods.values()):
+                if model is None or any(_makes_coroutines(f) for _, _, f in model.methods.values()):
                     return True
                 if depth < 1 and self._attributes_may_hold_coroutines(model, depth):
                     return True
@@ -709,10 +709,14 @@ class FileContext:
         module = self.project.summary(path)
         if module is None:
             return True
-        if any(f.is_async for f in module.functions.values()) or any(
-            m.is_async for cls in module.classes.values() for m in cls.methods.values()
+        if any(_makes_coroutines(f) for f in module.functions.values()) or any(
+            _makes_coroutines(m) for cls in module.classes.values() for m in cls.methods.values()
         ):
             return True
+        for local in module.imports:  # what it re-exports: `from .writer import Writer` in `http.py`
+            target = self.project.resolve_dotted(path, local)
+            if isinstance(target, (ProjectClass, ProjectFunction)) and self._may_hold_coroutines(target, 1):
+                return True
         for callee in module.instances.values():
             target = self.project.resolve_dotted(path, callee)
             for option in options_of(target):
@@ -738,10 +742,20 @@ class FileContext:
         options = options_of(symbol)
         return bool(options) and all(self._is_coroutine_function(option) for option in options)
 
+    def is_generator_based_coroutine(self, symbol: Symbol) -> bool:
+        """A project function decorated `@asyncio.coroutine` (see `_generator_based_coroutine`)."""
+        if not isinstance(symbol, ProjectFunction):
+            return False
+        function = self.project.function_summary(symbol)
+        return function is not None and not function.is_async and _generator_based_coroutine(
+            self.project.summary(symbol.path), function)
+
     def _is_coroutine_function(self, symbol: Symbol) -> bool:
         if isinstance(symbol, ProjectFunction):
             function = self.project.function_summary(symbol)
             if function is not None and not function.is_async:
+                if _generator_based_coroutine(self.project.summary(symbol.path), function):
+                    return True
                 return types.returns_coroutine(self, symbol)  # a sync wrapper handing back a coroutine
             if function is None or function.is_async_generator:
                 return False
@@ -1023,9 +1037,29 @@ _KNOWN_COROUTINE_NAMES = frozenset(
 
 
 def _is_plain_coroutine_function(function) -> bool:
-    """Could calling it give a coroutine: an `async def` (not a generator), or a sync function that
-    ends returning a call (see types.returns_coroutine)?"""
-    return (function.is_async and not function.is_async_generator) or function.returns_call
+    """Could calling it give a coroutine: an `async def` (not a generator), a sync function that
+    ends returning a call (see types.returns_coroutine), or one decorated `@coroutine` (a bound
+    on the name only: see `_generator_based_coroutine`)?"""
+    return (function.is_async and not function.is_async_generator) or function.returns_call or (
+        not function.is_async and _makes_coroutines(function))
+
+
+def _makes_coroutines(function) -> bool:
+    """Can calling it give a coroutine by itself: an `async def`, or a `@coroutine` (a bound on the
+    decorator's name; `_generator_based_coroutine` decides)."""
+    return function.is_async or any(decorator.rpartition(".")[2] == "coroutine" for decorator in function.decorators)
+
+
+def _generator_based_coroutine(module: ModuleSummary | None, function) -> bool:
+    """`@asyncio.coroutine def f(): ...` (Python <= 3.10): calling it gives a generator-based
+    coroutine, whose body runs only when it is awaited or iterated (the decorator turns even a
+    plain function into a generator). `@types.coroutine` is not counted: it leaves a function
+    that is not a generator as it is."""
+    for decorator in function.decorators:
+        qualified = module.qualify(decorator) if module is not None else decorator
+        if qualified == "asyncio.coroutine" or (qualified is None and decorator == "asyncio.coroutine"):
+            return True
+    return False
 
 
 def _attribute_assignments(function: ast.AST) -> dict[tuple[str, str], list[tuple[int, ast.expr]]]:

@@ -190,6 +190,36 @@ class UnawaitedCoroutineCall(Rule):
             why="the test replaced the async method with a sync Mock on the line before: the call returns None",
         ),
         Invalid(
+            # A generator-based coroutine (Python <= 3.10), on a class the test reaches through a module
+            # that re-exports it; the sync method that hands back such a coroutine (a drain to await or not)
+            # runs its body, and is not reported.
+            files={
+                "app/__init__.py": "",
+                "app/writer.py": (
+                    "import asyncio\n\n"
+                    "@asyncio.coroutine\n"
+                    "def noop():\n"
+                    "    return None\n\n"
+                    "class Writer:\n"
+                    "    def write(self, data):\n"
+                    "        self.buffer = data\n"
+                    "        return noop()\n\n"
+                    "    @asyncio.coroutine\n"
+                    "    def write_eof(self):\n"
+                    "        yield from asyncio.sleep(0)\n"
+                ),
+                "app/http.py": "from .writer import Writer\n",
+            },
+            source=(
+                "from app import http\n\n"
+                "def test_write():\n"
+                "    writer = http.Writer()\n"
+                "    writer.write(b'data')\n"
+                "    writer.write_eof()\n"
+            ),
+            at=(6, 5),
+        ),
+        Invalid(
             source=(
                 "from unittest.mock import Mock\n\n"
                 "class Session:\n"

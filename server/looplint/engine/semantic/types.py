@@ -297,7 +297,13 @@ def _returns_coroutine(ctx: "FileContext", symbol: ProjectFunction) -> bool:
     cls = class_node(module, ProjectClass(symbol.path, symbol.class_name)) if symbol.class_name else None
     with module.at_function(function, cls):
         values = [node.value for node in _returns(function)]
-        return bool(values) and all(isinstance(v, ast.Call) and module.is_coroutine_call(v) for v in values)
+        # A generator-based `@asyncio.coroutine` handed back (aiohttp's `return noop()` after writing)
+        # is a wrapper's optional await, not its body: such a wrapper is not counted.
+        return bool(values) and all(
+            isinstance(v, ast.Call) and module.is_coroutine_call(v)
+            and not module.is_generator_based_coroutine(module.resolve(v.func))
+            for v in values
+        )
 
 
 # -- class attributes and properties -------------------------------------------------------------
