@@ -19,6 +19,17 @@ _PYTEST_INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 _ALL_ENVS = ("py310", "py311", "py312", "py313", "py314", "py315", "py311-pytest84-pa10", "py311-pytest83-pa023")
 
 
+# The start of the examples about a method replaced by a Mock (the test goes on differently in each).
+_SESSION_TEST = (
+    "from unittest.mock import Mock\n\n"
+    "class Session:\n"
+    "    async def begin(self):\n"
+    "        pass\n\n"
+    "async def test_begin():\n"
+    "    session = Session()\n"
+)
+
+
 class UnawaitedCoroutineCall(Rule):
     code = "CO001"
     name = "unawaited-coroutine-call"
@@ -177,13 +188,7 @@ class UnawaitedCoroutineCall(Rule):
         ),
         Valid(
             source=(
-                "from unittest.mock import Mock\n\n"
-                "class Session:\n"
-                "    async def begin(self):\n"
-                "        pass\n\n"
-                "async def test_begin():\n"
-                "    session = Session()\n"
-                "    session.begin = Mock(return_value=None)\n"
+                _SESSION_TEST + "    session.begin = Mock(return_value=None)\n"
                 "    session.begin()\n"
                 "    session.begin.assert_called_once()\n"
             ),
@@ -221,24 +226,12 @@ class UnawaitedCoroutineCall(Rule):
         ),
         Invalid(
             source=(
-                "from unittest.mock import Mock\n\n"
-                "class Session:\n"
-                "    async def begin(self):\n"
-                "        pass\n\n"
-                "async def test_begin():\n"
-                "    session = Session()\n"
-                "    session.begin()\n"
+                _SESSION_TEST + "    session.begin()\n"
                 "    session.begin = Mock(return_value=None)\n"
             ),
             at=(9, 5),
             fixed=(
-                "from unittest.mock import Mock\n\n"
-                "class Session:\n"
-                "    async def begin(self):\n"
-                "        pass\n\n"
-                "async def test_begin():\n"
-                "    session = Session()\n"
-                "    await session.begin()\n"
+                _SESSION_TEST + "    await session.begin()\n"
                 "    session.begin = Mock(return_value=None)\n"
             ),
         ),

@@ -17,6 +17,17 @@ from ..engine.rule import Invalid, Rule, RuntimeExample, Symptom, Valid
 _PYTEST_INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 
 
+# The start of the example about a nested worker (the source and the fixed text go on differently).
+_NESTED_WORKER = (
+    "import asyncio\nimport pytest\n\n"
+    "@pytest.mark.asyncio\n"
+    "async def test_nested_worker():\n"
+    "    results = []\n\n"
+    "    async def work():\n"
+    "        results.append(1)\n\n"
+)
+
+
 class DanglingTask(Rule):
     code = "CO003"
     name = "dangling-task"
@@ -236,25 +247,13 @@ class DanglingTask(Rule):
         Invalid(
             # A nested coroutine working on the test's list: asserting on it right away waits for nothing.
             source=(
-                "import asyncio\nimport pytest\n\n"
-                "@pytest.mark.asyncio\n"
-                "async def test_nested_worker():\n"
-                "    results = []\n\n"
-                "    async def work():\n"
-                "        results.append(1)\n\n"
-                "    asyncio.create_task(work())\n"
+                _NESTED_WORKER + "    asyncio.create_task(work())\n"
                 "    assert results == []\n"
             ),
             at=(11, 5),
             unsafe=True,
             fixed=(
-                "import asyncio\nimport pytest\n\n"
-                "@pytest.mark.asyncio\n"
-                "async def test_nested_worker():\n"
-                "    results = []\n\n"
-                "    async def work():\n"
-                "        results.append(1)\n\n"
-                "    task = asyncio.create_task(work())\n"
+                _NESTED_WORKER + "    task = asyncio.create_task(work())\n"
                 "    assert results == []\n"
                 "    await task\n"
             ),
