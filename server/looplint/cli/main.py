@@ -46,9 +46,10 @@ def console_main() -> None:
     output is flushed and its files are closed (the cache is written with `with` blocks, a
     worker pool is shut down before `check` returns), freeing every object it built one by one
     is pure cost, about a twentieth of checking CPython's test suite. The server ends normally."""
-    argv = sys.argv[1:]
-    code = main(argv)
-    if _batch_command(argv):
+    parser = build_parser()
+    args = parser.parse_args(sys.argv[1:])
+    code = _run(parser, args)
+    if args.command in _BATCH_COMMANDS:
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -58,17 +59,15 @@ def console_main() -> None:
     sys.exit(code)
 
 
-def _batch_command(argv: list[str]) -> bool:
-    try:
-        args, _ = build_parser().parse_known_args(argv)
-    except SystemExit:
-        return False
-    return args.command in ("check", "rules", "explain", "triage")
+_BATCH_COMMANDS = frozenset({"check", "rules", "explain", "triage"})
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    return _run(parser, parser.parse_args(argv))
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         if args.command == "check":
             return check_command.run(args)

@@ -754,9 +754,8 @@ class FileContext:
         if isinstance(symbol, ProjectFunction):
             function = self.project.function_summary(symbol)
             if function is not None and not function.is_async:
-                if _generator_based_coroutine(self.project.summary(symbol.path), function):
-                    return True
-                return types.returns_coroutine(self, symbol)  # a sync wrapper handing back a coroutine
+                # `@asyncio.coroutine`, or a sync wrapper handing back a coroutine
+                return self.is_generator_based_coroutine(symbol) or types.returns_coroutine(self, symbol)
             if function is None or function.is_async_generator:
                 return False
             module = self.project.summary(symbol.path)
@@ -1040,14 +1039,21 @@ def _is_plain_coroutine_function(function) -> bool:
     """Could calling it give a coroutine: an `async def` (not a generator), a sync function that
     ends returning a call (see types.returns_coroutine), or one decorated `@coroutine` (a bound
     on the name only: see `_generator_based_coroutine`)?"""
-    return (function.is_async and not function.is_async_generator) or function.returns_call or (
-        not function.is_async and _makes_coroutines(function))
+    return (
+        (function.is_async and not function.is_async_generator)
+        or function.returns_call
+        or _coroutine_decorated(function)
+    )
 
 
 def _makes_coroutines(function) -> bool:
-    """Can calling it give a coroutine by itself: an `async def`, or a `@coroutine` (a bound on the
-    decorator's name; `_generator_based_coroutine` decides)."""
-    return function.is_async or any(decorator.rpartition(".")[2] == "coroutine" for decorator in function.decorators)
+    """Can calling it give a coroutine by itself: an `async def`, or a `@coroutine`?"""
+    return function.is_async or _coroutine_decorated(function)
+
+
+def _coroutine_decorated(function) -> bool:
+    """Decorated `@...coroutine`: a bound on the decorator's name (`_generator_based_coroutine` decides)."""
+    return any(decorator.rpartition(".")[2] == "coroutine" for decorator in function.decorators)
 
 
 def _generator_based_coroutine(module: ModuleSummary | None, function) -> bool:

@@ -143,19 +143,15 @@ class _Collector:
             try:
                 inner.visit(summary)
                 inner.module_body(path, summary, depth + 1)
-                if depth < 3:
-                    # `module.Name` also reaches what the module imports and re-exports
-                    # (`from .http_writer import PayloadWriter` in `http.py`).
-                    for local in summary.imports:
-                        target = self.project.resolve_dotted(path, local)
-                        if isinstance(target, (ProjectClass, ProjectFunction)):
-                            inner.symbol(target, None, depth + 1)
-                if summary.is_package and depth < 3:
-                    # `pkg.sub.f()` works when pkg's __init__ imports sub.
-                    for local in summary.imports:
-                        target = self.project.resolve_dotted(path, local)
-                        if isinstance(target, ProjectModule):
-                            inner.names.update(inner._module_names(target.path, depth + 1))
+                for local in summary.imports if depth < 3 else ():
+                    target = self.project.resolve_dotted(path, local)
+                    if isinstance(target, (ProjectClass, ProjectFunction)):
+                        # `module.Name` also reaches what the module imports and re-exports
+                        # (`from .http_writer import PayloadWriter` in `http.py`).
+                        inner.symbol(target, None, depth + 1)
+                    elif isinstance(target, ProjectModule) and summary.is_package:
+                        # `pkg.sub.f()` works when pkg's __init__ imports sub.
+                        inner.names.update(inner._module_names(target.path, depth + 1))
             except _Unbounded:
                 return None
             return frozenset(inner.names)

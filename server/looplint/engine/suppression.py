@@ -3,7 +3,6 @@ checker's `# type: ignore[code]` / `# pyright: ignore[rule]` for rules that say 
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -80,9 +79,8 @@ def _lines_naming_a_suppression(source: Source) -> list[int]:
     positions.sort()
     found: list[int] = []
     if "\r" in text:  # lines also end at a lone carriage return: count with the line index
-        starts = source.line_starts
         for position in positions:
-            line = bisect.bisect_right(starts, position)
+            line = source.position(position)[0]
             if not found or found[-1] != line:
                 found.append(line)
         return found

@@ -19,6 +19,20 @@ _PYTEST_INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 _ALL_ENVS = ("py310", "py311", "py312", "py313", "py314", "py315", "py311-pytest84-pa10", "py311-pytest83-pa023")
 
 
+# The start of the example about types one step away (the source and the fixed text go on differently).
+_ONE_STEP_AWAY = (
+    "import unittest\n"
+    "import httpx\n"
+    "from app.service import Service\n\n"
+    "service: \"Service | None\" = None\n\n"
+    "def setUpModule():\n"
+    "    global service\n"
+    "    service = Service()\n\n"
+    "class T(unittest.IsolatedAsyncioTestCase):\n"
+    "    client_class = httpx.AsyncClient\n\n"
+    "    async def test_get(self):\n"
+)
+
 # The start of the examples about a method replaced by a Mock (the test goes on differently in each).
 _SESSION_TEST = (
     "from unittest.mock import Mock\n\n"
@@ -295,32 +309,12 @@ class UnawaitedCoroutineCall(Rule):
                 "app/service.py": "class Service:\n    async def fetch(self):\n        pass\n",
             },
             source=(
-                "import unittest\n"
-                "import httpx\n"
-                "from app.service import Service\n\n"
-                "service: \"Service | None\" = None\n\n"
-                "def setUpModule():\n"
-                "    global service\n"
-                "    service = Service()\n\n"
-                "class T(unittest.IsolatedAsyncioTestCase):\n"
-                "    client_class = httpx.AsyncClient\n\n"
-                "    async def test_get(self):\n"
-                "        self.client_class().get('/')\n"
+                _ONE_STEP_AWAY + "        self.client_class().get('/')\n"
                 "        service.fetch()\n"
             ),
             at=((15, 9), (16, 9)),
             fixed=(
-                "import unittest\n"
-                "import httpx\n"
-                "from app.service import Service\n\n"
-                "service: \"Service | None\" = None\n\n"
-                "def setUpModule():\n"
-                "    global service\n"
-                "    service = Service()\n\n"
-                "class T(unittest.IsolatedAsyncioTestCase):\n"
-                "    client_class = httpx.AsyncClient\n\n"
-                "    async def test_get(self):\n"
-                "        await self.client_class().get('/')\n"
+                _ONE_STEP_AWAY + "        await self.client_class().get('/')\n"
                 "        await service.fetch()\n"
             ),
         ),
